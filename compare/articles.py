@@ -1,0 +1,397 @@
+"""The Article record and its loaders: .txt, .html/.htm, .json, .jsonl, directories, stdin.
+
+Every loader yields ``Article`` objects whose ``text`` is the article text as
+loaded; every character span elsewhere in the library points into it.
+Problems are raised as ``InputError`` naming the file (and line) and the
+problem; ``iter_articles`` can hand them to a callback instead, so that one bad
+file or line does not stop a batch.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from compare.errors import InputError
+from compare.text import known_chrome_reason, split_blocks
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+#: Default cap on one article (one file, or one JSON line). Real articles are
+#: well under 1 MB; anything near this is a dump or a wrong file, and holding
+#: it in memory for alignment would hurt every other article in the batch.
+DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+_JSON_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article.
+
+    Attributes:
+        id: stable identifier: the JSON ``id``, else the path as given
+            (``path:LINE`` for a JSONL line without an id).
+        text: main text as loaded; all spans point into it.
+        title: headline, when known or guessed from the first content line.
+        source: outlet name (JSON ``source``, or the HTML site name).
+        url: canonical URL, when known.
+        published: publication date as given (ISO 8601 preferred).
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+    @classmethod
+    def from_text(cls, text: str, *, id: str = "text", **metadata: str | None) -> Article:
+        """An article from a plain string; the title is guessed when not given."""
+        cleaned = clean_plain_text(text)
+        if metadata.get("title") is None:
+            metadata["title"] = guess_title(cleaned)
+        return cls(id=id, text=cleaned, **metadata)
+
+
+ErrorHandler = Callable[[InputError], None]
+
+
+def _raise(error: InputError) -> None:
+    raise error
+
+
+def iter_articles(
+    paths: Iterable[str | Path],
+    *,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    on_error: ErrorHandler | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Article]:
+    """Yield the articles behind each path: a file, a directory (recursive) or ``-``.
+
+    Args:
+        paths: files, directories, or ``-`` for standard input.
+        max_article_bytes: larger files (or JSONL lines) are refused with an
+            ``InputError`` instead of being held in memory.
+        on_error: called with each ``InputError``; loading then goes on with
+            the next file or line. Without it the first error is raised.
+        stdin: stream read for ``-`` (defaults to ``sys.stdin.buffer``).
+    """
+    if max_article_bytes < 1:
+        raise ValueError("max_article_bytes must be positive")
+    handle = on_error or _raise
+    for raw in paths:
+        given = str(raw)
+        if given == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _guarded(_load_stream(stream, max_article_bytes, handle), "-", handle)
+            continue
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                handle(InputError(given, "directory holds no .txt, .html, .json or .jsonl files"))
+            for file in files:
+                yield from _guarded(_load_file(file, file.as_posix(), max_article_bytes, handle), file.as_posix(), handle)
+        elif path.exists():
+            yield from _guarded(_load_file(path, given, max_article_bytes, handle), given, handle)
+        else:
+            handle(InputError(given, "no such file or directory"))
+
+
+def load_article(path: str | Path, **options: Any) -> Article:
+    """Load exactly one article from a file (or the first one of a JSONL file)."""
+    for article in iter_articles([path], **options):
+        return article
+    raise InputError(str(path), "holds no article")
+
+
+def _guarded(articles: Iterator[Article], where: str, handle: ErrorHandler) -> Iterator[Article]:
+    """Turn OS errors met while reading into InputErrors for ``where``."""
+    try:
+        yield from articles
+    except OSError as error:
+        handle(InputError(where, f"cannot read: {error.strerror or error}"))
+
+
+def _load_file(path: Path, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        with path.open("rb") as stream:
+            yield from _load_jsonl(stream, where, limit, handle)
+        return
+    size = path.stat().st_size
+    if size > limit:
+        handle(InputError(where, f"{_mb(size)} is over the {_mb(limit)} limit for one article (raise it with --max-article-mb)"))
+        return
+    data = path.read_bytes()
+    try:
+        if suffix in JSON_SUFFIXES:
+            yield from _articles_from_json_document(data, where, limit, handle)
+        elif suffix in HTML_SUFFIXES:
+            yield article_from_html(decode_bytes(data, where), id=where, where=where)
+        else:
+            yield Article.from_text(decode_bytes(data, where), id=where)
+    except InputError as error:
+        handle(error)
+
+
+def _load_stream(stream: BinaryIO, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        handle(InputError("-", f"standard input is over the {_mb(limit)} limit for one article; pipe JSON lines for many articles"))
+        return
+    try:
+        text = decode_bytes(data, "-")
+        head = text.lstrip()[:1000].lower()
+        if head.startswith(("{", "[")):
+            yield from _articles_from_json_document(data, "-", limit, handle)
+        elif head.startswith("<") and ("<html" in head or "<body" in head or "<!doctype" in head):
+            yield article_from_html(text, id="-", where="-")
+        else:
+            yield Article.from_text(text, id="-")
+    except InputError as error:
+        handle(error)
+
+
+def _articles_from_json_document(data: bytes, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    """A .json file: one object, a list of objects, or (leniently) JSON lines."""
+    text = decode_bytes(data, where)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if text.lstrip().startswith("{") and "\n" in text.strip():
+            yield from _load_jsonl_lines(text.splitlines(), where, limit, handle)
+            return
+        raise InputError(where, f"malformed JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    if isinstance(document, dict):
+        yield article_from_record(document, default_id=where, where=where)
+    elif isinstance(document, list):
+        for number, record in enumerate(document, 1):
+            try:
+                yield article_from_record(record, default_id=f"{where}:{number}", where=f"{where}: item {number}")
+            except InputError as error:
+                handle(error)
+    else:
+        raise InputError(where, "JSON must be an article object or a list of them")
+
+
+def _load_jsonl(stream: BinaryIO, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    seen_any = False
+    for number, raw in enumerate(stream, 1):
+        if len(raw) > limit:
+            handle(InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article"))
+            continue
+        try:
+            line = decoder.decode(raw)
+        except UnicodeDecodeError:
+            decoder.reset()
+            handle(InputError(f"{where}:{number}", "not valid UTF-8 (JSON lines must be UTF-8)"))
+            continue
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            yield _article_from_json_line(line, where, number)
+        except InputError as error:
+            handle(error)
+    if not seen_any:
+        handle(InputError(where, "empty file"))
+
+
+def _load_jsonl_lines(lines: list[str], where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if len(line) > limit:
+            handle(InputError(f"{where}:{number}", f"line is over the {_mb(limit)} limit for one article"))
+            continue
+        try:
+            yield _article_from_json_line(line, where, number)
+        except InputError as error:
+            handle(error)
+
+
+def _article_from_json_line(line: str, where: str, number: int) -> Article:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{where}:{number}", f"malformed JSON line ({error.msg} at column {error.colno})") from None
+    return article_from_record(record, default_id=f"{where}:{number}", where=f"{where}:{number}")
+
+
+def article_from_record(record: Any, *, default_id: str, where: str) -> Article:
+    """An article from a JSON object with ``text`` or ``html`` and optional metadata."""
+    if not isinstance(record, dict):
+        raise InputError(where, "expected a JSON object with a 'text' or 'html' field")
+    for name in _JSON_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str) and not (name == "id" and isinstance(value, int)):
+            raise InputError(where, f"field '{name}' must be a string, not {type(value).__name__}")
+    metadata = {name: record.get(name) or None for name in ("title", "source", "url", "published")}
+    article_id = str(record["id"]) if record.get("id") not in (None, "") else default_id
+    if isinstance(record.get("text"), str) and record["text"].strip():
+        if metadata["title"] is None:
+            metadata["title"] = guess_title(clean_plain_text(record["text"]))
+        return Article(id=article_id, text=clean_plain_text(record["text"]), **metadata)
+    if isinstance(record.get("html"), str) and record["html"].strip():
+        from_html = article_from_html(record["html"], id=article_id, where=where)
+        merged = {name: metadata[name] or getattr(from_html, name) for name in metadata}
+        return Article(id=article_id, text=from_html.text, **merged)
+    raise InputError(where, "no article text: give a non-empty 'text' or 'html' field")
+
+
+def article_from_html(html: str, *, id: str, where: str) -> Article:
+    """Main text and metadata from an HTML page, extracted by trafilatura."""
+    import trafilatura  # noqa: PLC0415 - 0.2 s import, only paid when HTML is given
+
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    if document is None or not (document.text or "").strip():
+        raise InputError(where, "no article text found in the HTML page")
+    text = clean_plain_text(document.text)
+    return Article(
+        id=id,
+        text=text,
+        title=document.title or guess_title(text),
+        source=document.sitename or None,
+        url=document.url or None,
+        published=document.date or None,
+    )
+
+
+def decode_bytes(data: bytes, where: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or a legacy 8-bit encoding."""
+    if not data.strip():
+        raise InputError(where, "empty file")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8):], "utf-8", where)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", where)
+    if b"\x00" in data[:65536]:
+        raise InputError(where, "binary file (NUL bytes); expected text, HTML or JSON")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data, where)
+
+
+def _strict(data: bytes, encoding: str, where: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(where, f"not valid {encoding.upper()} at byte {error.start}") from None
+
+
+# Control characters that never occur in text; a file full of them is binary.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x18\x1a-\x1f\x7f]")
+
+
+def _decode_legacy(data: bytes, where: str) -> str:
+    """Windows-1252 when it reads as Western text, else charset-normalizer's best guess.
+
+    charset-normalizer alone misreads short English files with one pound sign
+    (seen on METER: cp932, cp1250, mac_latin2), so the common case is tried
+    first; a run of accented letters is what cp1252 makes of Cyrillic or
+    Greek bytes, and sends the file to the detector instead.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or _MOJIBAKE_RUN.search(text):
+        from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8 files
+
+        best = from_bytes(data, cp_exclusion=["utf_8"]).best()
+        if best is None or best.encoding.startswith(("utf_16", "utf_32")):
+            raise InputError(where, "cannot decode: not UTF-8 and no legacy text encoding fits (binary file?)")
+        text = str(best)
+    if len(_BINARY_CONTROLS.findall(text)) > max(8, len(text) // 100):
+        raise InputError(where, "binary file (control bytes); expected text, HTML or JSON")
+    return text
+
+
+_MOJIBAKE_RUN = re.compile(r"[\u00c0-\u00ff]{3,}")
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WIRE_LINE_END = re.compile(r"<[ \t]*$", re.MULTILINE)
+
+
+def clean_plain_text(text: str) -> str:
+    """Newlines unified, control bytes dropped, wire-copy line conventions undone.
+
+    Press Association copy (METER) ends each paragraph with ``<`` and wraps
+    lines inside a paragraph; when most lines follow that convention, the
+    wrapped lines are joined so that a paragraph is one line again.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    lines = [line for line in text.split("\n") if line.strip()]
+    marked = sum(1 for line in lines if line.rstrip().endswith("<"))
+    if lines and marked >= 0.3 * len(lines):
+        paragraphs = []
+        current: list[str] = []
+        for line in text.split("\n"):
+            if known_chrome_reason(line) and not _WIRE_LINE_END.search(line):
+                # Slugs and rule lines stand alone; joining them would glue chrome to the headline.
+                if current:
+                    paragraphs.append(" ".join(current))
+                    current = []
+                paragraphs.append(line.strip())
+            elif _WIRE_LINE_END.search(line):
+                current.append(_WIRE_LINE_END.sub("", line).strip())
+                paragraphs.append(" ".join(part for part in current if part))
+                current = []
+            elif not line.strip():
+                if current:
+                    paragraphs.append(" ".join(current))
+                    current = []
+                paragraphs.append("")
+            else:
+                current.append(line.strip())
+        if current:
+            paragraphs.append(" ".join(current))
+        text = "\n".join(paragraphs)
+    return text.strip("\n") + "\n" if text.strip() else text
+
+
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
+
+
+def guess_title(text: str) -> str | None:
+    """The first content line when it reads like a headline (short, no final period)."""
+    for block in split_blocks(text)[:6]:
+        if known_chrome_reason(block.text):
+            continue
+        line = block.text
+        ends_sentence = line.endswith((".", "?", '"', "'", ":")) and not _ABBREVIATION_END.search(line)
+        if len(line.split()) <= 25 and not ends_sentence:
+            return line
+        return None
+    return None
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
