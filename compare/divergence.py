@@ -136,7 +136,7 @@ def _figure_contexts(prepared: Prepared, skip: set[int]) -> list[tuple[Figure, d
             first = next((k for k, t in enumerate(tokens) if t[1] > figure.start), 0)
             last = next((k for k, t in enumerate(tokens) if t[1] >= figure.end), first)
             weights: dict[str, float] = {}
-            for k, (s, _, token) in enumerate(tokens):
+            for k, (_, _, token) in enumerate(tokens):
                 if first <= k <= last:
                     continue
                 distance = first - k if k < first else k - last

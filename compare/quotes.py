@@ -72,7 +72,7 @@ _AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<w
 _AFTER_SUBJECT_CUE = re.compile(
     rf"^[\s,.?!]*(?P<who>(?:[\w'.-]+\s+){{0,7}}?){_ADVERBIAL.replace('*', '*?')}(?P<cue>{CUE_PATTERN})"
 )
-_AFTER_CUE_SUBJECT = re.compile(rf"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+(?P<who>[^,.;:\"]+)")
+_AFTER_CUE_SUBJECT = re.compile(r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+(?P<who>[^,.;:\"]+)")
 _LATER_ATTRIBUTION = re.compile(
     rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
 )
