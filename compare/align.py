@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from compare.articles import Article
 from compare.comparison import Alignment, Comparison, DiffOp, Similarity
-from compare.errors import ArticleTooLongError
+from compare.errors import ArticleTooLongError, EmptyArticleError
 from compare.matching import (
     STOPWORDS,
     MatchForm,
@@ -75,6 +75,9 @@ def prepare(article: Article | str, *, default_id: str = "text", max_chars: int 
         )
     clean = strip_boilerplate(article.text, source=article.source)
     sentences = tuple(split_sentences(article, clean=clean))
+    if not sentences:
+        what = f"only site chrome ({len(clean.removed)} boilerplate lines)" if clean.removed else "no text"
+        raise EmptyArticleError(f"{article.id}: nothing to compare: {what}")
     forms = tuple(match_form(s.text) for s in sentences)
     return Prepared(article, sentences, forms, clean.removed)
 
@@ -369,6 +372,7 @@ def compare_articles(
 
     Raises:
         ArticleTooLongError: an input is longer than ``max_chars``.
+        EmptyArticleError: an input is empty or boilerplate only.
         ValueError: a knob is out of range.
     """
     if shingle_size < 1:

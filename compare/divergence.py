@@ -218,7 +218,7 @@ def substance(text: str, *, ends_sentence: bool = True, block: int = 1) -> float
     score += min(len(_entity_spans(clean)) * 0.3, 1.5)
     score += min(len(clean.split()) / 20.0, 1.0)
     if not ends_sentence or block == 0:
-        score -= 2.0
+        score -= 2.0 if not ends_sentence else 1.0
     if _BACKGROUND.search(clean):
         score -= 1.5
     if _CREDIT.search(clean):
@@ -229,7 +229,7 @@ def substance(text: str, *, ends_sentence: bool = True, block: int = 1) -> float
 def is_background(text: str, ends_sentence: bool = True, block: int = 1) -> bool:
     """A headline, caption, credit or background sentence rather than a claim of the story."""
     clean = mask_inline_tags(text)
-    return not ends_sentence or block == 0 or bool(_BACKGROUND.search(clean) or _CREDIT.search(clean))
+    return not ends_sentence or bool(_BACKGROUND.search(clean) or _CREDIT.search(clean))
 
 
 def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
