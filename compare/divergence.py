@@ -282,11 +282,17 @@ def _entity_spans(text: str, lowercase_words: frozenset[str] = frozenset()) -> l
     return found
 
 
+def _title_case(text: str) -> bool:
+    """A headline in title case ("Kremlin Warns West Over Arms"): every word looks like a name."""
+    tokens = [t for t in re.findall(r"[^\W\d_][\w'’-]*", text) if len(t) > 3]
+    return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
+
+
 def _entities(prepared: Prepared, lowercase_words: frozenset[str]) -> Counter[str]:
     """Entity mentions of one article; a bare surname counts for the full name it shortens."""
     counts: Counter[str] = Counter()
     for sentence in prepared.sentences:
-        if _CREDIT.search(sentence.text):
+        if _CREDIT.search(sentence.text) or _title_case(sentence.text):
             continue
         text = mask_inline_tags(sentence.text)
         for pattern, replacement in PHRASE_VARIANTS:
