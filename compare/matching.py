@@ -88,6 +88,7 @@ class MatchForm:
     content: frozenset[str]
     names: frozenset[str]
     figures: tuple[Figure, ...]
+    grams: tuple[Counter, ...] = ()
 
 
 def match_form(text: str) -> MatchForm:
@@ -108,16 +109,19 @@ def match_form(text: str) -> MatchForm:
         content=frozenset(s for s in stems if s not in STOPWORDS),
         names=names,
         figures=figures,
+        grams=tuple(Counter(zip(*(stems[i:] for i in range(n)), strict=False)) for n in (1, 2, 3, 4)),
     )
 
 
-def _ngram_precision(a: tuple[str, ...], b: tuple[str, ...], n: int) -> float:
-    grams_a = Counter(zip(*(a[i:] for i in range(n)), strict=False))
-    total = sum(grams_a.values())
+def _ngram_precision(grams_a: Counter, grams_b: Counter) -> float:
+    total = grams_a.total()
     if not total:
         return 0.0
-    grams_b = Counter(zip(*(b[i:] for i in range(n)), strict=False))
-    return sum((grams_a & grams_b).values()) / total
+    if len(grams_b) < len(grams_a):
+        shared = sum(min(count, grams_a[g]) for g, count in grams_b.items() if g in grams_a)
+    else:
+        shared = sum(min(count, grams_b[g]) for g, count in grams_a.items() if g in grams_b)
+    return shared / total
 
 
 def figure_keys(form: MatchForm) -> set[tuple[str, float | str, str]]:
@@ -133,9 +137,9 @@ FEATURE_NAMES = (
 def pair_features(a: MatchForm, b: MatchForm) -> list[float]:
     """Lexical features of a sentence pair, in the order of ``FEATURE_NAMES``."""
     features = []
-    for n in (1, 2, 3, 4):
-        forward = _ngram_precision(a.stems, b.stems, n)
-        backward = _ngram_precision(b.stems, a.stems, n)
+    for n in range(4):
+        forward = _ngram_precision(a.grams[n], b.grams[n])
+        backward = _ngram_precision(b.grams[n], a.grams[n])
         features += [min(forward, backward), max(forward, backward)]
     keys_a, keys_b = figure_keys(a), figure_keys(b)
     features.append(float(bool(keys_a and keys_b and keys_a != keys_b)))

@@ -30,12 +30,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compare.articles import Article
 from compare.comparison import Quote, QuoteMatch
 from compare.matching import STOPWORDS, mask_inline_tags
-from compare.sentences import split_sentences
-from compare.text import strip_boilerplate, words
+from compare.sentences import Sentence, split_sentences
+from compare.text import CleanText, strip_boilerplate, words
 
 # Same-length folding: offsets into the folded text are offsets into Article.text.
 _QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
@@ -107,6 +108,7 @@ class _Mark:
     char: str
 
 
+@lru_cache(maxsize=16384)
 def _person_or_body(run: str) -> str:
     """The speaker named by a capitalised run: titles and possessives dropped."""
     tokens = run.split()
@@ -127,6 +129,7 @@ def _person_or_body(run: str) -> str:
     return name
 
 
+@lru_cache(maxsize=16384)
 def speaker_key(speaker: str | None) -> str | None:
     """What makes two speakers one: the folded last word ("Dmitry Peskov" -> "peskov")."""
     if not speaker:
@@ -176,11 +179,15 @@ class _Speakers:
         return best[1]
 
 
-def extract_quotes(article: Article | str) -> list[Quote]:
+def extract_quotes(
+    article: Article | str, *, clean: CleanText | None = None, sentences: Sequence[Sentence] | None = None
+) -> list[Quote]:
     """Direct quotes of an article's content blocks, attributed where the text allows.
 
     Args:
         article: an ``Article`` or a plain string (spans point into it).
+        clean, sentences: ``strip_boilerplate`` and ``split_sentences`` results
+            when the caller has them already (``compare_articles`` does).
 
     Returns:
         Quotes in text order; a quote broken by its attribution gives two quotes
@@ -188,8 +195,10 @@ def extract_quotes(article: Article | str) -> list[Quote]:
     """
     text = article if isinstance(article, str) else article.text
     source = None if isinstance(article, str) else article.source
-    clean = strip_boilerplate(text, source=source)
-    sentences = split_sentences(text if isinstance(article, str) else article, clean=clean)
+    if clean is None:
+        clean = strip_boilerplate(text, source=source)
+    if sentences is None:
+        sentences = split_sentences(text if isinstance(article, str) else article, clean=clean)
     masked = mask_inline_tags(text).translate(_QUOTE_FOLD).replace("``", '" ').replace("''", ' "')
     speakers = _Speakers(masked)
     for match in re.finditer(rf"(?P<who>{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})", masked):
