@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from compare.comparison import Alignment, Divergence
 from compare.figures import Figure, find_figures
-from compare.matching import PHRASE_VARIANTS, STOPWORDS, mask_inline_tags, stem
+from compare.matching import DATELINE, PHRASE_VARIANTS, STOPWORDS, mask_inline_tags, stem
 from compare.quotes import TITLE_WORDS
 from compare.text import words
 
@@ -64,10 +64,13 @@ _NOT_ENTITY = STOPWORDS | TITLE_WORDS | frozenset(
         """however meanwhile some many most one two three earlier later last next following
         commenting neither fears world monday tuesday wednesday thursday friday saturday sunday
         january february march april may june july august september october november december
-        jan feb mar apr jun jul aug sep sept oct nov dec read more support ukrainian russian
-        western british american european chinese soviet syrian german french israeli late
-        smarter dear"""
+        jan feb mar apr jun jul aug sep sept oct nov dec read more support late smarter dear"""
     )
+)
+# Adjectives of nationality: not an entity alone ("Russian troops"), part of one
+# in "Russian Federation".
+_NATIONALITIES = frozenset(
+    str.split("ukrainian russian western british american european chinese soviet syrian german french israeli")
 )
 
 
@@ -271,7 +274,9 @@ def _entity_spans(text: str, lowercase_words: frozenset[str] = frozenset()) -> l
                 tokens = tokens[titles[-1] + 1 :]  # "US Secretary of State Antony Blinken" -> the person
             at_start = not text[: match.start()].strip(" \"'“‘«(")
             while tokens and (
-                tokens[0].lower().strip(".") in _NOT_ENTITY or (at_start and tokens[0].lower() in lowercase_words)
+                tokens[0].lower().strip(".") in _NOT_ENTITY
+                or (at_start and tokens[0].lower() in lowercase_words)
+                or (len(tokens) == 1 and tokens[0].lower() in _NATIONALITIES)
             ):
                 tokens.pop(0)
                 at_start = False
@@ -294,7 +299,7 @@ def _entities(prepared: Prepared, lowercase_words: frozenset[str]) -> Counter[st
     for sentence in prepared.sentences:
         if _CREDIT.search(sentence.text) or _title_case(sentence.text):
             continue
-        text = mask_inline_tags(sentence.text)
+        text = DATELINE.sub("", mask_inline_tags(sentence.text))  # "MOSCOW (Reuters) -" is a credit
         for pattern, replacement in PHRASE_VARIANTS:
             text = pattern.sub(replacement, text)
         counts.update(_entity_spans(text, lowercase_words))

@@ -29,7 +29,7 @@ from compare.figures import Figure, canonicalize_figures, find_figures
 from compare.text import words
 
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>")
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]+\s*")
+DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]+\s*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
 # Phrases outlets write several ways; folded before matching.
 PHRASE_VARIANTS = (
@@ -93,7 +93,7 @@ class MatchForm:
 
 def match_form(text: str) -> MatchForm:
     """The matching form of one sentence (or any short text)."""
-    clean = _DATELINE.sub("", mask_inline_tags(text).strip())
+    clean = DATELINE.sub("", mask_inline_tags(text).strip())
     for pattern, replacement in PHRASE_VARIANTS:
         clean = pattern.sub(replacement, clean)
     figures = tuple(f for f in find_figures(clean) if f.kind != "year")
