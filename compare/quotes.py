@@ -88,7 +88,11 @@ TITLE_WORDS = frozenset(
         spokeswoman spokesperson press chief general gen senator sen representative rep
         governor gov mayor ambassador chancellor king queen prince pope premier chairman
         director head leader official commander colonel col lieutenant lt sergeant sgt
-        mr mrs ms dr prof professor minister's interior state senior ministry kremlin"""
+        mr mrs ms dr prof professor minister's interior state senior ministry kremlin
+        presenter promoter actor actress singer star producer manager boss editor writer
+        comedian model musician guitarist drummer player coach captain officer inspector
+        detective lawyer solicitor judge mp councillor doctor analyst aide adviser advisor
+        envoy diplomat lawmaker correspondent reporter host agent publicist"""
     )
 )
 _CALENDAR = frozenset(
@@ -97,7 +101,12 @@ _CALENDAR = frozenset(
         april may june july august september october november december"""
     )
 )
-_LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(("following", "earlier", "later", "meanwhile", "however"))
+_LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(
+    str.split(
+        """following earlier later meanwhile however now yesterday today tonight despite like
+        unlike although though since because stunning former veteran"""
+    )
+)
 _INSTITUTIONS_NEED_THE = frozenset(("kremlin", "white house", "pentagon", "state department", "foreign ministry"))
 _PRONOUNS = frozenset(("he", "she", "it", "they", "we"))
 
@@ -138,13 +147,27 @@ def speaker_key(speaker: str | None) -> str | None:
     return folded[-1] if folded else None
 
 
+def same_speaker(first: str | None, second: str | None) -> bool:
+    """One person under two forms: same surname, or one name inside the other
+    ("Leslie" and "Leslie Grantham"). Unknown speakers match nobody."""
+    if not first or not second:
+        return False
+    a, b = words(first), words(second)
+    if not a or not b:
+        return False
+    return a[-1] == b[-1] or set(a) <= set(b) or set(b) <= set(a)
+
+
 class _Speakers:
     """Full names seen in one article, and who spoke last."""
 
     def __init__(self, text: str) -> None:
+        # Words the article also writes in lower case ("now", "despite", "stunning")
+        # are not the first word of a name when they open a sentence.
+        self.lowercase = frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))
         self.full: dict[str, str] = {}
         for match in _NAME_RUN.finditer(text):
-            name = _person_or_body(match.group())
+            name = self.trim(_person_or_body(match.group()))
             parts = name.split()
             if len(parts) >= 2 and not name.startswith("the ") and parts[-1].lower() not in _CALENDAR:
                 key = speaker_key(name)
@@ -154,13 +177,34 @@ class _Speakers:
         # Every mention of a person, as a fallback for "he said" before anyone spoke.
         self.mentions: list[tuple[int, str]] = []
         for match in _NAME_RUN.finditer(text):
-            name = _person_or_body(match.group())
+            name = self.trim(_person_or_body(match.group()))
             if speaker_key(name) in self.full and not name.startswith("the "):
                 self.mentions.append((match.start(), self.full[speaker_key(name)]))
 
+    def trim(self, name: str) -> str:
+        """Drop sentence words glued to the front of a name: "Yesterday Leslie" -> "Leslie"."""
+        tokens = name.split()
+        while len(tokens) >= 2 and (
+            tokens[0].lower() in self.lowercase
+            or tokens[0].lower() in _LEADING_NOT_NAME
+            or (tokens[0].isupper() and len(tokens[0]) > 2 and not tokens[1].isupper())  # "SHOWBIZ Elton"
+        ):
+            tokens.pop(0)
+        return " ".join(tokens)
+
     def canonical(self, name: str) -> str:
+        """The fullest form of a name: by surname, or by a first name only one full name has."""
+        name = self.trim(name)
         key = speaker_key(name)
-        return self.full.get(key, name) if key else name
+        if not key:
+            return name
+        if key in self.full:
+            return self.full[key]
+        if " " not in name:
+            owners = {full for full in self.full.values() if words(full)[0] == key}
+            if len(owners) == 1:
+                return owners.pop()
+        return name
 
     def is_person(self, name: str) -> bool:
         return speaker_key(name) in self.full and not name.startswith("the ")
@@ -218,6 +262,10 @@ def extract_quotes(
         after_end = end_sentence.end if end_sentence else len(masked)
         after = masked[end + 1 : after_end] if end < after_end else ""
         speaker, cue = _attribute(masked, before, after, start, sentence, speakers, quotes)
+        if speaker and speaker.lower() in _PRONOUNS:  # "He said: ..." caught as a capitalised name
+            speaker = speakers.last_person(start) if speaker.lower() in ("he", "she") else None
+        elif speaker and speaker.lower() in _LEADING_NOT_NAME:  # "In" is nobody
+            speaker = None
         if speaker:
             speaker = speakers.canonical(speaker) if not speaker.startswith("the ") else speaker
             speakers.spoke(start, speaker)
@@ -424,8 +472,7 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
                 kind = "reworded"
             else:
                 continue
-            key_a, key_b = speaker_key(a[i].speaker), speaker_key(b[j].speaker)
-            if key_a and key_b and key_a != key_b:
+            if a[i].speaker and b[j].speaker and not same_speaker(a[i].speaker, b[j].speaker):
                 kind = "different speaker"
             used_a.add(i)
             used_b.add(j)

@@ -143,3 +143,22 @@ def test_match_quotes_kinds() -> None:
     assert reworded.to_dict()["diff"] == (
         "We are [-deeply-] {+very+} concerned about [-the-] provocative actions [-of-] {+by+} the Ukrainian armed forces"
     )
+
+
+def test_capitalised_pronoun_and_sentence_words_are_not_speakers() -> None:
+    text = (
+        "Actor Leslie Grantham left the show in March.\n"
+        'He said: "Various companies have been trying to get us together."\n'
+        'Yesterday Leslie said: "It was time to go."\n'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Leslie Grantham", "Leslie Grantham"]
+
+
+def test_same_speaker_across_articles() -> None:
+    from compare.quotes import same_speaker
+
+    assert same_speaker("Leslie", "Leslie Grantham")
+    assert same_speaker("Peskov", "Dmitry Peskov")
+    assert same_speaker("the Kremlin", "Kremlin")
+    assert not same_speaker("the BBC", "Paul Pascoe")
+    assert not same_speaker(None, "Peskov")
