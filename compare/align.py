@@ -8,8 +8,8 @@
    ``rapidfuzz.process.cdist`` call with ``fuzz.token_sort_ratio``: on MSRP it
    is the best single rapidfuzz scorer (0.722 accuracy at its best threshold,
    against 0.709 for ``ratio``, 0.718 for ``token_set_ratio``, 0.717 for
-   ``WRatio``). A numpy matrix product adds word containment (how much of the
-   shorter sentence's content the longer one holds), which token-sort misses
+   ``WRatio``). An IDF-weighted containment matrix adds how much of the
+   shorter sentence's content the longer one holds, which token-sort misses
    when one outlet quotes a fragment of a longer sentence.
 3. Choose a one-to-one alignment greedily: candidates in descending order of
    ``token_sort + containment / 2``; ties go to the pair whose relative
@@ -166,16 +166,23 @@ def classify(
 ) -> str | None:
     """The kind of a candidate pair, or None when the two do not make the same claim.
 
-    identical: same text after normalization; near-identical: the same words up
-    to a few edits (word-level Levenshtein similarity >= 0.8) and no figure that
-    differs; paraphrase: the MSRP-fitted model says same claim (p >= 0.5).
-    Requiring shared names as well was tried and dropped: it costs 2 points of
-    MSRP accuracy (0.758 -> 0.735), so "Germany said it will ship weapons" can
-    pass as a paraphrase of "Britain said it had begun supplying weapons"; the
-    entity divergences show the difference. partial: ``contained`` (the weighted
-    containment of ``containment_matrix``, else the unweighted one) is >= 0.5
-    and at least three shared content words are not names (a caption naming
-    "Kremlin spokesman Dmitry Peskov" is no fragment of every Peskov sentence).
+    * identical: the same text after normalization (spelling variants count as
+      edits here, so "Kiev"/"Kyiv" is near-identical);
+    * near-identical: word-level Levenshtein similarity >= 0.8 over matching
+      forms and the same figures;
+    * paraphrase: the MSRP-fitted model says same claim (p >= 0.5). Requiring
+      shared names as well was tried and dropped: it cost 2 points of MSRP
+      accuracy (0.758 -> 0.735), so "Germany said it will ship weapons" can
+      pass as a paraphrase of "Britain said it had begun supplying weapons";
+      the entity divergences show the difference;
+    * partial: half of the shorter sentence's content is in the longer one,
+      both weighted (``contained``, from ``containment_matrix``) and
+      unweighted, with four shared content words of which two are not names
+      (a caption naming "Kremlin spokesman Dmitry Peskov" is no fragment of
+      every Peskov sentence); or a long shared clause: eight shared content
+      words and a weighted containment of 0.3; or a shared phrase of four
+      content words (``_shares_phrase``). Attribution words ("reported",
+      "citing unnamed sources") never count as shared content.
     """
     from rapidfuzz.distance import Levenshtein
 

@@ -302,8 +302,10 @@ def _quote_spans(text: str, masked: str, block_start: int, block_end: int) -> li
         k = mark.position
         before = masked[k - 1] if k > block_start else " "
         after = masked[k + 1] if k + 1 < block_end else " "
+        # A straight mark right after sentence punctuation and before a space
+        # closes a quote whose opening mark the outlet dropped.
         closes = mark.char in _CLOSING or (
-            mark.char not in _OPENING and open_at is None and before.isalnum() is False and before in ".,!?" and after in " ,.;:"
+            mark.char not in _OPENING and open_at is None and before in ".,!?" and after in " ,.;:"
         )
         if open_at is None and not closes:
             open_at = k + 1
@@ -338,11 +340,11 @@ def _attribute(
     match = _AFTER_QUOTED_AS.match(after)
     if match:
         return _person_or_body(match["who"]), "quoted as saying"
-    match = _AFTER_CUE_SUBJECT.match(after)
-    if match and re.search(r"[A-Z]", match["who"]):
+    match = _AFTER_CUE_SUBJECT.match(after)  # '," said Kremlin spokesman Dmitry Peskov'
+    if match:
         runs = _NAME_RUN.findall(match["who"])
         if runs:
-            return _person_or_body(runs[0] if len(runs) == 1 else " ".join(runs[-1:])), match["cue"]
+            return _person_or_body(runs[-1]), match["cue"]
     match = _AFTER_SUBJECT_CUE.match(after)
     if match:
         who = _resolve(match["who"], position, sentence, masked, speakers)
@@ -361,10 +363,10 @@ def _attribute(
         if match:
             return _person_or_body(match["who"]), None
     if not before.strip() or before.strip().endswith((".", "?", "!")):
-        last = speakers.last_person(position)
+        # A quote standing alone continues the quote before it, else the last person named.
         if earlier and earlier[-1].speaker and position - earlier[-1].end < 400:
             return earlier[-1].speaker, None
-        return last, None
+        return speakers.last_person(position), None
     return None, None
 
 
