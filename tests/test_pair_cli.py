@@ -224,3 +224,24 @@ def test_pair_does_not_import_datasketch_or_trafilatura() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_directory_is_refused(runner_in_dir: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    result = runner_in_dir.invoke(main, ["pair", "folder", "b.txt"])
+    assert result.exit_code == 2
+    assert "Invalid value for A: folder is a directory; pair compares two articles" in result.output
+
+
+def test_html_input_goes_through_trafilatura(runner_in_dir: CliRunner, tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in B_TEXT.splitlines()[1:] if line.strip())
+    html = (
+        "<html><head><title>Russia Says Weapons Deliveries Escalate Tensions</title></head>"
+        f"<body><nav>Home | World</nav><article><h1>Russia Says Weapons Deliveries Escalate Tensions</h1>{paragraphs}"
+        "</article><footer>Support The Moscow Times!</footer></body></html>"
+    )
+    (tmp_path / "b.html").write_text(html, encoding="utf-8")
+    result = runner_in_dir.invoke(main, ["pair", "a.txt", "b.html", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [x["kind"] for x in data["alignments"]] == ["near-identical", "paraphrase", "near-identical"]
