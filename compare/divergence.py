@@ -9,6 +9,8 @@
   more: 1 / (1 + distance)); the pair is reported when the match reaches 0.5
   and the values differ. "$200 million" and "200 million dollars" are one
   figure; "$1 billion" and "200 million dollars" conflict.
+* **Names differ.** Aligned claims naming different actors (lexical
+  matching cannot tell "Germany said" from "Britain said").
 * **Framing.** The same claim or quote introduced with different cue verbs
   ("said" on one side, "claimed" or "warned" on the other).
 * **One-sided claims.** Sentences with no counterpart, ranked by substance:
@@ -78,6 +80,7 @@ def find_divergences(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) 
     """All divergences between two prepared articles, grouped by kind, best first within each."""
     found: list[Divergence] = []
     found += conflicting_figures(a, b, alignments)
+    found += names_differ(a, b, alignments)
     found += framing(a, b, alignments)
     found += one_sided(a, b, alignments)
     found += entities_only_on_one_side(a, b)
@@ -189,6 +192,35 @@ def _context_conflicts(a: Prepared, b: Prepared, skip_a: set[int], skip_b: set[i
             )
         )
     return found
+
+
+def names_differ(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
+    """Aligned claims that name different actors: "Germany said it will ship weapons"
+    matched with "Britain said it had begun supplying weapons" (lexical alignment
+    cannot tell them apart; this makes the difference visible)."""
+    found = []
+    for alignment in alignments:
+        if alignment.kind == "identical":
+            continue
+        names_a = frozenset().union(*(a.forms[i].names for i in alignment.a_indices))
+        names_b = frozenset().union(*(b.forms[j].names for j in alignment.b_indices))
+        only_a, only_b = names_a - names_b, names_b - names_a
+        if only_a and only_b:
+            a_text, a_span = _group_text(a, alignment.a_indices)
+            b_text, b_span = _group_text(b, alignment.b_indices)
+            detail = f"{_as_written(only_a, a_text)} vs {_as_written(only_b, b_text)}"
+            found.append(Divergence("names differ", a_text, b_text, detail, a_span, b_span, 1.0))
+    return found
+
+
+def _as_written(folded: frozenset[str], text: str) -> str:
+    """Folded names back in the spelling the sentence uses, in text order."""
+    written = {}
+    for token in re.findall(r"[\w'’-]+", text):
+        for word in words(token):
+            if word in folded and word not in written:
+                written[word] = token.rstrip("'’s") if token.endswith(("'s", "’s")) else token
+    return ", ".join(written.values())
 
 
 def _cues(text: str) -> set[str]:

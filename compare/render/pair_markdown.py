@@ -83,12 +83,12 @@ def render_pair_markdown(comparison: Comparison) -> str:
             out += ["", "</details>"]
 
     out += ["", "## Divergences", ""]
-    conflicts = [d for d in c.divergences if d.kind in ("conflicting figures", "framing")]
+    conflicts = [d for d in c.divergences if d.kind in ("conflicting figures", "names differ", "framing")]
     if conflicts:
         out += ["| Kind | Detail | A | B |", "|---|---|---|---|"]
         out += [f"| {d.kind} | {_cell(d.detail)} | {_cell(d.a_text)} | {_cell(d.b_text)} |" for d in conflicts]
     else:
-        out.append("No conflicting figures or framing differences.")
+        out.append("No conflicting figures, names or framing.")
     ents_a = [d.detail for d in c.divergences if d.kind == "entity only in a"]
     ents_b = [d.detail for d in c.divergences if d.kind == "entity only in b"]
     if ents_a or ents_b:

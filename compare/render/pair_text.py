@@ -127,15 +127,15 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
 
     out += ["", paint("Divergences", "bold", "cyan")]
     conflicts = [d for d in c.divergences if d.kind == "conflicting figures"]
-    framing = [d for d in c.divergences if d.kind == "framing"]
+    framing = [d for d in c.divergences if d.kind in ("names differ", "framing")]
     if not conflicts and not framing:
-        out.append("  (no conflicting figures or framing differences)")
+        out.append("  (no conflicting figures, names or framing)")
     for d in conflicts:
         out += _wrap(d.detail, "    ", "  " + paint("figures: ", "red"))
         out += _wrap(d.a_text or "", "       ", "    A: ")
         out += _wrap(d.b_text or "", "       ", "    B: ")
     for d in framing:
-        out += _wrap(d.detail, "    ", "  " + paint("framing: ", "yellow"))
+        out += _wrap(d.detail, "    ", "  " + paint(f"{'names' if d.kind == 'names differ' else 'framing'}: ", "yellow"))
         out += _wrap(d.a_text or "", "       ", "    A: ")
         out += _wrap(d.b_text or "", "       ", "    B: ")
     for side in ("a", "b"):
