@@ -180,3 +180,33 @@ def test_self_comparison_scores_one(first: list[str]) -> None:
     assert comparison.similarity.jaccard == 1.0
     assert comparison.verdict == "duplicate"
     assert all(x.score == 1.0 and x.kind == "identical" for x in comparison.alignments)
+
+
+messy = st.lists(
+    st.sampled_from(
+        list("abcXYZ .,!?;:'\"“”‘’«»`-—\n$%0123456789中。")
+        + ["U.S.", " said ", " Peskov ", "Feb. ", " million ", " dollars", "<u>", "</u>", "``", "''", " he "]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(messy, messy)
+def test_messy_text_never_crashes_and_spans_hold(first: str, second: str) -> None:
+    from compare.errors import ArticleCompareError
+    from compare.render.pair_markdown import render_pair_markdown
+    from compare.render.pair_text import render_pair_text
+
+    try:
+        comparison = compare_articles(first, second)
+    except ArticleCompareError:
+        return
+    render_pair_text(comparison, color=True)
+    render_pair_markdown(comparison)
+    for match in comparison.quotes:
+        for quote, article in ((match.a, comparison.a), (match.b, comparison.b)):
+            if quote is not None:
+                assert article.text[quote.start : quote.end] == quote.text
+    for sentence in comparison.a_sentences:
+        assert comparison.a.text[sentence.start : sentence.end] == sentence.text
