@@ -184,8 +184,10 @@ def test_self_comparison_scores_one(first: list[str]) -> None:
 
 messy = st.lists(
     st.sampled_from(
-        list("abcXYZ .,!?;:'\"“”‘’«»`-—\n$%0123456789中。")
-        + ["U.S.", " said ", " Peskov ", "Feb. ", " million ", " dollars", "<u>", "</u>", "``", "''", " he "]
+        [
+            *"abcXYZ .,!?;:'\"“”‘’«»`-—\n$%0123456789中。",
+            *("U.S.", " said ", " Peskov ", "Feb. ", " million ", " dollars", "<u>", "</u>", "``", "''", " he "),
+        ]
     ),
     max_size=80,
 ).map("".join)
