@@ -200,12 +200,14 @@ def names_differ(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> l
     cannot tell them apart; this makes the difference visible)."""
     found = []
     for alignment in alignments:
-        if alignment.kind == "identical":
+        # A partial match holds more than the shared claim, so more names; and a
+        # swap of actors is one or two names, not a different list.
+        if alignment.kind not in ("near-identical", "paraphrase"):
             continue
         names_a = frozenset().union(*(a.forms[i].names for i in alignment.a_indices))
         names_b = frozenset().union(*(b.forms[j].names for j in alignment.b_indices))
         only_a, only_b = names_a - names_b, names_b - names_a
-        if only_a and only_b:
+        if only_a and only_b and len(only_a) <= 2 and len(only_b) <= 2:
             a_text, a_span = _group_text(a, alignment.a_indices)
             b_text, b_span = _group_text(b, alignment.b_indices)
             detail = f"{_as_written(only_a, a_text)} vs {_as_written(only_b, b_text)}"
