@@ -40,7 +40,8 @@ def render_pair_markdown(comparison: Comparison) -> str:
         f"| sentences | {len(c.a_sentences)} | {len(c.b_sentences)} |",
         "",
         f"**Verdict: {c.verdict}** (Jaccard {sim.jaccard:.3f}, A in B {sim.containment_a_in_b:.3f}, "
-        f"B in A {sim.containment_b_in_a:.3f}; {len(c.alignments)} aligned sentences)",
+        f"B in A {sim.containment_b_in_a:.3f}; {len(c.alignments)} "
+        f"alignment{'' if len(c.alignments) == 1 else 's'})",
         "",
         f"## Agreements ({len(c.alignments)})",
         "",
