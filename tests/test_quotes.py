@@ -162,3 +162,33 @@ def test_same_speaker_across_articles() -> None:
     assert same_speaker("the Kremlin", "Kremlin")
     assert not same_speaker("the BBC", "Paul Pascoe")
     assert not same_speaker(None, "Peskov")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('A source said: "They are now considering other churches."\n', "a source"),
+        ('"He has been a spent force for years," said one insider.\n', "one insider"),
+        ('His spokesman said: "He is only 50."\n', "his spokesman"),
+        ('Jane Root, BBC2 controller, said: "This is my first Christmas with the channel."\n', "Jane Root"),
+        ('Producer Arthur Baker, who says: "It was not the dog\'s fault."\n', "Arthur Baker"),
+        ('Lucas revealed: "We are already working on the next film."\n', "Lucas"),
+    ],
+)
+def test_roles_appositives_and_more_cue_verbs(text: str, speaker: str) -> None:
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == speaker
+
+
+def test_a_role_that_spoke_is_who_she_said_refers_to() -> None:
+    text = (
+        "Comedian Harry Enfield signed with Sky.\n"
+        "A spokeswoman for the BBC denied that the deal was a blow.\n"
+        '"He has loads of ideas," she said.\n'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["a spokeswoman for the BBC"]
+
+
+def test_doubled_quote_mark_counts_once() -> None:
+    text = 'Edmonds was sad to be ""throwing in the towel" after 30 years. Paul Pascoe said: "He is only 50."\n'
+    assert found(text) == [("throwing in the towel", None, None), ("He is only 50.", "Paul Pascoe", "said")]
