@@ -356,15 +356,22 @@ def similarity(a: Prepared, b: Prepared, *, shingle_size: int = 3) -> Similarity
 
 
 def verdict_for(
-    sim: Similarity, alignments: Sequence[Alignment], a: Prepared, b: Prepared, *, shared_quotes: int = 0
+    sim: Similarity,
+    alignments: Sequence[Alignment],
+    a: Prepared,
+    b: Prepared,
+    *,
+    shared_quotes: int = 0,
+    shared_entities: tuple[int, float] = (0, 0.0),
 ) -> str:
     """duplicate, near-duplicate, same story, related or unrelated.
 
     duplicate: Jaccard >= 0.9; near-duplicate: Jaccard >= 0.5 or one article
     80 % contained in the other; same story: at least a quarter of the shorter
     article's sentences aligned, or three claims shared; related: at least one
-    aligned claim or one quote of two words or more on both sides; unrelated:
-    nothing shared.
+    aligned claim, a quote on both sides, or three named entities in common
+    making up 15 % of all named (see ``divergence.entity_overlap``); unrelated:
+    none of these.
     """
     if sim.jaccard >= 0.9:
         return "duplicate"
@@ -374,7 +381,8 @@ def verdict_for(
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
     if len(full) >= 3 or len(full) / shorter >= 0.25:
         return "same story"
-    if alignments or shared_quotes:
+    entities, entity_jaccard = shared_entities
+    if alignments or shared_quotes or (entities >= 3 and entity_jaccard >= 0.15):
         return "related"
     return "unrelated"
 
@@ -421,8 +429,9 @@ def compare_articles(
     sim = similarity(pa, pb, shingle_size=shingle_size)
     quotes: tuple = ()
     divergences: tuple = ()
+    shared_entities = (0, 0.0)
     if analyse:
-        from compare.divergence import find_divergences
+        from compare.divergence import entity_overlap, find_divergences
         from compare.quotes import extract_quotes, match_quotes
 
         quotes = tuple(
@@ -432,10 +441,18 @@ def compare_articles(
             )
         )
         divergences = tuple(find_divergences(pa, pb, alignments))
+        shared_entities = entity_overlap(pa, pb)
     return Comparison(
         a=pa.article,
         b=pb.article,
-        verdict=verdict_for(sim, alignments, pa, pb, shared_quotes=sum(1 for q in quotes if q.a and q.b)),
+        verdict=verdict_for(
+            sim,
+            alignments,
+            pa,
+            pb,
+            shared_quotes=sum(1 for q in quotes if q.a and q.b),
+            shared_entities=shared_entities,
+        ),
         similarity=sim,
         a_sentences=pa.sentences,
         b_sentences=pb.sentences,

@@ -212,3 +212,19 @@ def test_messy_text_never_crashes_and_spans_hold(first: str, second: str) -> Non
                 assert article.text[quote.start : quote.end] == quote.text
     for sentence in comparison.a_sentences:
         assert comparison.a.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_every_pair_of_seeds_is_related_coverage() -> None:
+    from itertools import combinations
+
+    seeds = [load_article(p) for p in sorted(SEEDS.glob("*.txt"))]
+    verdicts = {compare_articles(a, b).verdict for a, b in combinations(seeds, 2)}
+    assert verdicts == {"related"}
+
+
+def test_shared_names_alone_make_articles_related_and_none_unrelated() -> None:
+    a = "Johnny Depp arrived at Simpsons in London for the Sleepy Hollow dinner with Tim Burton.\n"
+    b = "At the Sleepy Hollow premiere Depp wore a woolly hat; Burton smiled for the cameras.\n"
+    c = "Farmers in Normandy protested against cheap grain imports on Monday.\n"
+    assert compare_articles(a, b).verdict == "related"
+    assert compare_articles(a, c).verdict == "unrelated"
