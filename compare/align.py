@@ -431,7 +431,7 @@ def compare_articles(
     divergences: tuple = ()
     shared_entities = (0, 0.0)
     if analyse:
-        from compare.divergence import entity_overlap, find_divergences
+        from compare.divergence import entity_mentions, entity_overlap, find_divergences
         from compare.quotes import extract_quotes, match_quotes
 
         quotes = tuple(
@@ -440,8 +440,9 @@ def compare_articles(
                 extract_quotes(pb.article, clean=pb.clean, sentences=pb.sentences),
             )
         )
-        divergences = tuple(find_divergences(pa, pb, alignments))
-        shared_entities = entity_overlap(pa, pb)
+        mentions = entity_mentions(pa, pb)
+        divergences = tuple(find_divergences(pa, pb, alignments, mentions=mentions))
+        shared_entities = entity_overlap(pa, pb, mentions=mentions)
     return Comparison(
         a=pa.article,
         b=pb.article,

@@ -76,14 +76,23 @@ _NATIONALITIES = frozenset(
 )
 
 
-def find_divergences(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
-    """All divergences between two prepared articles, grouped by kind, best first within each."""
+def find_divergences(
+    a: Prepared,
+    b: Prepared,
+    alignments: Sequence[Alignment],
+    *,
+    mentions: tuple[Counter[str], Counter[str]] | None = None,
+) -> list[Divergence]:
+    """All divergences between two prepared articles, grouped by kind, best first within each.
+
+    ``mentions`` is ``entity_mentions(a, b)`` when the caller has it already.
+    """
     found: list[Divergence] = []
     found += conflicting_figures(a, b, alignments)
     found += names_differ(a, b, alignments)
     found += framing(a, b, alignments)
     found += one_sided(a, b, alignments)
-    found += entities_only_on_one_side(a, b)
+    found += entities_only_on_one_side(a, b, mentions=mentions)
     return found
 
 
@@ -355,25 +364,34 @@ def _lowercase_words(a: Prepared, b: Prepared) -> frozenset[str]:
     return frozenset(w for p in (a, b) for s in p.sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text))
 
 
-def entity_overlap(a: Prepared, b: Prepared) -> tuple[int, float]:
+def entity_mentions(a: Prepared, b: Prepared) -> tuple[Counter[str], Counter[str]]:
+    """Named-entity mentions of each article (one extraction serves the verdict and the divergences)."""
+    lowercase = _lowercase_words(a, b)
+    return _entities(a, lowercase), _entities(b, lowercase)
+
+
+def entity_overlap(
+    a: Prepared, b: Prepared, *, mentions: tuple[Counter[str], Counter[str]] | None = None
+) -> tuple[int, float]:
     """How many named entities (by surname/last word) both articles name, and their Jaccard.
 
     Measured on METER showbiz copy: a wire story and a newspaper article
     written from it share 3 or more entities with a Jaccard of 0.15 or more in
     16 of 20 sampled pairs; articles about different stories in 0 of 18.
     """
-    lowercase = _lowercase_words(a, b)
-    keys_a = {_entity_keys(n)[1] for n in _entities(a, lowercase)} - {None}
-    keys_b = {_entity_keys(n)[1] for n in _entities(b, lowercase)} - {None}
+    ents_a, ents_b = mentions or entity_mentions(a, b)
+    keys_a = {_entity_keys(n)[1] for n in ents_a} - {None}
+    keys_b = {_entity_keys(n)[1] for n in ents_b} - {None}
     shared = len(keys_a & keys_b)
     union = len(keys_a | keys_b)
     return shared, (shared / union if union else 0.0)
 
 
-def entities_only_on_one_side(a: Prepared, b: Prepared) -> list[Divergence]:
+def entities_only_on_one_side(
+    a: Prepared, b: Prepared, *, mentions: tuple[Counter[str], Counter[str]] | None = None
+) -> list[Divergence]:
     """Named entities mentioned on one side only, most mentioned first."""
-    lowercase = _lowercase_words(a, b)
-    ents_a, ents_b = _entities(a, lowercase), _entities(b, lowercase)
+    ents_a, ents_b = mentions or entity_mentions(a, b)
     found = []
     for side, mine, theirs in (("a", ents_a, ents_b), ("b", ents_b, ents_a)):
         their_full = {_entity_keys(n)[0] for n in theirs}
