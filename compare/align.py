@@ -393,7 +393,7 @@ def clear_caches() -> None:
     from compare.figures import _find_figures
     from compare.quotes import _person_or_body, speaker_key
 
-    for cached in (_find_figures, _token_key, _person_or_body, speaker_key):
+    for cached in (_find_figures, _token_key, _person_or_body, speaker_key, stem):
         cached.cache_clear()
 
 

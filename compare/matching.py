@@ -22,6 +22,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -61,6 +62,7 @@ def mask_inline_tags(text: str) -> str:
     return _INLINE_TAG.sub(lambda m: " " * len(m.group()), text)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match said/says, weapon/weapons."""
     for suffix in ("ing", "ed", "es", "s", "ly"):
@@ -99,9 +101,7 @@ def match_form(text: str) -> MatchForm:
     figures = tuple(f for f in find_figures(clean) if f.kind != "year")
     word_list = tuple(words(canonicalize_figures(clean)))
     stems = tuple(stem(w) for w in word_list)
-    names = frozenset(
-        w for m in _CAPITALISED.finditer(clean) for w in words(m.group()) if w not in _NOT_NAMES
-    )
+    names = frozenset(w for w in words(" ".join(_CAPITALISED.findall(clean))) if w not in _NOT_NAMES)
     return MatchForm(
         words=word_list,
         key=" ".join(word_list),
