@@ -18,11 +18,19 @@ Attribution, tried in this order for each quote:
    Kremlin said Tuesday.``; a headline ending ``– Kremlin``;
 4. a quote standing alone in its sentence continues the last speaker.
 
-``he``/``she`` and role phrases without a name ("the senior Russian diplomat")
-resolve to the last named person who spoke or was quoted; ``it``/``they`` to
-the subject of the sentence. A speaker named by an institution alone ("the
-Kremlin said") is kept as such. Every surname is replaced by the fullest form
-of the name in the article, so "Peskov" and "Dmitry Peskov" are one speaker.
+``he``/``she`` and definite role phrases ("the senior Russian diplomat")
+resolve to the last person who spoke or was quoted; ``it``/``they`` to the
+subject of the sentence. Indefinite roles introduce a speaker of their own
+and are kept as written ("a source", "his spokesman", "one insider"), as is
+an institution named alone ("the Kremlin said"). Appositives are skipped
+("Jane Root, BBC2 controller, said"). Every surname (or a first name only one
+person has) is replaced by the fullest form of the name in the article, so
+"Peskov" and "Dmitry Peskov" are one speaker; across articles
+``same_speaker`` also matches "Leslie" with "Leslie Grantham".
+
+Measured on the seed gold: 31/31 quotes, 28/28 speakers (rules written on
+those articles); on 30 quotes sampled from METER newspaper copy not used for
+development: 20/30 speakers right.
 """
 
 from __future__ import annotations
