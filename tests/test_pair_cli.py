@@ -245,3 +245,16 @@ def test_html_input_goes_through_trafilatura(runner_in_dir: CliRunner, tmp_path:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [x["kind"] for x in data["alignments"]] == ["near-identical", "paraphrase", "near-identical"]
+
+
+def test_jsonl_input_uses_its_first_article_and_metadata(runner_in_dir: CliRunner, tmp_path: Path) -> None:
+    records = [
+        {"id": "reuters-1", "title": "Kremlin warns", "source": "Reuters", "text": A_TEXT},
+        {"id": "reuters-2", "text": "Something else entirely about farming in France."},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    result = runner_in_dir.invoke(main, ["pair", "feed.jsonl", "b.txt", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["a"] == {"id": "reuters-1", "title": "Kremlin warns", "source": "Reuters"}
+    assert data["verdict"] == "same story"
