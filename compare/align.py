@@ -72,6 +72,11 @@ def prepare(article: Article | str, *, default_id: str = "text", max_chars: int 
     """Sentences and matching forms of one article (a string becomes an Article)."""
     if isinstance(article, str):
         article = Article.from_text(article, id=default_id)
+    elif not isinstance(article, Article):
+        raise TypeError(
+            f"compare_articles takes Article objects or strings, not {type(article).__name__}; "
+            "load files with compare.articles.load_article(path)"
+        )
     if len(article.text) > max_chars:
         raise ArticleTooLongError(
             f"{article.id}: {len(article.text):,} characters is too long to compare sentence by "

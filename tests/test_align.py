@@ -137,6 +137,8 @@ def test_bad_inputs_raise_library_errors() -> None:
         compare_articles("Support The Moscow Times!\n\nRead more\n", "A real sentence about Kyiv.")
     with pytest.raises(ArticleTooLongError, match="too long to compare"):
         compare_articles("word " * 100, "Another text.", max_chars=50)
+    with pytest.raises(TypeError, match="load_article"):
+        compare_articles(SEEDS / "000_e6f0c9be4bb1d9ca.txt", "text")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="shingle_size"):
         compare_articles("a b c.", "a b c.", shingle_size=0)
 
