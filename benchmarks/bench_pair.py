@@ -103,7 +103,11 @@ def main() -> int:
 
     text_a, text_b = build_articles()
     pa, pb = prepare(text_a), prepare(text_b)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"load average {load:.2f} at start"
+    )
     print(
         f"articles: A {len(text_a.split())} words / {len(pa.sentences)} sentences, "
         f"B {len(text_b.split())} words / {len(pb.sentences)} sentences"
@@ -140,6 +144,8 @@ def main() -> int:
     print(f"article-compare --help:                {helped:8.1f} ms wall")
     print(f"article-compare pair A B:              {paired:8.1f} ms wall")
     print(f"article-compare pair A B --format json:{as_json:8.1f} ms wall")
+    if hasattr(os, "getloadavg"):
+        print(f"load average {os.getloadavg()[0]:.2f} at the end (other work on the machine slows every figure)")
     return 0
 
 
