@@ -71,16 +71,19 @@ def loop_score_matrix(a, b):
     return matrix
 
 
-def median_ms(function, repeats: int) -> float:
+def median_ms(*functions, repeats: int) -> list[float]:
+    """Median milliseconds of each function; runs are interleaved so that a
+    busy machine slows all of them alike and the ratios stay meaningful."""
     from compare.align import clear_caches
 
-    times = []
+    times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeats):
-        clear_caches()  # each run starts cold, as one CLI call would
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        for slot, function in zip(times, functions, strict=True):
+            clear_caches()  # each run starts cold, as one CLI call would
+            started = time.perf_counter()
+            function()
+            slot.append((time.perf_counter() - started) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def wall_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
@@ -114,18 +117,26 @@ def main() -> int:
     )
     compare_articles(text_a, text_b)  # warm up imports and regex caches
 
-    cdist_matrix = median_ms(lambda: score_matrix(pa.forms, pb.forms), args.repeats)
-    loop_matrix = median_ms(lambda: loop_score_matrix(pa.forms, pb.forms), args.repeats)
+    cdist_matrix, loop_matrix = median_ms(
+        lambda: score_matrix(pa.forms, pb.forms), lambda: loop_score_matrix(pa.forms, pb.forms), repeats=args.repeats
+    )
     print(f"score matrix, one process.cdist:       {cdist_matrix:8.2f} ms (median of {args.repeats})")
     print(f"score matrix, Python loop (baseline):  {loop_matrix:8.2f} ms  -> cdist is {loop_matrix / cdist_matrix:.1f}x faster")
 
-    full = median_ms(lambda: compare_articles(text_a, text_b), args.repeats)
     original = align_module.score_matrix
-    align_module.score_matrix = loop_score_matrix
-    try:
-        full_loop = median_ms(lambda: compare_articles(text_a, text_b), args.repeats)
-    finally:
+
+    def with_cdist() -> None:
         align_module.score_matrix = original
+        compare_articles(text_a, text_b)
+
+    def with_loop() -> None:
+        align_module.score_matrix = loop_score_matrix
+        try:
+            compare_articles(text_a, text_b)
+        finally:
+            align_module.score_matrix = original
+
+    full, full_loop = median_ms(with_cdist, with_loop, repeats=args.repeats)
     print(f"compare_articles in-process:           {full:8.2f} ms (median of {args.repeats})")
     print(f"  with the loop baseline matrix:       {full_loop:8.2f} ms  -> ratio {full_loop / full:.2f}")
 
