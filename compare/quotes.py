@@ -195,6 +195,7 @@ class _Speakers:
         # Words the article also writes in lower case ("now", "despite", "stunning")
         # are not the first word of a name when they open a sentence.
         self.lowercase = frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))
+        self._first_names: dict[str, set[str]] | None = None
         self.full: dict[str, str] = {}
         for match in _NAME_RUN.finditer(text):
             name = self.trim(_person_or_body(match.group()))
@@ -231,10 +232,18 @@ class _Speakers:
         if key in self.full:
             return self.full[key]
         if " " not in name:
-            owners = {full for full in self.full.values() if words(full)[0] == key}
+            owners = self.first_names().get(key, ())
             if len(owners) == 1:
-                return owners.pop()
+                return next(iter(owners))
         return name
+
+    def first_names(self) -> dict[str, set[str]]:
+        """Full names by their folded first word, built once the names are known."""
+        if self._first_names is None:
+            self._first_names = {}
+            for full in self.full.values():
+                self._first_names.setdefault(words(full)[0], set()).add(full)
+        return self._first_names
 
     def is_person(self, name: str) -> bool:
         """A named person, or a person named by a role ("a spokesman for the BBC")."""
