@@ -29,7 +29,12 @@ DIVERGENCE_KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class DiffOp:
-    """One step of a word-level diff: ``tag`` is equal, replace, delete or insert."""
+    """One step of a word-level diff.
+
+    ``tag`` is equal, replace, delete, insert, or variant: the same word for
+    matching written another way ("Kiev"/"Kyiv", "$200"/"200"). ``b_words`` is
+    empty for equal steps (the words are ``a_words``).
+    """
 
     tag: str
     a_words: str

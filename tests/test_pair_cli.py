@@ -47,6 +47,8 @@ Agreements (3)
        ease tensions.
     B: The Kremlin said on Tuesday that Western arms supplies to Kyiv would not
        ease tensions.
+    diff: The Kremlin said on Tuesday that Western arms supplies to [-Kiev-]
+    {+Kyiv+} would not ease tensions.
   A2 ~ B2  paraphrase (0.62)
     A: "This all leads to further escalation," Kremlin spokesman Dmitry Peskov
        told reporters.
@@ -58,8 +60,8 @@ Agreements (3)
        Ukraine.
     B: Washington has authorized an additional 200 million dollars in security
        aid to Ukraine.
-    diff: Washington has authorized an additional $200 million {+dollars+} in
-    security aid to Ukraine.
+    diff: Washington has authorized an additional [-$200-] {+200+} million
+    {+dollars+} in security aid to Ukraine.
 
 Shared quotes (1)
   Dmitry Peskov: reworded
