@@ -22,3 +22,11 @@ class IndexStoreError(ArticleCompareError):
 
 class SettingsMismatchError(IndexStoreError):
     """The index was built with other fingerprint settings than the ones asked for."""
+
+
+class ArticleTooLongError(ArticleCompareError):
+    """An input is far longer than an article; comparing it sentence by sentence would not finish."""
+
+
+class EmptyArticleError(ArticleCompareError):
+    """An input has no content left to compare once site chrome is removed."""
