@@ -1,0 +1,7 @@
+"""Evaluation scripts: measured quality on labelled data, importable so tests can assert floors.
+
+Run one with ``python -m compare.evaluation.<name>``; each exposes an
+``evaluate(...)`` function returning a frozen result and a ``main()`` that
+prints it. They read ``../shared`` beside the repository and skip what is
+absent.
+"""
