@@ -117,7 +117,8 @@ class DedupEvaluation:
             and day, or the same topic (the seeds); all are among the negatives.
         flagged: pairs the detector reported.
         correct: flagged pairs within one base article's family.
-        unlabelled: flagged pairs of different base articles of one METER story.
+        unlabelled: flagged pairs of different base articles of one METER story
+            (real rewrites and copies; shown, not scored).
         false_positives: flagged pairs of different stories.
         missed: (base, variant, kind) not flagged.
         per_kind: recall per variant kind.
@@ -135,7 +136,7 @@ class DedupEvaluation:
     hard_negatives: int
     flagged: int
     correct: int
-    unlabelled: int
+    unlabelled: tuple[PairScore, ...]
     false_positives: tuple[PairScore, ...]
     missed: tuple[tuple[str, str, str], ...]
     per_kind: tuple[KindRecall, ...]
@@ -184,7 +185,9 @@ def fixture_bases() -> list[Base]:
     for folder in ("seeds", "unrelated"):
         for article in iter_articles([FIXTURES / folder]):
             name = Path(article.id).name
-            bases.append(Base(replace(article, id=f"{folder}/{name}"), "fixtures", f"{folder}/{name}", folder, "-"))
+            # The seeds are one outlet-and-topic group (hard negatives); the unrelated stories are not.
+            day = "-" if folder == "seeds" else name
+            bases.append(Base(replace(article, id=f"{folder}/{name}"), "fixtures", f"{folder}/{name}", folder, day))
     return bases
 
 
@@ -321,7 +324,11 @@ def _typo(word: str, rng: random.Random) -> str:
 
 
 def typo_noise(base: Base, rng: random.Random) -> Article:
-    text = _LONG_WORD.sub(lambda m: _typo(m.group(), rng) if rng.random() < TYPO_RATE else m.group(), base.article.text)
+    text = base.article.text
+    spans = [m.span() for m in _LONG_WORD.finditer(text)]
+    chosen = [span for span in spans if rng.random() < TYPO_RATE] or [spans[rng.randrange(len(spans))]]
+    for start, end in reversed(chosen):  # at least one typo, however short the article
+        text = text[:start] + _typo(text[start:end], rng) + text[end:]
     return Article.from_text(text, id=f"{base.article.id}#typos")
 
 
@@ -453,14 +460,16 @@ def evaluate(
     result = find_duplicates(batch)
     flagged = {frozenset((p.a, p.b)): p for p in result.pairs}
 
-    correct = unlabelled = 0
+    correct = 0
+    unlabelled = []
     false_positives = []
     for key, pair in flagged.items():
         fam_a, fam_b = (family[i] for i in (pair.a, pair.b))
         if fam_a == fam_b:
             correct += 1
         elif story_of_base[fam_a] == story_of_base[fam_b]:
-            unlabelled += 1
+            if pair.a == fam_a and pair.b == fam_b:  # the originals themselves, not their variants
+                unlabelled.append(PairScore(pair.a, pair.b, pair.jaccard, pair.containment, pair.relation))
         else:
             false_positives.append(PairScore(pair.a, pair.b, pair.jaccard, pair.containment, pair.relation))
         del key
@@ -504,7 +513,7 @@ def evaluate(
         hard_negatives=hard,
         flagged=len(flagged),
         correct=correct,
-        unlabelled=unlabelled,
+        unlabelled=tuple(sorted(unlabelled, key=lambda p: -p.jaccard)),
         false_positives=tuple(sorted(false_positives, key=lambda p: -p.jaccard)),
         missed=tuple(missed),
         per_kind=tuple(KindRecall(k, kind_counts[k], kind_found[k]) for k in KINDS),
@@ -530,8 +539,8 @@ def render(evaluation: DedupEvaluation, *, show: int = 10) -> str:
         "Base articles: " + ", ".join(f"{name} {n}" for name, n in e.corpora),
         f"Batch: {e.articles} articles ({e.variants} variants); {e.labelled_negatives:,} cross-story pairs "
         f"as negatives, {e.hard_negatives:,} of them hard (same outlet and day, or two seeds)",
-        f"Flagged pairs: {e.flagged} = {e.correct} correct + {len(e.false_positives)} wrong "
-        f"+ {e.unlabelled} unlabelled (different articles of one METER story)",
+        f"Flagged pairs: {e.flagged}: {e.correct} correct, {len(e.false_positives)} wrong, the rest between "
+        f"different articles of one METER story (unlabelled; {len(e.unlabelled)} of them between originals)",
         "",
         f"Precision: {e.precision:.4f}",
         f"Recall:    {e.recall:.4f}  ({e.found}/{e.variants} variants flagged with their original)",
@@ -550,6 +559,12 @@ def render(evaluation: DedupEvaluation, *, show: int = 10) -> str:
         lines += [
             f"  {p.a} ~ {p.b}  jaccard {p.jaccard:.3f} containment {p.containment:.3f} ({p.relation})"
             for p in e.false_positives[:show]
+        ]
+    if e.unlabelled:
+        lines.append(f"Unlabelled, same METER story (first {min(show, len(e.unlabelled))} of {len(e.unlabelled)} between originals):")
+        lines += [
+            f"  {p.a} ~ {p.b}  jaccard {p.jaccard:.3f} containment {p.containment:.3f} ({p.relation})"
+            for p in e.unlabelled[:show]
         ]
     if e.wire_versions:
         n, hit = len(e.wire_versions), e.wire_versions_flagged
