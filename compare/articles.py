@@ -185,6 +185,8 @@ def _articles_from_json_document(data: bytes, where: str, limit: int, handle: Er
     if isinstance(document, dict):
         yield article_from_record(document, default_id=where, where=where)
     elif isinstance(document, list):
+        if not document:
+            raise InputError(where, "JSON list holds no articles")
         for number, record in enumerate(document, 1):
             try:
                 yield article_from_record(record, default_id=f"{where}:{number}", where=f"{where}: item {number}")
@@ -262,7 +264,7 @@ def article_from_record(record: Any, *, default_id: str, where: str) -> Article:
 
 def article_from_html(html: str, *, id: str, where: str) -> Article:
     """Main text and metadata from an HTML page, extracted by trafilatura."""
-    import trafilatura  # noqa: PLC0415 - 0.2 s import, only paid when HTML is given
+    import trafilatura  # lazy: 0.2 s import, only paid when HTML is given
 
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
@@ -321,7 +323,7 @@ def _decode_legacy(data: bytes, where: str) -> str:
     except UnicodeDecodeError:
         text = None
     if text is None or _MOJIBAKE_RUN.search(text):
-        from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8 files
+        from charset_normalizer import from_bytes  # lazy: only for non-UTF-8 files
 
         best = from_bytes(data, cp_exclusion=["utf_8"]).best()
         if best is None or best.encoding.startswith(("utf_16", "utf_32")):
