@@ -15,11 +15,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from compare.errors import InputError
-from compare.text import known_chrome_reason, split_blocks
+from compare.text import iter_blocks, known_chrome_reason
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -384,7 +385,7 @@ _ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
 
 def guess_title(text: str) -> str | None:
     """The first content line when it reads like a headline (short, no final period)."""
-    for block in split_blocks(text)[:6]:
+    for block in islice(iter_blocks(text), 6):  # not split_blocks: 45 us per long article
         if known_chrome_reason(block.text):
             continue
         line = block.text
