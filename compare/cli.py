@@ -173,6 +173,15 @@ def _settings(shingle_size: int | None, num_perm: int | None) -> Any:
     )
 
 
+def _hand_over(items: list[Any]) -> Iterator[Any]:
+    """Yield the items while emptying the list, so that the callee holds the
+    only reference and can free each article once fingerprinted (100,000
+    articles are ~400 MB of text)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_threshold_options
@@ -209,17 +218,18 @@ def dedup(
     problems = InputProblems()
     articles = list(load_articles(paths, max_article_mb, problems))
     settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
+    count = len(articles)
     try:
-        if progress_enabled() and articles:
-            with click.progressbar(length=len(articles), label="fingerprinting", file=sys.stderr) as bar:
+        if progress_enabled() and count:
+            with click.progressbar(length=count, label="fingerprinting", file=sys.stderr) as bar:
                 result = find_duplicates(
-                    articles, threshold=threshold, containment_threshold=containment, settings=settings,
-                    progress=bar.update, learn_boilerplate=not no_learn, workers=workers,
+                    _hand_over(articles), threshold=threshold, containment_threshold=containment,
+                    settings=settings, progress=bar.update, learn_boilerplate=not no_learn, workers=workers,
                 )
         else:
             result = find_duplicates(
-                articles, threshold=threshold, containment_threshold=containment, settings=settings,
-                learn_boilerplate=not no_learn, workers=workers,
+                _hand_over(articles), threshold=threshold, containment_threshold=containment,
+                settings=settings, learn_boilerplate=not no_learn, workers=workers,
             )
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
