@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                     hits += lookup(index, article, DEFAULT_THRESHOLD) > 0
                     latencies.append((time.perf_counter() - start) * 1000)
                 print(
-                    f"lookup of one {label} article against {args.count} indexed: median {statistics.median(latencies):.2f} ms, "
+                    f"lookup of one {label} article against {stored['articles']:,} indexed: median {statistics.median(latencies):.2f} ms, "
                     f"p95 {percentile(latencies, 0.95):.2f} ms ({len(articles)} queries, {hits} matched)"
                 )
 

@@ -6,12 +6,16 @@ import os
 import platform
 import resource
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# This checkout's package, not an installed copy, for the parts measured in-process too.
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
 
 def machine() -> str:
