@@ -304,6 +304,8 @@ def ingest(
                     click.echo(f"\r{render_ingest_summary(counts)}", nl=False, err=True)
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    except BrokenPipeError:
+        _stdout_closed()
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     finally:
@@ -392,5 +394,16 @@ def index_export(index_spec: str | None, output: Path | None) -> None:
                     stream.writelines(render_export(index.export()))
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    except BrokenPipeError:
+        _stdout_closed()
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def _stdout_closed() -> None:
+    """The reader of standard output went away (``| head``): stop quietly, as cat does."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so that the exit-time flush does not fail again
+    raise click.exceptions.Exit(141)
