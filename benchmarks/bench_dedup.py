@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchutil import REPO, machine, run_child
+from benchutil import REPO, load, machine, run_child
 from generate_articles import DEFAULT_SEED, cached_jsonl
 
 
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     args = parser.parse_args(argv)
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; {load()} before")
     start = time.perf_counter()
     data = cached_jsonl(args.data, args.count, seed=args.seed)
     print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles; ready in {time.perf_counter() - start:.1f} s)")
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     base_rate = base_count / base_seconds
     print(f"baseline (datasketch MinHash() + update() per shingle + MinHashLSH query/insert): {base_count} articles in {base_seconds:.1f} s = {base_rate:,.0f} articles/s")
     print(f"ratio: dedup end to end is {rate / base_rate:.1f}x the plain datasketch loop")
+    print(f"{load()} after")
     return 0
 
 

@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchutil import REPO, machine, run_child
+from benchutil import REPO, load, machine, run_child
 from generate_articles import DEFAULT_SEED, Generator, cached_jsonl
 
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     args = parser.parse_args(argv)
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; {load()} before")
     data = cached_jsonl(args.data, args.count, seed=args.seed)
     print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles)")
 
@@ -136,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"single-article ingest (lookup + committed write): median {statistics.median(latencies):.2f} ms, "
                 f"p95 {percentile(latencies, 0.95):.2f} ms ({len(latencies)} articles)"
             )
+    print(f"{load()} after")
     return 0
 
 

@@ -31,6 +31,15 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
 
 
+def load() -> str:
+    """Load averages: on a shared 2-core machine, other work skews every figure; print it."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 def child_env() -> dict[str, str]:
     """This checkout first on PYTHONPATH, so the child runs this code, not an installed copy."""
     env = dict(os.environ)
