@@ -60,6 +60,17 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
 def _rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -81,10 +92,15 @@ class ChildRun:
             processes too, as the largest of them, not their sum).
         tree_peak_mb: largest *sum* of resident sets of the child and its
             workers, sampled every 50 ms from /proc (0 where /proc is absent).
+        cpu_seconds: user + system CPU time of the child and all its worker
+            processes, sampled from /proc with the memory (the last 50 ms of
+            each process may be missed); less sensitive than wall time to
+            other work on the machine.
         returncode, stderr: what the child said.
     """
 
     seconds: float
+    cpu_seconds: float
     max_rss_mb: float
     tree_peak_mb: float
     returncode: int
@@ -95,6 +111,7 @@ def run_child(command: list[str], *, stdout_path: Path | None = None) -> ChildRu
     """Run ``command`` with this checkout on PYTHONPATH; time it and watch its memory."""
     peak = 0
     stop = threading.Event()
+    cpu: dict[int, float] = {}
     out = stdout_path.open("wb") if stdout_path else subprocess.DEVNULL
     try:
         start = time.perf_counter()
@@ -103,7 +120,10 @@ def run_child(command: list[str], *, stdout_path: Path | None = None) -> ChildRu
         def sample() -> None:
             nonlocal peak
             while not stop.is_set():
-                peak = max(peak, sum(_rss_kb(p) for p in _descendants(process.pid)))
+                pids = _descendants(process.pid)
+                peak = max(peak, sum(_rss_kb(p) for p in pids))
+                for p in pids:
+                    cpu[p] = max(cpu.get(p, 0.0), _cpu_seconds(p))
                 stop.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -116,4 +136,4 @@ def run_child(command: list[str], *, stdout_path: Path | None = None) -> ChildRu
         if stdout_path:
             out.close()  # type: ignore[union-attr]
     max_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return ChildRun(seconds, max_rss / 1024, peak / 1024, process.returncode, err.decode(errors="replace"))
+    return ChildRun(seconds, sum(cpu.values()), max_rss / 1024, peak / 1024, process.returncode, err.decode(errors="replace"))
