@@ -9,8 +9,9 @@
    this checkout on ``PYTHONPATH`` and times it from start to exit: loading,
    boilerplate stripping, fingerprinting, LSH, verification, clustering and
    writing JSON, plus interpreter start-up and imports. Peak memory: the
-   largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) and the
-   sampled sum over the child and its worker processes.
+   sampled sum over the child and its worker processes, and the main process
+   alone (``getrusage(RUSAGE_CHILDREN).ru_maxrss``). CPU seconds of all of
+   them, sampled from /proc, give a figure other load on the machine skews less.
 3. In the same run, the baseline on the first ``--sample`` articles: JSON
    parsing, the same tokenization and shingles, then what a datasketch user
    writes first: ``MinHash()`` (defaults: 128 permutations), ``update()`` per
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"dedup: {report['articles']} articles in {run.seconds:.1f} s = {rate:,.0f} articles/s end to end")
     print(f"dedup: CPU time {run.cpu_seconds:.1f} s over the process and its workers = {report['articles'] / run.cpu_seconds:,.0f} articles per CPU-second")
     print(f"dedup: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
-          f"{run.max_rss_mb:,.0f} MB for the largest single process (ru_maxrss)")
+          f"{run.max_rss_mb:,.0f} MB for the main process alone (ru_maxrss)")
     print(f"dedup: {len(report['pairs'])} pairs in {len(report['clusters'])} clusters; planted near-duplicates found {found}/{planted}")
 
     base_seconds, base_cpu, base_count = baseline(data, args.sample, DEFAULT_THRESHOLD)

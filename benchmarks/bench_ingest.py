@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ingest: CPU time {run.cpu_seconds:.1f} s over the process and its workers = {ingested / run.cpu_seconds:,.0f} articles per CPU-second")
         print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()) + f"; index file {size_mb:,.0f} MB")
         print(f"ingest: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
-              f"{run.max_rss_mb:,.0f} MB for the largest single process (ru_maxrss)")
+              f"{run.max_rss_mb:,.0f} MB for the main process alone (ru_maxrss)")
 
         from compare.dedup import DEFAULT_THRESHOLD
         from compare.index import open_index

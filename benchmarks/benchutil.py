@@ -87,9 +87,9 @@ class ChildRun:
 
     Attributes:
         seconds: wall time from start to exit.
-        max_rss_mb: largest resident set of one process of the run
-            (``getrusage(RUSAGE_CHILDREN).ru_maxrss``; covers its worker
-            processes too, as the largest of them, not their sum).
+        max_rss_mb: ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the largest
+            resident set among the processes this one waited for, i.e. the
+            main process (workers started by a forkserver are not among them).
         tree_peak_mb: largest *sum* of resident sets of the child and its
             workers, sampled every 50 ms from /proc (0 where /proc is absent).
         cpu_seconds: user + system CPU time of the child and all its worker
