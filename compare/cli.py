@@ -173,13 +173,25 @@ def _settings(shingle_size: int | None, num_perm: int | None) -> Any:
     )
 
 
-def _hand_over(items: list[Any]) -> Iterator[Any]:
-    """Yield the items while emptying the list, so that the callee holds the
-    only reference and can free each article once fingerprinted (100,000
-    articles are ~400 MB of text)."""
-    items.reverse()
-    while items:
-        yield items.pop()
+class _LazyProgressBar:
+    """A click progress bar on standard error, drawn once the total is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self._bar.__enter__()
+
+    def update(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @main.command()
@@ -216,23 +228,26 @@ def dedup(
     from compare.render.dedup import render_dedup
 
     problems = InputProblems()
-    articles = list(load_articles(paths, max_article_mb, problems))
+    articles: Any
+    if "-" in paths:
+        articles = list(load_articles(paths, max_article_mb, problems))  # stdin is read once
+    else:
+        from compare.batch import ArticleFiles
+
+        articles = ArticleFiles(paths, max_article_bytes=int(max_article_mb * 1024 * 1024), on_error=problems)
     settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
-    count = len(articles)
+    bar = _LazyProgressBar("fingerprinting") if progress_enabled() else None
     try:
-        if progress_enabled() and count:
-            with click.progressbar(length=count, label="fingerprinting", file=sys.stderr) as bar:
-                result = find_duplicates(
-                    _hand_over(articles), threshold=threshold, containment_threshold=containment,
-                    settings=settings, progress=bar.update, learn_boilerplate=not no_learn, workers=workers,
-                )
-        else:
-            result = find_duplicates(
-                _hand_over(articles), threshold=threshold, containment_threshold=containment,
-                settings=settings, learn_boilerplate=not no_learn, workers=workers,
-            )
+        result = find_duplicates(
+            articles, threshold=threshold, containment_threshold=containment, settings=settings,
+            learn_boilerplate=not no_learn, workers=workers,
+            progress=bar.update if bar else None, on_total=bar.start if bar else None,
+        )
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        if bar:
+            bar.close()
     emit(render_dedup(result, fmt), output)
     problems.exit_if_any()
     if fail_on_duplicates and result.pairs:
