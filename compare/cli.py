@@ -114,13 +114,13 @@ def _fingerprint_options(function: F) -> F:
         "--num-perm",
         type=click.IntRange(16, 1024),
         default=None,
-        help="MinHash permutations (default 64; an existing index keeps its own).",
+        help="MinHash permutations (default 64). ingest: omit it to use an existing index's own.",
     )(function)
     return click.option(
         "--shingle-size",
         type=click.IntRange(1, 16),
         default=None,
-        help="Words per shingle (default 4; an existing index keeps its own).",
+        help="Words per shingle (default 4). ingest: omit it to use an existing index's own.",
     )(function)
 
 

@@ -149,3 +149,12 @@ def test_help_does_not_import_datasketch():
     code = "import sys; from compare.cli import main\ntry: main(['dedup', '--help'])\nexcept SystemExit: pass\nprint('datasketch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, env={"PYTHONPATH": str(REPO)}, check=True)
     assert out.stdout.strip().endswith("False")
+
+
+def test_progress_bar_on_stderr_only_when_it_is_a_terminal(monkeypatch):
+    quiet = run("dedup", "fixtures/seeds", "--workers", "0")
+    assert quiet.stderr == ""
+    monkeypatch.setattr("compare.cli.progress_enabled", lambda: True)
+    shown = run("dedup", "fixtures/seeds", "--workers", "0")
+    assert "fingerprinting" in shown.stderr
+    assert shown.stdout == quiet.stdout
