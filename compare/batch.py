@@ -117,7 +117,7 @@ def _fingerprint_job(task: tuple[FingerprintSettings, LearnedLines | None, Seque
     ]
 
 
-LearningPass = tuple[Fingerprint, "str | None", np.ndarray, np.ndarray]
+LearningPass = tuple[Fingerprint, "str | None", np.ndarray, "set[int]"]
 
 
 def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
@@ -135,10 +135,10 @@ def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> l
         tokens, removed = content_tokens(article, line_keys=keys)
         fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
         if article.source:
-            short = np.unique(np.array([k for k, is_short in keys if is_short], dtype=np.uint64))
-            every = np.unique(np.array([k for k, _ in keys], dtype=np.uint64))
+            every = {k for k, _ in keys}
+            short = np.array(list(every if all(s for _, s in keys) else {k for k, s in keys if s}), dtype=np.uint64)
         else:
-            short = every = empty
+            short, every = empty, set()
         results.append((fp, article.source, short, every))
     return results
 

@@ -224,7 +224,7 @@ def find_duplicates(
             fingerprints.extend(fingerprinter.fingerprints(articles, count=count, progress=progress))
         else:
             counter = LineCounter()
-            lines: list[tuple[str | None, np.ndarray]] = []
+            lines: list[tuple[str | None, set[int]]] = []
             for fp, source, short, every in fingerprinter.learning_pass(articles, count=count, progress=progress):
                 fingerprints.append(fp)
                 counter.add(source, short)
@@ -232,7 +232,7 @@ def find_duplicates(
             learned = counter.learned()
             again = {
                 i for i, (source, every) in enumerate(lines)
-                if source and learned.keys.get(source) and not learned.keys[source].isdisjoint(every.tolist())
+                if source and learned.keys.get(source) and not learned.keys[source].isdisjoint(every)
             }
             del lines
             if again:

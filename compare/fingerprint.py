@@ -279,11 +279,10 @@ def content_tokens(
         block_tokens = tokenize(folded)
         if not variant_keys.isdisjoint(block_tokens):  # rare: map only blocks that need it
             block_tokens = [get(w, w) for w in block_tokens]
-        key = None
         if line_keys is not None:
-            key = _key_of_tokens(block_tokens)
-            line_keys.append((int(key, 16), _is_short(block.text)))
-        if reason is None and learned is not None and learned.is_boilerplate(source, key or _key_of_tokens(block_tokens)):
+            digest = hashlib.blake2b(" ".join(block_tokens).encode(), digest_size=8).digest()
+            line_keys.append((int.from_bytes(digest, "big"), _is_short(block.text)))
+        if reason is None and learned is not None and learned.is_boilerplate(source, _key_of_tokens(block_tokens)):
             reason = f"learned: repeated across articles of {source}"
         if reason is None:
             tokens.extend(block_tokens)
