@@ -23,8 +23,10 @@ per article: the same buckets as a ``MinHashLSH`` with the same ``b`` and
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -362,11 +364,27 @@ def _ingest_batches(
     containment_threshold: float,
     batch_size: int,
 ) -> Iterator[IngestResult]:
+    from compare.batch import PARALLEL_MIN_ARTICLES
     from compare.index.bands import band_keys
 
     parameters = index.parameters
-    for chunk in _chunked(articles, batch_size):
-        fps = list(fingerprinter.fingerprints(chunk, count=len(chunk)))
+    # One continuous stream of fingerprints, so that the workers fingerprint
+    # the next batch while this process looks up, verifies and commits the
+    # current one. The articles wait in ``pending`` (filled by the pool's
+    # feeder thread, in input order) until their fingerprints come back.
+    source = iter(articles)
+    head = list(islice(source, PARALLEL_MIN_ARTICLES))
+    pending: deque[Article] = deque()
+
+    def feed() -> Iterator[Article]:
+        for article in chain(head, source):
+            pending.append(article)
+            yield article
+
+    small = len(head) < PARALLEL_MIN_ARTICLES  # a few articles: no worker start-up
+    stream = fingerprinter.fingerprints(feed(), count=len(head) if small else None)
+    for fps in _chunked(stream, batch_size):
+        chunk = [pending.popleft() for _ in fps]
         indexed = index.candidates_many(fps)
         stored = index.get({i for ids in indexed for i in ids})
         # Earlier new articles of this batch are candidates too: bucket them as we go.

@@ -98,3 +98,24 @@ def test_two_workers_share_one_redis_index(redis_url):
     finally:
         worker_a.close()
         worker_b.close()
+
+
+def test_worker_processes_give_the_same_results_as_one_process(tmp_path):
+    """Above the parallel minimum the workers fingerprint ahead of the commits; results must not change."""
+    import random
+
+    rng = random.Random(2)
+    vocabulary = [f"w{i}" for i in range(2000)]
+    batch = []
+    for i in range(450):
+        if i and rng.random() < 0.2:
+            batch.append(Article(id=f"copy{i}", text=rng.choice(batch).text))
+        else:
+            batch.append(Article(id=f"a{i}", text=" ".join(rng.choices(vocabulary, k=120))))
+    with open_index(tmp_path / "one.sqlite") as one, open_index(tmp_path / "two.sqlite") as two:
+        serial = list(ingest(batch, one, batch_size=100, workers=0))
+        parallel = list(ingest(iter(batch), two, batch_size=100, workers=2))
+        assert serial == parallel
+        assert [r.id for r in parallel] == [a.id for a in batch]
+        assert 50 < sum(r.status == "duplicate" for r in parallel) < 150
+        assert two.check() == []

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from compare.fingerprint import Fingerprint
 
 SCHEMA_VERSION = 1
+#: Page cache (negative = KiB). The band table's keys are random, so inserts
+#: touch pages all over its B-tree; SQLite's 2 MB default made ingest into a
+#: 100,000-article index disk-bound.
+CACHE_KIB = -131072
 _UINT32 = np.dtype("<u4")
 
 _SCHEMA = """
@@ -50,7 +54,7 @@ CREATE TABLE bands (
     band INTEGER NOT NULL, key INTEGER NOT NULL, article INTEGER NOT NULL,
     PRIMARY KEY (band, key, article)
 ) WITHOUT ROWID;
-CREATE INDEX bands_by_article ON bands (article);
+-- Reserved for boilerplate learned across ingests (not filled yet).
 CREATE TABLE boilerplate (
     source TEXT NOT NULL, key TEXT NOT NULL, articles INTEGER NOT NULL,
     PRIMARY KEY (source, key)
@@ -119,6 +123,7 @@ class SQLiteIndex(ArticleIndex):
             parameters = requested.check_compatible(stored, where, explicit=explicit)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
             return parameters
         except sqlite3.OperationalError as error:
             if _is_lock_error(error):
@@ -131,6 +136,7 @@ class SQLiteIndex(ArticleIndex):
     def _create(db: sqlite3.Connection, where: str, parameters: IndexParameters) -> IndexParameters:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
         db.execute("BEGIN IMMEDIATE")
         try:
             for statement in _SCHEMA.split(";"):
@@ -196,13 +202,24 @@ class SQLiteIndex(ArticleIndex):
         return ids
 
     def _delete_ids(self, ids: Sequence[str]) -> None:
+        # Band rows are found from the stored signature (the keys are a pure
+        # function of it), so the band table needs no second index by article:
+        # that index doubled the cost of every insert.
+        from compare.index.bands import band_keys
+
+        p = self.parameters
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
-            rowids = [r[0] for r in self._db.execute(f"SELECT rowid FROM articles WHERE id IN ({marks})", chunk)]
-            if rowids:
-                rmarks = ",".join("?" * len(rowids))
-                self._db.execute(f"DELETE FROM bands WHERE article IN ({rmarks})", rowids)
-                self._db.execute(f"DELETE FROM articles WHERE rowid IN ({rmarks})", rowids)
+            found = self._db.execute(
+                f"SELECT rowid, signature, length(shingles) FROM articles WHERE id IN ({marks})", chunk
+            ).fetchall()
+            rows = []
+            for rowid, signature, shingle_bytes in found:
+                if shingle_bytes:
+                    keys = band_keys(np.frombuffer(signature, dtype=_UINT32).astype(np.uint32), p.bands, p.rows)[0]
+                    rows.extend((band, int(key), rowid) for band, key in enumerate(keys.tolist()))
+            self._db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND article = ?", rows)
+            self._db.executemany("DELETE FROM articles WHERE rowid = ?", [(r[0],) for r in found])
 
     def remove(self, article_id: str) -> None:
         try:
@@ -285,20 +302,23 @@ class SQLiteIndex(ArticleIndex):
         return IndexStats(self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows, entries, learned)
 
     def check(self) -> list[str]:
-        """Consistency problems (empty when the index is sound): used after crashes and in tests."""
+        """Consistency problems (empty when the index is sound): used after crashes and in tests.
+
+        Every article with shingles has exactly one band entry per band, and
+        every band entry belongs to an article. Reads the whole band table.
+        """
         p = self.parameters
         problems = []
-        (orphans,) = self._db.execute(
-            "SELECT count(*) FROM bands WHERE article NOT IN (SELECT rowid FROM articles)"
-        ).fetchone()
+        per_article = dict(self._db.execute("SELECT article, count(*) FROM bands GROUP BY article"))
+        articles = self._db.execute("SELECT rowid, id, length(shingles) FROM articles").fetchall()
+        known = {rowid for rowid, _, _ in articles}
+        orphans = sum(n for article, n in per_article.items() if article not in known)
         if orphans:
             problems.append(f"{orphans} band entries point at no article")
-        partial = self._db.execute(
-            "SELECT a.id, count(b.band) AS n FROM articles a LEFT JOIN bands b ON b.article = a.rowid"
-            " WHERE length(a.shingles) > 0 GROUP BY a.rowid HAVING n != ?",
-            (p.bands,),
-        ).fetchall()
-        problems.extend(f"article {i!r} has {n} of {p.bands} band entries" for i, n in partial)
+        for rowid, article_id, shingle_bytes in articles:
+            expected = p.bands if shingle_bytes else 0
+            if per_article.get(rowid, 0) != expected:
+                problems.append(f"article {article_id!r} has {per_article.get(rowid, 0)} of {expected} band entries")
         (integrity,) = self._db.execute("PRAGMA quick_check").fetchone()
         if integrity != "ok":
             problems.append(f"quick_check: {integrity}")
@@ -316,35 +336,6 @@ class SQLiteIndex(ArticleIndex):
                 }
         except sqlite3.Error as error:
             raise self._error(error, "exporting") from None
-
-    # --- learned boilerplate ---------------------------------------------------
-
-    def learned_counts(self) -> dict[str, dict[str, int]]:
-        """Boilerplate line counts per source saved by earlier ingests."""
-        counts: dict[str, dict[str, int]] = {}
-        for source, key, n in self._db.execute("SELECT source, key, articles FROM boilerplate"):
-            counts.setdefault(source, {})[key] = n
-        return counts
-
-    def save_learned_counts(self, increments: dict[str, dict[str, int]]) -> None:
-        rows = [(s, k, n) for s, keys in increments.items() for k, n in keys.items()]
-        if not rows:
-            return
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany(
-                    "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
-                    " ON CONFLICT (source, key) DO UPDATE SET articles = articles + excluded.articles",
-                    rows,
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as error:
-            raise self._error(error, "saving learned boilerplate") from None
 
     def close(self) -> None:
         self._db.close()
