@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 #: Below this many articles one process is faster than starting workers.
 PARALLEL_MIN_ARTICLES = 400
-_CHUNK = 64
+CHUNK_SIZE = 64  # articles per task sent to a worker
+_CHUNK = CHUNK_SIZE
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ per article: the same buckets as a ``MinHashLSH`` with the same ``b`` and
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -364,7 +365,7 @@ def _ingest_batches(
     containment_threshold: float,
     batch_size: int,
 ) -> Iterator[IngestResult]:
-    from compare.batch import PARALLEL_MIN_ARTICLES
+    from compare.batch import CHUNK_SIZE, PARALLEL_MIN_ARTICLES
     from compare.index.bands import band_keys
 
     parameters = index.parameters
@@ -372,12 +373,17 @@ def _ingest_batches(
     # the next batch while this process looks up, verifies and commits the
     # current one. The articles wait in ``pending`` (filled by the pool's
     # feeder thread, in input order) until their fingerprints come back.
+    # The semaphore keeps the feeder at most two batches ahead: without it the
+    # workers would fingerprint the whole input while the commits lag behind,
+    # holding every article and fingerprint in memory (620 MB for 100,000).
     source = iter(articles)
     head = list(islice(source, PARALLEL_MIN_ARTICLES))
     pending: deque[Article] = deque()
+    ahead = threading.Semaphore(2 * batch_size + 2 * CHUNK_SIZE)
 
     def feed() -> Iterator[Article]:
         for article in chain(head, source):
+            ahead.acquire()
             pending.append(article)
             yield article
 
@@ -385,6 +391,7 @@ def _ingest_batches(
     stream = fingerprinter.fingerprints(feed(), count=len(head) if small else None)
     for fps in _chunked(stream, batch_size):
         chunk = [pending.popleft() for _ in fps]
+        ahead.release(len(fps))
         indexed = index.candidates_many(fps)
         stored = index.get({i for ids in indexed for i in ids})
         # Earlier new articles of this batch are candidates too: bucket them as we go.
