@@ -118,7 +118,7 @@ def _fingerprint_job(task: tuple[FingerprintSettings, LearnedLines | None, Seque
     ]
 
 
-LearningPass = tuple[Fingerprint, "str | None", np.ndarray, "set[int]"]
+LearningPass = tuple[Fingerprint, "str | None", np.ndarray, np.ndarray]
 
 
 def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
@@ -136,10 +136,13 @@ def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> l
         tokens, removed = content_tokens(article, line_keys=keys)
         fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
         if article.source:
-            every = {k for k, _ in keys}
-            short = np.array(list(every if all(s for _, s in keys) else {k for k, s in keys if s}), dtype=np.uint64)
+            every_set = {k for k, _ in keys}
+            short_keys = every_set if all(s for _, s in keys) else {k for k, s in keys if s}
+            # numpy arrays, not sets: 100,000 sets of a dozen ints take 120 MB.
+            short = np.array(sorted(short_keys), dtype=np.uint64)
+            every = np.array(sorted(every_set), dtype=np.uint64)
         else:
-            short, every = empty, set()
+            short = every = empty
         results.append((fp, article.source, short, every))
     return results
 

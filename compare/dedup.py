@@ -227,15 +227,16 @@ def find_duplicates(
             fingerprints.extend(fingerprinter.fingerprints(articles, count=count, progress=progress))
         else:
             counter = LineCounter()
-            lines: list[tuple[str | None, set[int]]] = []
+            lines: list[tuple[str | None, np.ndarray]] = []
             for fp, source, short, every in fingerprinter.learning_pass(articles, count=count, progress=progress):
                 fingerprints.append(fp)
                 counter.add(source, short)
                 lines.append((source, every))
             learned = counter.learned()
+            learned_arrays = {s: np.array(sorted(k), dtype=np.uint64) for s, k in learned.keys.items() if k}
             again = {
                 i for i, (source, every) in enumerate(lines)
-                if source and learned.keys.get(source) and not learned.keys[source].isdisjoint(every)
+                if source in learned_arrays and np.isin(every, learned_arrays[source], assume_unique=True).any()
             }
             del lines
             if again:
