@@ -389,10 +389,11 @@ def _ingest_batches(
             yield article
 
     small = len(head) < PARALLEL_MIN_ARTICLES  # a few articles: no worker start-up
-    stream = fingerprinter.fingerprints(feed(), count=len(head) if small else None)
-    for fps in _chunked(stream, batch_size):
-        chunk = [pending.popleft() for _ in fps]
-        ahead.release(len(fps))
+    stream = fingerprinter.learning_pass(feed(), count=len(head) if small else None)
+    for analysed in _chunked(stream, batch_size):
+        chunk = [pending.popleft() for _ in analysed]
+        ahead.release(len(analysed))
+        fps = _strip_learned_lines(chunk, analysed, index)
         indexed = index.candidates_many(fps)
         stored = index.get({i for ids in indexed for i in ids})
         # Earlier new articles of this batch are candidates too: bucket them as we go.
@@ -400,6 +401,7 @@ def _ingest_batches(
         keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
         results: list[IngestResult] = []
         new: list[tuple[Fingerprint, Article]] = []
+        copies: list[bool] = []
         for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
             matches = []
             if not fp.is_empty:
@@ -423,5 +425,39 @@ def _ingest_batches(
                         local_buckets.setdefault((band, key), []).append(position)
             ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
             results.append(IngestResult(article.id, status, tuple(ranked)))
-        index.add(new)
+            copies.append(any(r == "duplicate" for r, _ in matches))
+        # Chrome is learned from every article of a source except plain copies
+        # (Jaccard >= 0.9): a story re-sent three times must not become chrome,
+        # but short pieces that only look alike because of their chrome must
+        # count, or the chrome would never be learned.
+        by_source: dict[str, list[np.ndarray]] = {}
+        for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
+            if source and not copy and short.size:
+                by_source.setdefault(source, []).append(short)
+        index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
         yield from results
+
+
+def _strip_learned_lines(chunk: list[Article], analysed: list[Any], index: ArticleIndex) -> list[Fingerprint]:
+    """Fingerprints of the batch, redone for articles holding a line the index has learned as chrome.
+
+    Lines count once the articles already stored carry them (3 of one
+    source): the batch's own articles count from the next batch on.
+    """
+    from compare.batch import LearnedLines
+    from compare.fingerprint import fingerprint
+
+    fps = [item[0] for item in analysed]
+    wanted: dict[str, list[np.ndarray]] = {}
+    for _, source, _short, every in analysed:
+        if source and every.size:
+            wanted.setdefault(source, []).append(every)
+    known = index.learned_lines({s: np.concatenate(parts) for s, parts in wanted.items()})
+    if not known:
+        return fps
+    learned = LearnedLines({s: frozenset(k) for s, k in known.items()})
+    arrays = {s: np.array(sorted(k), dtype=np.uint64) for s, k in known.items()}
+    for i, (article, (_, source, _short, every)) in enumerate(zip(chunk, analysed, strict=True)):
+        if source in arrays and np.isin(every, arrays[source], assume_unique=True).any():
+            fps[i] = fingerprint(article, settings=index.settings, learned=learned.for_source(source))
+    return fps

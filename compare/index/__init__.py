@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,13 @@ CANDIDATE_THRESHOLD = 0.2
 #: Weight of false negatives in datasketch's band optimizer (0.5 = neutral):
 #: a missed copy costs more than one extra exact verification.
 FALSE_NEGATIVE_WEIGHT = 0.7
+
+
+#: A line seen in this many stored articles of one source is chrome (BoilerplateLearner's rule).
+LEARN_MIN_ARTICLES = 3
+
+#: source -> uint64 line keys (``int(compare.text.line_key(line), 16)``).
+LineCounts = Mapping[str, np.ndarray]
 
 
 def default_index_spec() -> str:
@@ -205,11 +212,17 @@ class ArticleIndex(ABC):
         return band_keys(np.stack([fp.signature for fp in fingerprints]), self.parameters.bands, self.parameters.rows)
 
     @abstractmethod
-    def add(self, items: Iterable[tuple[Fingerprint, Article]]) -> list[str]:
+    def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
         """Store articles with their fingerprints in one atomic step; returns their ids.
 
-        An id already in the index is replaced.
+        An id already in the index is replaced. ``lines`` (source -> line
+        keys, one entry per article carrying the line) are added to the
+        per-source line counts in the same step.
         """
+
+    @abstractmethod
+    def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
+        """Of the wanted line keys per source, those stored articles of that source carried at least ``min_articles`` times."""
 
     def candidates(self, fp: Fingerprint) -> list[str]:
         """Ids of stored articles sharing at least one LSH band with ``fp``."""

@@ -27,7 +27,14 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 
 from compare.errors import IndexStoreError
-from compare.index import ArticleIndex, IndexParameters, IndexStats, StoredArticle
+from compare.index import (
+    LEARN_MIN_ARTICLES,
+    ArticleIndex,
+    IndexParameters,
+    IndexStats,
+    LineCounts,
+    StoredArticle,
+)
 
 if TYPE_CHECKING:
     from compare.articles import Article
@@ -133,11 +140,14 @@ class RedisIndex(ArticleIndex):
 
     # --- writing ---------------------------------------------------------------
 
-    def add(self, items: Iterable[tuple[Fingerprint, Article]]) -> list[str]:
+    def _lines_key(self, source: str) -> str:
+        return f"{self._prefix}:lines:{source}"
+
+    def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
         import redis
 
         batch = list(items)
-        if not batch:
+        if not batch and not lines:
             return []
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
@@ -156,6 +166,10 @@ class RedisIndex(ArticleIndex):
                 pipe.hset(self._meta, key, json.dumps({**metadata, "added": now}))
                 pipe.hset(self._shingles, key, fp.shingles.astype(_UINT32).tobytes())
                 pipe.hset(self._signatures, key, fp.signature.astype(_UINT32).tobytes())
+            for source, line_keys in (lines or {}).items():
+                unique, counts = np.unique(np.asarray(line_keys, dtype=np.uint64), return_counts=True)
+                for line, n in zip(unique.tolist(), counts.tolist(), strict=True):
+                    pipe.hincrby(self._lines_key(source), str(line), n)
             pipe.execute()
         except redis.RedisError as error:
             raise self._wrap(error, f"adding {len(batch)} articles (none of them was written)") from None
@@ -193,6 +207,24 @@ class RedisIndex(ArticleIndex):
             raise self._wrap(error, f"removing {article_id!r}") from None
 
     # --- reading -------------------------------------------------------------
+
+    def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
+        import redis
+
+        sources = [(source, np.unique(keys).tolist()) for source, keys in wanted.items() if len(keys)]
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            for source, keys in sources:
+                pipe.hmget(self._lines_key(source), [str(k) for k in keys])
+            replies = pipe.execute() if sources else []
+        except redis.RedisError as error:
+            raise self._wrap(error, "reading learned boilerplate") from None
+        found: dict[str, set[int]] = {}
+        for (source, keys), counts in zip(sources, replies, strict=True):
+            learned = {k for k, n in zip(keys, counts, strict=True) if n is not None and int(n) >= min_articles}
+            if learned:
+                found[source] = learned
+        return found
 
     def candidates(self, fp: Fingerprint) -> list[str]:
         """One lookup through datasketch's own ``MinHashLSH.query``."""

@@ -27,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from compare.errors import IndexStoreError
-from compare.index import ArticleIndex, IndexParameters, IndexStats, StoredArticle
+from compare.index import (
+    LEARN_MIN_ARTICLES,
+    ArticleIndex,
+    IndexParameters,
+    IndexStats,
+    LineCounts,
+    StoredArticle,
+)
 
 if TYPE_CHECKING:
     from compare.articles import Article
@@ -54,9 +61,9 @@ CREATE TABLE bands (
     band INTEGER NOT NULL, key INTEGER NOT NULL, article INTEGER NOT NULL,
     PRIMARY KEY (band, key, article)
 ) WITHOUT ROWID;
--- Reserved for boilerplate learned across ingests (not filled yet).
+-- How many stored articles of a source carried each short line: chrome once >= 3.
 CREATE TABLE boilerplate (
-    source TEXT NOT NULL, key TEXT NOT NULL, articles INTEGER NOT NULL,
+    source TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
     PRIMARY KEY (source, key)
 ) WITHOUT ROWID;
 """
@@ -165,9 +172,10 @@ class SQLiteIndex(ArticleIndex):
 
     # --- writing -------------------------------------------------------------
 
-    def add(self, items: Iterable[tuple[Fingerprint, Article]]) -> list[str]:
+    def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
         batch = list(items)
-        if not batch:
+        line_rows = _line_rows(lines)
+        if not batch and not line_rows:
             return []
         keys = self.band_keys([fp for fp, _ in batch])
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -192,6 +200,11 @@ class SQLiteIndex(ArticleIndex):
                     rowid = cursor.lastrowid
                     rows.extend((band, int(key), rowid) for band, key in enumerate(band_row.tolist()))
                 db.executemany("INSERT OR IGNORE INTO bands (band, key, article) VALUES (?, ?, ?)", rows)
+                db.executemany(
+                    "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
+                    " ON CONFLICT (source, key) DO UPDATE SET articles = articles + excluded.articles",
+                    line_rows,
+                )
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
@@ -238,6 +251,22 @@ class SQLiteIndex(ArticleIndex):
             raise IndexStoreError(f"{self.location}: no article with id {article_id!r} in the index")
 
     # --- reading ---------------------------------------------------------------
+
+    def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {}
+        try:
+            for source, keys in wanted.items():
+                signed = np.unique(keys).astype(np.uint64).view(np.int64).tolist()
+                for chunk in _chunks(signed, 500):
+                    marks = ",".join("?" * len(chunk))
+                    for (key,) in self._db.execute(
+                        f"SELECT key FROM boilerplate WHERE source = ? AND articles >= ? AND key IN ({marks})",
+                        (source, min_articles, *chunk),
+                    ):
+                        found.setdefault(source, set()).add(key & 0xFFFFFFFFFFFFFFFF)
+        except sqlite3.Error as error:
+            raise self._error(error, "reading learned boilerplate") from None
+        return found
 
     def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
         if not fingerprints:
@@ -296,7 +325,7 @@ class SQLiteIndex(ArticleIndex):
         try:
             (articles,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
             (entries,) = self._db.execute("SELECT count(*) FROM bands").fetchone()
-            (learned,) = self._db.execute("SELECT count(*) FROM boilerplate").fetchone()
+            (learned,) = self._db.execute("SELECT count(*) FROM boilerplate WHERE articles >= ?", (LEARN_MIN_ARTICLES,)).fetchone()
         except sqlite3.Error as error:
             raise self._error(error, "counting") from None
         return IndexStats(self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows, entries, learned)
@@ -339,6 +368,15 @@ class SQLiteIndex(ArticleIndex):
 
     def close(self) -> None:
         self._db.close()
+
+
+def _line_rows(lines: LineCounts | None) -> list[tuple[str, int, int]]:
+    """(source, signed key, count) rows for the boilerplate upsert."""
+    rows = []
+    for source, keys in (lines or {}).items():
+        unique, counts = np.unique(np.asarray(keys, dtype=np.uint64), return_counts=True)
+        rows.extend(zip([source] * len(unique), unique.view(np.int64).tolist(), counts.tolist(), strict=True))
+    return rows
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
