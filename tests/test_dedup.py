@@ -205,3 +205,21 @@ def test_learning_while_fingerprinting_equals_learning_first(workers):
     for pair in result.pairs:
         assert (pair.jaccard, pair.containment) == overlap(expected[pair.a].shingles, expected[pair.b].shingles)
     assert len(result.pairs) > 100
+
+
+def test_article_files_are_read_again_and_report_each_input_error_once(tmp_path):
+    from compare.batch import ArticleFiles
+
+    errors = []
+    source = ArticleFiles(["fixtures/seeds", "missing.txt"], max_article_bytes=10**6, on_error=errors.append)
+    assert [a.id for a in source] == [a.id for a in source]  # a second pass gives the same articles
+    assert [str(e) for e in errors] == ["missing.txt: no such file or directory"]
+    with pytest.raises(ValueError, match="standard input cannot be read twice"):
+        ArticleFiles(["-"], max_article_bytes=10**6)
+
+
+def test_find_duplicates_on_re_readable_files_equals_on_a_list():
+    from compare.batch import ArticleFiles
+
+    files = ArticleFiles(["fixtures/seeds", "fixtures/variants"], max_article_bytes=10**7)
+    assert find_duplicates(files, workers=0) == find_duplicates(list(files), workers=0)
