@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +22,9 @@ from compare.dedup import (
 )
 from compare.fingerprint import DEFAULT_SETTINGS, fingerprint, overlap
 from compare.index import IndexParameters
-from tests.conftest import FIXTURES, REPO
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from tests.conftest import REPO
+
+REPO = Path(__file__).resolve().parents[1]
 
 SEED_0 = "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt"
 HEADLINE = "fixtures/variants/000_new_headline.txt"

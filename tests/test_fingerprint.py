@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +27,10 @@ from compare.fingerprint import (
     word_hashes,
 )
 from compare.text import BoilerplateLearner, strip_boilerplate, words
-from tests.conftest import FIXTURES, REPO, SHARED
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+SHARED = REPO.parent / "shared"
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,9 @@ from compare.errors import IndexStoreError, SettingsMismatchError
 from compare.fingerprint import FingerprintSettings, fingerprint
 from compare.index import IndexParameters, open_index
 from compare.index.bands import band_keys, candidate_probability, lsh_params
-from tests.conftest import FIXTURES
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 

@@ -10,13 +10,15 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
 from compare.index import open_index
-from tests.conftest import REPO
+
+REPO = Path(__file__).resolve().parents[1]
 
 SEED_0 = "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from compare.articles import Article, iter_articles, load_article
 from compare.dedup import IngestResult, Match, ingest
 from compare.index import open_index
-from tests.conftest import REPO
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
