@@ -348,6 +348,14 @@ def ingest(
     version it saw, and later copies point at it. An article whose id is
     already indexed is compared with the stored version like any other
     (re-ingesting a file reports it as a duplicate of itself).
+
+    Chrome is learned over time: short lines of each article with a source
+    (except plain copies) are counted per source in the index, with the
+    batch; a line carried by ``LEARN_MIN_ARTICLES`` stored articles of the
+    source is stripped from that source's later articles.
+
+    Fingerprinting runs in worker processes (``workers``) ahead of the
+    commits, at most two batches ahead.
     """
     from compare.batch import Fingerprinter
 
