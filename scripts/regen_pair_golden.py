@@ -2,8 +2,8 @@
 
     PYTHONPATH=. python scripts/regen_pair_golden.py
 
-Writes ``fixtures/golden/pair_<A>_<B>.{txt,md,json}``; ``tests/test_pair_golden.py``
-compares fresh output with them exactly. Review ``git diff fixtures/golden``
+Writes ``tests/golden/pair_<A>_<B>.{txt,md,json}``; ``tests/test_pair_golden.py``
+compares fresh output with them exactly. Review ``git diff tests/golden``
 before committing: every changed line is a behaviour change.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "fixtures" / "seeds"
-GOLDEN = REPO / "fixtures" / "golden"
+GOLDEN = REPO / "tests" / "golden"
 #: Seed pairs with golden outputs: shared claims (001/003), a shared quote (000/004),
 #: a figure conflict and a names difference (000/003).
 PAIRS = (("001", "003"), ("000", "004"), ("000", "003"))

@@ -1,6 +1,6 @@
 """``pair`` measured against the hand-written gold for the five seed articles.
 
-The gold (``fixtures/gold/seeds.json``) was written by reading the seeds: the
+The gold (``tests/gold/seeds.json``) was written by reading the seeds: the
 direct quotes of each article and who said them, the claims each pair of
 articles shares (and the merely related ones an aligner may fairly match), the
 quotes both sides carry, the figures that conflict, and sentence boundaries
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from compare.evaluation import REPO_DIR
 
-GOLD_PATH = REPO_DIR / "fixtures" / "gold" / "seeds.json"
+GOLD_PATH = REPO_DIR / "tests" / "gold" / "seeds.json"
 SEEDS_DIR = REPO_DIR / "fixtures" / "seeds"
 #: Speakers whose quotes must all be found and attributed (issue 3).
 REQUIRED_SPEAKERS = ("peskov", "zakharova", "ryabkov", "lavrov")
