@@ -1,0 +1,579 @@
+"""Overlap reports across many articles: ``build_report``.
+
+The report joins three levels of overlap:
+
+- near-duplicate groups, from ``compare.dedup.find_duplicates`` (MinHash LSH
+  plus exact verification);
+- story clusters, from ``compare.stories`` (shared rare phrases, average
+  linkage); a near-duplicate group always lands in one story;
+- inside each story, the evidence: only the pairs ``compare.stories`` picks
+  (a spanning tree plus each article's closest fellows) are aligned with
+  ``compare.align.compare_articles``, whose aligned sentences become the
+  agreements and whose divergences are collected per story; quotes are
+  extracted per article (``compare.quotes``) and grouped by speaker and
+  wording across the whole story.
+
+Every step is linear or near-linear in the number of articles; the number of
+alignments is bounded by ``(align_per_article + 1) * N``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from compare.articles import Article
+from compare.errors import ArticleCompareError
+from compare.report_model import (
+    Agreement,
+    ArticleInfo,
+    Divergence,
+    DuplicateGroup,
+    PairRelation,
+    QuoteWording,
+    RemovedText,
+    Report,
+    Story,
+    StoryEvidence,
+    StoryQuote,
+    Summary,
+)
+from compare.stories import DEFAULT_STORY_SETTINGS, StoryClusters, StorySettings, cluster_stories
+from compare.text import BoilerplateLearner, CleanText, fold, strip_boilerplate, words
+
+#: Alignment kinds (from ``compare_articles``) that mean "the same claim".
+AGREEING_KINDS = frozenset({"identical", "near-identical", "paraphrase", "partial"})
+#: Quote match kinds (from ``compare_articles``) that mean "both carry this quote".
+SHARED_QUOTE_KINDS = frozenset({"same", "reworded"})
+
+# Order in which divergences are listed: conflicts before one-sided content.
+_DIVERGENCE_ORDER = {
+    "conflicting figures": 0,
+    "different speaker": 1,
+    "reworded quote": 2,
+    "different cue verbs": 3,
+    "framing": 4,
+    "one-source quote": 5,
+    "one-source claim": 6,
+}
+
+Progress = Callable[[int, int], None]
+
+
+def build_report(
+    articles: Iterable[Article],
+    *,
+    story_settings: StorySettings = DEFAULT_STORY_SETTINGS,
+    duplicate_threshold: float | None = None,
+    one_source_claims_per_article: int = 3,
+    progress: Progress | None = None,
+) -> Report:
+    """Build the overlap report over ``articles`` (kept in input order).
+
+    Args:
+        articles: the articles; ids should be unique (repeats get a " (2)" suffix).
+        story_settings: tuning of story finding (see ``StorySettings``).
+        duplicate_threshold: Jaccard threshold of the near-duplicate detector;
+            None uses its default.
+        one_source_claims_per_article: how many sentences that no other
+            article of the story carries are listed per article (ranked by
+            ``compare_articles``); the rest would drown the report.
+        progress: called as ``progress(done, total)`` while articles are
+            prepared and pairs aligned; ``total`` grows once the stories are known.
+
+    Returns:
+        A frozen ``Report``; ``Report.to_dict()`` is the issue-4 JSON.
+    """
+    if one_source_claims_per_article < 0:
+        raise ValueError("one_source_claims_per_article must be 0 or more")
+    batch = _unique_ids(list(articles))
+    n = len(batch)
+    tick = _Ticker(progress, total=2 * n)
+
+    learner = BoilerplateLearner()
+    learner.observe_all(batch)
+    cleaned = [strip_boilerplate(a.text, source=a.source, learned=learner) for a in batch]
+    tick(n)
+
+    duplicates = _find_duplicates(batch, duplicate_threshold)
+    tick(n)
+    position = {a.id: i for i, a in enumerate(batch)}
+    found = cluster_stories([c.content for c in cleaned], settings=story_settings)
+    clusters = _merge_duplicate_groups(found.clusters, [[position[i] for i in g] for g in duplicates.clusters])
+    align = _pairs_to_align(found, clusters, story_settings)
+
+    tick.total += len(align)
+    comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
+    for a, b in align:
+        comparisons[(a, b)] = _compare(batch[a], batch[b])
+        tick(1)
+
+    quotes = _story_quotes_extractor()
+    stories = tuple(
+        _build_story(number, members, batch, cleaned, found, comparisons, quotes, one_source_claims_per_article)
+        for number, members in enumerate(clusters, 1)
+    )
+    duplicate_groups = tuple(_duplicate_group(g, duplicates.pairs, batch, cleaned, position) for g in duplicates.clusters)
+    pairs = _pair_relations(batch, duplicates.pairs, found, clusters, story_settings)
+    infos = tuple(
+        ArticleInfo(a.id, a.title, a.source, a.published, len(words(c.content))) for a, c in zip(batch, cleaned, strict=True)
+    )
+    boilerplate = tuple(
+        RemovedText(a.id, removed.text, removed.reason) for a, c in zip(batch, cleaned, strict=True) for removed in c.removed
+    )
+    dates = sorted(d for d in (_date(a.published) for a in batch) if d)
+    summary = Summary(
+        articles=n,
+        sources=tuple(sorted({a.source for a in batch if a.source})),
+        unknown_source_articles=sum(1 for a in batch if not a.source),
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        duplicate_groups=len(duplicate_groups),
+        stories=len(stories),
+        multi_article_stories=sum(1 for s in stories if len(s.articles) > 1),
+        boilerplate_blocks=len(boilerplate),
+        boilerplate_articles=len({r.article for r in boilerplate}),
+    )
+    return Report(infos, summary, duplicate_groups, stories, pairs, boilerplate)
+
+
+class _Ticker:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def __call__(self, step: int) -> None:
+        self.done += step
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _unique_ids(batch: list[Article]) -> list[Article]:
+    """Repeated ids (two JSON records with one id) would merge rows; suffix the repeats."""
+    seen: dict[str, int] = {}
+    unique = []
+    for article in batch:
+        count = seen.get(article.id, 0) + 1
+        seen[article.id] = count
+        unique.append(article if count == 1 else replace(article, id=f"{article.id} ({count})"))
+    return unique
+
+
+def _find_duplicates(batch: Sequence[Article], threshold: float | None) -> Any:
+    from compare.dedup import find_duplicates  # noqa: PLC0415 - datasketch import is costly
+
+    if threshold is None:
+        return find_duplicates(batch)
+    return find_duplicates(batch, threshold=threshold)
+
+
+def _merge_duplicate_groups(
+    clusters: Sequence[Sequence[int]], groups: Sequence[Sequence[int]]
+) -> tuple[tuple[int, ...], ...]:
+    """Story clusters joined wherever one near-duplicate group spans two of them."""
+    story_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
+    parent = list(range(len(clusters)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in groups:
+        roots = {find(story_of[p]) for p in group}
+        keep = min(roots)
+        for root in roots:
+            parent[root] = keep
+    merged: dict[int, list[int]] = {}
+    for number, cluster in enumerate(clusters):
+        merged.setdefault(find(number), []).extend(cluster)
+    return tuple(sorted(tuple(sorted(m)) for m in merged.values()))
+
+
+def _pairs_to_align(found: StoryClusters, clusters: Sequence[Sequence[int]], settings: StorySettings) -> tuple[tuple[int, int], ...]:
+    if clusters == found.clusters:
+        return found.align
+    from compare.stories import pairs_to_align  # noqa: PLC0415
+
+    return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
+
+
+def _compare(a: Article, b: Article) -> dict[str, Any] | None:
+    """``compare_articles(a, b).to_dict()``, or None when the pair cannot be compared."""
+    from compare.align import compare_articles  # noqa: PLC0415
+
+    try:
+        return compare_articles(a, b).to_dict()
+    except (ArticleCompareError, ValueError):
+        # An article with no sentences left after boilerplate removal, say:
+        # the story grouping still stands on its shared phrases.
+        return None
+
+
+def _story_quotes_extractor() -> Callable[[Article], list[Any]]:
+    from compare.quotes import extract_quotes  # noqa: PLC0415
+
+    def extract(article: Article) -> list[Any]:
+        try:
+            return list(extract_quotes(article))
+        except (ArticleCompareError, ValueError):
+            return []
+
+    return extract
+
+
+# ---------------------------------------------------------------- stories
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    batch: Sequence[Article]
+    cleaned: Sequence[CleanText]
+    position: dict[str, int]
+
+    def source_key(self, position: int) -> str:
+        """Unknown sources count as distinct: each such article speaks for itself."""
+        article = self.batch[position]
+        return article.source or f"article {article.id}"
+
+    def in_boilerplate(self, position: int, span: Sequence[int]) -> bool:
+        start, end = span
+        return any(r.start < end and start < r.end for r in self.cleaned[position].removed)
+
+
+def _build_story(
+    number: int,
+    members: Sequence[int],
+    batch: Sequence[Article],
+    cleaned: Sequence[CleanText],
+    found: StoryClusters,
+    comparisons: dict[tuple[int, int], dict[str, Any] | None],
+    extract_quotes: Callable[[Article], list[Any]],
+    one_source_claims: int,
+) -> Story:
+    context = _Context(batch, cleaned, {batch[p].id: p for p in members})
+    member_set = set(members)
+    ids = tuple(batch[p].id for p in members)
+    dates = sorted(d for d in (_date(batch[p].published) for p in members) if d)
+    sources = tuple(sorted({batch[p].source for p in members if batch[p].source}))
+    compared = {pair: result for pair, result in comparisons.items() if pair[0] in member_set}
+    if len(members) == 1:
+        return Story(number, ids, sources, dates[0] if dates else None, dates[-1] if dates else None, (), (), (), ())
+    agreements, aligned_texts = _agreements(members, compared, context)
+    quotes = _quotes(members, context, extract_quotes)
+    divergences = _divergences(members, compared, quotes, aligned_texts, context, one_source_claims)
+    scores = {(link.a, link.b): link for link in found.links}
+    evidence = tuple(_evidence(pair, result, scores.get(pair), context) for pair, result in sorted(compared.items()))
+    return Story(
+        number,
+        ids,
+        sources,
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+        agreements,
+        divergences,
+        quotes,
+        evidence,
+    )
+
+
+def _span_text(article: Article, span: Sequence[int]) -> str:
+    return " ".join(article.text[span[0] : span[1]].split())
+
+
+def _agreements(
+    members: Sequence[int], compared: dict[tuple[int, int], dict[str, Any] | None], context: _Context
+) -> tuple[tuple[Agreement, ...], set[str]]:
+    """Claims as connected groups of aligned sentences; kept when >= 2 sources carry them."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    spans: dict[tuple[int, int], Sequence[int]] = {}
+
+    def find(x: tuple[int, int]) -> tuple[int, int]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    aligned_texts: set[str] = set()
+    for (a, b), result in sorted(compared.items()):
+        if result is None:
+            continue
+        for alignment in result.get("alignments", ()):
+            if alignment.get("kind") not in AGREEING_KINDS:
+                continue
+            left, right = (a, alignment["a_index"]), (b, alignment["b_index"])
+            if context.in_boilerplate(a, alignment["a_span"]) or context.in_boilerplate(b, alignment["b_span"]):
+                continue
+            spans[left], spans[right] = alignment["a_span"], alignment["b_span"]
+            aligned_texts.add(_key(_span_text(context.batch[a], alignment["a_span"])))
+            aligned_texts.add(_key(_span_text(context.batch[b], alignment["b_span"])))
+            ra, rb = find(left), find(right)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for node in spans:
+        groups.setdefault(find(node), []).append(node)
+    order = {p: i for i, p in enumerate(members)}
+    agreements = []
+    for nodes in groups.values():
+        nodes.sort(key=lambda node: (order[node[0]], node[1]))
+        by_article: dict[int, tuple[int, int]] = {}
+        for node in nodes:
+            by_article.setdefault(node[0], node)  # an article's first sentence of the claim
+        keys = {context.source_key(p) for p in by_article}
+        if len(keys) < 2:
+            continue
+        wordings = tuple((context.batch[p].id, _span_text(context.batch[p], spans[node])) for p, node in by_article.items())
+        known = tuple(sorted({context.batch[p].source for p in by_article if context.batch[p].source}))
+        agreements.append(
+            (
+                -len(keys),
+                order[nodes[0][0]],
+                nodes[0][1],
+                Agreement(wordings[0][1], tuple(w[0] for w in wordings), known, wordings),
+            )
+        )
+    agreements.sort(key=lambda item: item[:3])
+    return tuple(item[3] for item in agreements), aligned_texts
+
+
+def _key(text: str) -> str:
+    return " ".join(words(text))
+
+
+# ---------------------------------------------------------------- quotes
+
+_PERSON = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*$")
+
+
+def _speaker_key(speaker: str | None) -> str:
+    """One key per person across outlets: the surname of a capitalised name, else the folded phrase."""
+    if not speaker:
+        return "(unattributed)"
+    cleaned = " ".join(speaker.split())
+    if _PERSON.match(cleaned):
+        return fold(cleaned.split()[-1])
+    return fold(cleaned)
+
+
+def _same_quote(a: str, b: str) -> bool:
+    """The same quote, reworded or cut: high similarity, or one holds the other (>= 4 words)."""
+    from rapidfuzz import fuzz  # noqa: PLC0415
+
+    ka, kb = _key(a), _key(b)
+    if not ka or not kb:
+        return False
+    if fuzz.ratio(ka, kb) >= 80:
+        return True
+    shorter = min(ka, kb, key=len)
+    return len(shorter.split()) >= 4 and fuzz.partial_ratio(ka, kb) >= 90
+
+
+def _quotes(members: Sequence[int], context: _Context, extract: Callable[[Article], list[Any]]) -> tuple[StoryQuote, ...]:
+    """Every quote of the story grouped by speaker, then by quote, then by exact wording."""
+    names: dict[str, str] = {}
+    groups: dict[str, list[list[tuple[int, Any]]]] = {}
+    for position in members:
+        for quote in extract(context.batch[position]):
+            if context.in_boilerplate(position, (quote.start, quote.end)):
+                continue
+            speaker = _speaker_key(quote.speaker)
+            display = " ".join((quote.speaker or "(unattributed)").split())
+            if len(display) > len(names.get(speaker, "")):
+                names[speaker] = display
+            for group in groups.setdefault(speaker, []):
+                if any(_same_quote(quote.text, other.text) for _, other in group):
+                    group.append((position, quote))
+                    break
+            else:
+                groups[speaker].append([(position, quote)])
+    result = []
+    order = {p: i for i, p in enumerate(members)}
+    for speaker, quote_groups in groups.items():
+        for group in quote_groups:
+            wordings: dict[str, list[tuple[int, Any]]] = {}
+            for position, quote in group:
+                wordings.setdefault(_key(quote.text), []).append((position, quote))
+            rows = []
+            for carried in wordings.values():
+                positions = list(dict.fromkeys(p for p, _ in carried))
+                rows.append(
+                    QuoteWording(
+                        text=" ".join(carried[0][1].text.split()),
+                        cues=tuple(sorted({q.cue for _, q in carried if q.cue})),
+                        articles=tuple(context.batch[p].id for p in positions),
+                        sources=tuple(sorted({context.batch[p].source for p in positions if context.batch[p].source})),
+                    )
+                )
+            first = min(order[p] for p, _ in group)
+            result.append((first, names[speaker], StoryQuote(names[speaker], tuple(rows))))
+    result.sort(key=lambda item: (item[1].casefold(), item[0]))
+    return tuple(item[2] for item in result)
+
+
+def word_diff(a: str, b: str) -> str:
+    """Word-level diff of two wordings: ``[-removed-]`` and ``{+added+}`` (rapidfuzz opcodes)."""
+    from rapidfuzz.distance import Indel  # noqa: PLC0415
+
+    left, right = a.split(), b.split()
+    folded_left, folded_right = [fold(w) for w in left], [fold(w) for w in right]
+    parts = []
+    for op in Indel.opcodes(folded_left, folded_right):
+        if op.tag == "equal":
+            parts.append(" ".join(left[op.src_start : op.src_end]))
+            continue
+        if op.src_end > op.src_start:
+            parts.append("[-" + " ".join(left[op.src_start : op.src_end]) + "-]")
+        if op.dest_end > op.dest_start:
+            parts.append("{+" + " ".join(right[op.dest_start : op.dest_end]) + "+}")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- divergences
+
+
+def _divergences(
+    members: Sequence[int],
+    compared: dict[tuple[int, int], dict[str, Any] | None],
+    quotes: Sequence[StoryQuote],
+    aligned_texts: set[str],
+    context: _Context,
+    one_source_claims: int,
+) -> tuple[Divergence, ...]:
+    found: dict[tuple[str, str | None, str | None], Divergence] = {}
+
+    def add(divergence: Divergence) -> None:
+        found.setdefault((divergence.kind, _key(divergence.a_text or ""), _key(divergence.b_text or "")), divergence)
+
+    story_sources = {context.source_key(p) for p in members}
+    for quote in quotes:
+        first = quote.wordings[0]
+        for other in quote.wordings[1:]:
+            add(Divergence("reworded quote", first.articles[0], other.articles[0], first.text, other.text, word_diff(first.text, other.text)))
+        cues = {cue for w in quote.wordings for cue in w.cues}
+        if len(cues) > 1:
+            by_cue = [w for w in quote.wordings if w.cues]
+            add(
+                Divergence(
+                    "different cue verbs",
+                    by_cue[0].articles[0],
+                    next((w.articles[0] for w in by_cue if set(w.cues) != set(by_cue[0].cues)), None),
+                    first.text,
+                    None,
+                    f"{quote.speaker}: " + " / ".join(sorted(cues)),
+                )
+            )
+        carried_by = {context.source_key(p) for p in _positions(quote.articles, context)}
+        if len(carried_by) == 1 and len(story_sources) > 1:
+            add(Divergence("one-source quote", first.articles[0], None, first.text, None, f"{quote.speaker}, only in {_source_label(first, context)}"))
+
+    one_sided: dict[str, int] = {}
+    for (a, b), result in sorted(compared.items()):
+        if result is None:
+            continue
+        for entry in result.get("quotes", ()):
+            if entry.get("kind") == "different speaker":
+                add(
+                    Divergence(
+                        "different speaker", context.batch[a].id, context.batch[b].id, entry.get("a_text"), entry.get("b_text"), str(entry.get("detail") or entry.get("speaker") or "")
+                    )
+                )
+        for entry in result.get("divergences", ()):
+            kind = str(entry.get("kind", ""))
+            a_text, b_text = entry.get("a_text"), entry.get("b_text")
+            if kind == "one-sided claim":
+                side, text = (a, a_text) if a_text else (b, b_text)
+                if not text or _key(text) in aligned_texts:
+                    continue  # another article of the story carries it
+                article_id = context.batch[side].id
+                if one_sided.get(article_id, 0) >= one_source_claims:
+                    continue
+                one_sided[article_id] = one_sided.get(article_id, 0) + 1
+                add(Divergence("one-source claim", article_id, None, text, None, str(entry.get("detail") or "")))
+            else:
+                add(Divergence(kind, context.batch[a].id, context.batch[b].id, a_text, b_text, str(entry.get("detail") or "")))
+    return tuple(sorted(found.values(), key=lambda d: _DIVERGENCE_ORDER.get(d.kind, 10)))
+
+
+def _positions(ids: Sequence[str], context: _Context) -> list[int]:
+    return [context.position[i] for i in ids]
+
+
+def _source_label(wording: QuoteWording, context: _Context) -> str:
+    return ", ".join(wording.sources) if wording.sources else ", ".join(wording.articles)
+
+
+def _evidence(pair: tuple[int, int], result: dict[str, Any] | None, link: Any, context: _Context) -> StoryEvidence:
+    a, b = pair
+    alignments = [] if result is None else [x for x in result.get("alignments", ()) if x.get("kind") in AGREEING_KINDS]
+    alignments = [x for x in alignments if not context.in_boilerplate(a, x["a_span"])]
+    best = sorted(alignments, key=lambda x: (-float(x.get("score", 0)), x["a_index"]))[:2]
+    shared_quotes = 0 if result is None else sum(1 for q in result.get("quotes", ()) if q.get("kind") in SHARED_QUOTE_KINDS)
+    return StoryEvidence(
+        a=context.batch[a].id,
+        b=context.batch[b].id,
+        score=link.score if link is not None else 0.0,
+        shared_phrases=link.shared_shingles if link is not None else 0,
+        verdict=None if result is None else result.get("verdict"),
+        shared_sentences=len(alignments),
+        shared_quotes=shared_quotes,
+        examples=tuple(_span_text(context.batch[a], x["a_span"]) for x in best),
+    )
+
+
+# ---------------------------------------------------------------- groups and pairs
+
+
+def _duplicate_group(
+    group: Sequence[str], all_pairs: Sequence[Any], batch: Sequence[Article], cleaned: Sequence[CleanText], position: dict[str, int]
+) -> DuplicateGroup:
+    members = set(group)
+    pairs = tuple(
+        PairRelation(p.a, p.b, p.relation, p.containment if p.relation == "contained" else p.jaccard)
+        for p in all_pairs
+        if p.a in members and p.b in members
+    )
+    dated = [(d, position[i]) for i in group if (d := _date(batch[position[i]].published))]
+    earliest = batch[min(dated)[1]].id if dated else None
+    longest = max(group, key=lambda i: (len(cleaned[position[i]].content), -position[i]))
+    return DuplicateGroup(tuple(group), pairs, earliest, longest)
+
+
+def _pair_relations(
+    batch: Sequence[Article],
+    duplicate_pairs: Sequence[Any],
+    found: StoryClusters,
+    clusters: Sequence[Sequence[int]],
+    settings: StorySettings,
+) -> tuple[PairRelation, ...]:
+    position = {a.id: i for i, a in enumerate(batch)}
+    story_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
+    relations: dict[tuple[int, int], PairRelation] = {}
+    for pair in duplicate_pairs:
+        a, b = sorted((position[pair.a], position[pair.b]))
+        score = pair.containment if pair.relation == "contained" else pair.jaccard
+        relations[(a, b)] = PairRelation(batch[a].id, batch[b].id, pair.relation, float(score))
+    for link in found.links:
+        if (link.a, link.b) in relations:
+            continue
+        if story_of[link.a] == story_of[link.b]:
+            relations[(link.a, link.b)] = PairRelation(batch[link.a].id, batch[link.b].id, "same story", link.score)
+        elif link.score >= settings.related_threshold:
+            relations[(link.a, link.b)] = PairRelation(batch[link.a].id, batch[link.b].id, "related", link.score)
+    return tuple(relations[key] for key in sorted(relations))
+
+
+_ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+def _date(published: str | None) -> str | None:
+    """The ISO date of a ``published`` value, or None when it is missing or not ISO."""
+    if not published:
+        return None
+    match = _ISO_DATE.match(published)
+    return match.group(1) if match else None
