@@ -103,3 +103,78 @@ def main() -> None:
     Inputs: .txt (any common encoding), .html/.htm, .json, .jsonl files,
     directories (searched recursively) and - for standard input.
     """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--index",
+    "index_spec",
+    metavar="SPEC",
+    help="Also list, per article, near-duplicates already in this index (SQLite path or redis://host:port/db). "
+    "The index is only read.",
+)
+@output_option(("markdown", "json"), "markdown")
+@input_options
+def report(paths: tuple[str, ...], index_spec: str | None, fmt: str, output: Path | None, max_article_mb: float) -> None:
+    """Overlap report over many articles: stories, agreements, divergences, quotes.
+
+    With --output FILE.md, a similarity heatmap FILE.svg is written beside the
+    report and linked from it.
+    """
+    from compare.errors import ArticleCompareError
+    from compare.report import build_report
+
+    problems = InputProblems()
+    articles = list(load_articles(paths, max_article_mb, problems))
+    if not articles:
+        problems.exit_if_any()
+        raise click.ClickException("no articles to report on")
+    try:
+        if progress_enabled():
+            with click.progressbar(length=len(articles), label="report", file=sys.stderr) as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                result = build_report(articles, progress=advance)
+        else:
+            result = build_report(articles)
+        known = _index_matches(index_spec, articles) if index_spec else None
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    emit(_render_report(result, fmt, output, known), output)
+    problems.exit_if_any()
+
+
+def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, Any] | None) -> str:
+    import json
+
+    if fmt == "json":
+        data = result.to_dict()
+        if known is not None:
+            data["index_matches"] = known
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from compare.render.report_markdown import render_report_markdown, render_index_matches
+
+    heatmap = None
+    if output is not None and len(result.articles) > 1:
+        from compare.render.report_svg import render_report_svg
+
+        svg_path = output.with_suffix(".svg")
+        try:
+            svg_path.write_text(render_report_svg(result), encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(f"cannot write {svg_path}: {error.strerror or error}") from None
+        heatmap = svg_path.name
+    text = render_report_markdown(result, heatmap=heatmap)
+    if known is not None:
+        text += render_index_matches(known)
+    return text
+
+
+def _index_matches(spec: str, articles: list[Any]) -> dict[str, Any]:
+    from compare.report_index import index_matches
+
+    return index_matches(spec, articles)

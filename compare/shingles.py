@@ -11,6 +11,8 @@ the story and would make the vote quadratic. The cost is the sum over kept
 shingles of df², bounded by ``max_df²`` per shingle, and in practice linear in
 the number of articles.
 
+Each shingle's weight is its IDF times a content factor (stock phrases made
+of function words and "said" count for little or nothing; see STOPWORDS).
 Hashing uses a vocabulary built in input order and a polynomial over word ids
 in numpy, so shingle values are deterministic across processes (Python's own
 ``hash`` of a string is salted per process).
@@ -29,19 +31,57 @@ from compare.text import words
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+#: Function words and news verbs of attribution. A shingle made of them
+#: ("said it had", "the company said") is how every article talks, not what it
+#: is about; in a small batch IDF cannot tell, because every phrase is rare.
+STOPWORDS = frozenset(
+    """a about after again against all also am an and any are as at be because been before being between both but by
+    can could did do does doing down during each few for from further had has have having he her here hers him his how
+    i if in into is it its itself just last me more most mr mrs ms my no nor not now of off on once only or other our
+    out over own s said same say says she should so some such t than that the their them then there these they this
+    those through to told too under until up very was we were what when where which while who whom why will with
+    would yesterday you your""".split()
+)
+
+#: Weight factor of a shingle by its number of content (non-stop) words:
+#: none -> ignored, one -> a quarter, two or more -> full.
+_CONTENT_FACTOR = np.array([0.0, 0.25, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+
+
 class Vocabulary:
     """Word -> small integer id, assigned in order of first appearance."""
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+        self._content: list[bool] = [False]
 
-    def encode(self, tokens: Sequence[str]) -> np.ndarray:
+    def encode(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Word ids and, per word, whether it is a content word."""
         ids = self._ids
-        setdefault = ids.setdefault
-        return np.fromiter((setdefault(t, len(ids) + 1) for t in tokens), dtype=np.uint64, count=len(tokens))
+        content = self._content
+        out = np.empty(len(tokens), dtype=np.uint64)
+        for i, token in enumerate(tokens):
+            word_id = ids.get(token)
+            if word_id is None:
+                word_id = ids[token] = len(content)
+                content.append(token not in STOPWORDS)
+            out[i] = word_id
+        flags = np.asarray(content, dtype=np.int64)[out.astype(np.int64)] if len(out) else np.empty(0, dtype=np.int64)
+        return out, flags
 
 
-def shingle_hashes(word_ids: np.ndarray, size: int) -> np.ndarray:
+@dataclass(frozen=True, slots=True)
+class Shingles:
+    """One article's shingles: sorted unique hashes and each one's weight factor."""
+
+    hashes: np.ndarray
+    factors: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def shingle_hashes(word_ids: np.ndarray, size: int, content: np.ndarray | None = None) -> Shingles:
     """Sorted unique uint64 hashes of the word ``size``-grams of one article.
 
     A text shorter than ``size`` words yields one shingle of all its words, so
@@ -49,21 +89,33 @@ def shingle_hashes(word_ids: np.ndarray, size: int) -> np.ndarray:
     """
     n = len(word_ids)
     if n == 0:
-        return np.empty(0, dtype=np.uint64)
+        return Shingles(np.empty(0, dtype=np.uint64), np.empty(0))
     width = min(size, n)
-    hashes = np.zeros(n - width + 1, dtype=np.uint64)
+    count = n - width + 1
+    hashes = np.zeros(count, dtype=np.uint64)
     for offset in range(width):
         # uint64 arithmetic wraps modulo 2**64 on arrays, which is the hash we want.
-        hashes = hashes * _MIX + word_ids[offset : n - width + 1 + offset]
-    return np.unique(hashes)
+        hashes = hashes * _MIX + word_ids[offset : count + offset]
+    if content is None:
+        factors = np.ones(count)
+    else:
+        running = np.concatenate(([0], np.cumsum(content)))
+        content_words = running[width:] - running[:count]
+        factors = _CONTENT_FACTOR[np.minimum(content_words, len(_CONTENT_FACTOR) - 1)]
+    unique, first = np.unique(hashes, return_index=True)
+    return Shingles(unique, factors[first])
 
 
-def article_shingles(texts: Sequence[str], *, size: int) -> list[np.ndarray]:
+def article_shingles(texts: Sequence[str], *, size: int) -> list[Shingles]:
     """Shingle sets of many content texts, with one shared vocabulary."""
     if size < 1:
         raise ValueError("shingle size must be at least 1 word")
     vocabulary = Vocabulary()
-    return [shingle_hashes(vocabulary.encode(words(text)), size) for text in texts]
+    shingles = []
+    for text in texts:
+        ids, content = vocabulary.encode(words(text))
+        shingles.append(shingle_hashes(ids, size, content))
+    return shingles
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +141,7 @@ class CandidatePairs:
 
 
 def candidate_pairs(
-    shingle_sets: Sequence[np.ndarray],
+    shingle_sets: Sequence[Shingles],
     *,
     max_df: int,
     min_shared: int,
@@ -97,7 +149,7 @@ def candidate_pairs(
     """Pairs of articles sharing at least ``min_shared`` shingles of document frequency <= ``max_df``.
 
     Args:
-        shingle_sets: per article, sorted unique shingle hashes.
+        shingle_sets: per article, its shingles (``article_shingles``).
         max_df: shingles found in more articles than this are ignored.
         min_shared: the fewest shared shingles for a pair to be proposed.
     """
@@ -110,14 +162,15 @@ def candidate_pairs(
     sizes = np.array([len(s) for s in shingle_sets], dtype=np.int64)
     if n < 2 or sizes.sum() == 0:
         return CandidatePairs(empty, empty, empty, np.empty(0))
-    hashes = np.concatenate(shingle_sets)
+    hashes = np.concatenate([s.hashes for s in shingle_sets])
+    factors = np.concatenate([s.factors for s in shingle_sets])
     docs = np.repeat(np.arange(n, dtype=np.int64), sizes)
     order = np.argsort(hashes, kind="stable")
-    hashes, docs = hashes[order], docs[order]
+    hashes, docs, factors = hashes[order], docs[order], factors[order]
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     counts = np.diff(np.r_[starts, len(hashes)])
-    # IDF weight per shingle occurrence; shingles over max_df weigh nothing anywhere.
-    weights = np.where(counts <= max_df, np.log(n / counts), 0.0)
+    # IDF weight per shingle, times its content factor; shingles over max_df weigh nothing.
+    weights = np.where(counts <= max_df, np.log(n / counts), 0.0) * factors[starts]
     mass = np.bincount(docs, weights=np.repeat(weights, counts), minlength=n)
     keys, key_weights = [], []
     for df in range(2, max_df + 1):

@@ -45,7 +45,7 @@ class StorySettings:
         min_shared: fewest shared shingles for a pair to be a candidate.
         link_threshold: average-linkage stop: two groups merge while their
             mean pairwise score is at least this. Scores are IDF-weighted
-            containments, so 0.012 means "1.2% of the smaller article's
+            containments, so 0.008 means "0.8% of the smaller article's
             distinctive phrasing, on average over all cross pairs".
         related_threshold: candidate pairs below ``link_threshold`` but at or
             above this are reported as "related" when they end up in
@@ -58,8 +58,8 @@ class StorySettings:
     shingle_size: int = 3
     max_df: int = 20
     min_shared: int = 2
-    link_threshold: float = 0.012
-    related_threshold: float = 0.05
+    link_threshold: float = 0.008
+    related_threshold: float = 0.006
     align_per_article: int = 2
 
     def __post_init__(self) -> None:
@@ -70,7 +70,7 @@ class StorySettings:
         if self.min_shared < 1:
             raise ValueError("min_shared must be at least 1 shared shingle")
         if not 0.0 < self.link_threshold <= 1.0:
-            raise ValueError("link_threshold must be in (0, 1]; 0.012 is the tuned default")
+            raise ValueError("link_threshold must be in (0, 1]; 0.008 is the tuned default")
         if not 0.0 <= self.related_threshold <= 1.0:
             raise ValueError("related_threshold must be in [0, 1]")
         if self.align_per_article < 1:

@@ -120,7 +120,7 @@ def gold_labels(texts: Sequence[MeterText]) -> tuple[list[str], tuple[tuple[str,
             continue
         same_text = a.article.text == b.article.text
         smaller = max(1, min(len(shingles[i]), len(shingles[j])))
-        shared = len(np.intersect1d(shingles[i], shingles[j], assume_unique=True))
+        shared = len(np.intersect1d(shingles[i].hashes, shingles[j].hashes, assume_unique=True))
         if same_text or shared / smaller >= _RESENT_CONTAINMENT:
             ra, rb = find(a.folder), find(b.folder)
             if ra != rb:
