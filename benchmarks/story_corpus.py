@@ -14,16 +14,12 @@ in a day's intake. Deterministic for a given seed.
 from __future__ import annotations
 
 import random
-from itertools import accumulate
 from collections.abc import Iterator
+from itertools import accumulate
 
 from compare.articles import Article
 
-_FUNCTION = (
-    "the of and to a in that is was he for it with as his on be at by had not are but from or have an they which "
-    "one you were her all she there would their we him been has when who will more no if out so said what up its "
-    "about into than them can only other new some could time these two may then do first any my now such like our"
-).split()
+_FUNCTION = ["the", "of", "and", "to", "a", "in", "that", "is", "was", "he", "for", "it", "with", "as", "his", "on", "be", "at", "by", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which", "one", "you", "were", "her", "all", "she", "there", "would", "their", "we", "him", "been", "has", "when", "who", "will", "more", "no", "if", "out", "so", "said", "what", "up", "its", "about", "into", "than", "them", "can", "only", "other", "new", "some", "could", "time", "these", "two", "may", "then", "do", "first", "any", "my", "now", "such", "like", "our"]
 _CUES = ("said", "told reporters", "warned", "claimed", "added", "insisted", "stressed")
 _SOURCES = ("Daily Ledger", "Morning Post", "Evening Courier", "Wire Service", "City Herald", "Northern Echo", "Globe", "Tribune")
 _SYLLABLES = ("ka", "lo", "mi", "ren", "ta", "vos", "el", "dun", "pri", "sa", "gor", "ne", "ul", "bra", "tes", "mo", "qui", "fa", "zo", "hil")

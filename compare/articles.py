@@ -262,7 +262,7 @@ def article_from_record(record: Any, *, default_id: str, where: str) -> Article:
 
 def article_from_html(html: str, *, id: str, where: str) -> Article:
     """Main text and metadata from an HTML page, extracted by trafilatura."""
-    import trafilatura  # noqa: PLC0415 - 0.2 s import, only paid when HTML is given
+    import trafilatura
 
     document = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
@@ -321,7 +321,7 @@ def _decode_legacy(data: bytes, where: str) -> str:
     except UnicodeDecodeError:
         text = None
     if text is None or _MOJIBAKE_RUN.search(text):
-        from charset_normalizer import from_bytes  # noqa: PLC0415 - only for non-UTF-8 files
+        from charset_normalizer import from_bytes
 
         best = from_bytes(data, cp_exclusion=["utf_8"]).best()
         if best is None or best.encoding.startswith(("utf_16", "utf_32")):

@@ -156,7 +156,7 @@ def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, 
         if known is not None:
             data["index_matches"] = known
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from compare.render.report_markdown import render_report_markdown, render_index_matches
+    from compare.render.report_markdown import render_index_matches, render_report_markdown
 
     heatmap = None
     if output is not None and len(result.articles) > 1:

@@ -163,7 +163,7 @@ def _unique_ids(batch: list[Article]) -> list[Article]:
 
 
 def _find_duplicates(batch: Sequence[Article], threshold: float | None) -> Any:
-    from compare.dedup import find_duplicates  # noqa: PLC0415 - datasketch import is costly
+    from compare.dedup import find_duplicates
 
     if threshold is None:
         return find_duplicates(batch)
@@ -197,14 +197,14 @@ def _merge_duplicate_groups(
 def _pairs_to_align(found: StoryClusters, clusters: Sequence[Sequence[int]], settings: StorySettings) -> tuple[tuple[int, int], ...]:
     if clusters == found.clusters:
         return found.align
-    from compare.stories import pairs_to_align  # noqa: PLC0415
+    from compare.stories import pairs_to_align
 
     return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
 
 
 def _compare(a: Article, b: Article) -> dict[str, Any] | None:
     """``compare_articles(a, b).to_dict()``, or None when the pair cannot be compared."""
-    from compare.align import compare_articles  # noqa: PLC0415
+    from compare.align import compare_articles
 
     try:
         return compare_articles(a, b).to_dict()
@@ -215,7 +215,7 @@ def _compare(a: Article, b: Article) -> dict[str, Any] | None:
 
 
 def _story_quotes_extractor() -> Callable[[Article], list[Any]]:
-    from compare.quotes import extract_quotes  # noqa: PLC0415
+    from compare.quotes import extract_quotes
 
     def extract(article: Article) -> list[Any]:
         try:
@@ -363,7 +363,7 @@ def _speaker_key(speaker: str | None) -> str:
 
 def _same_quote(a: str, b: str) -> bool:
     """The same quote, reworded or cut: high similarity, or one holds the other (>= 4 words)."""
-    from rapidfuzz import fuzz  # noqa: PLC0415
+    from rapidfuzz import fuzz
 
     ka, kb = _key(a), _key(b)
     if not ka or not kb:
@@ -418,7 +418,7 @@ def _quotes(members: Sequence[int], context: _Context, extract: Callable[[Articl
 
 def word_diff(a: str, b: str) -> str:
     """Word-level diff of two wordings: ``[-removed-]`` and ``{+added+}`` (rapidfuzz opcodes)."""
-    from rapidfuzz.distance import Indel  # noqa: PLC0415
+    from rapidfuzz.distance import Indel
 
     left, right = a.split(), b.split()
     folded_left, folded_right = [fold(w) for w in left], [fold(w) for w in right]

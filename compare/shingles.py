@@ -35,12 +35,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 #: ("said it had", "the company said") is how every article talks, not what it
 #: is about; in a small batch IDF cannot tell, because every phrase is rare.
 STOPWORDS = frozenset(
-    """a about after again against all also am an and any are as at be because been before being between both but by
-    can could did do does doing down during each few for from further had has have having he her here hers him his how
-    i if in into is it its itself just last me more most mr mrs ms my no nor not now of off on once only or other our
-    out over own s said same say says she should so some such t than that the their them then there these they this
-    those through to told too under until up very was we were what when where which while who whom why will with
-    would yesterday you your""".split()
+    ["a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "last", "me", "more", "most", "mr", "mrs", "ms", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "s", "said", "same", "say", "says", "she", "should", "so", "some", "such", "t", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "told", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "yesterday", "you", "your"]
 )
 
 #: Weight factor of a shingle by its number of content (non-stop) words:

@@ -102,8 +102,8 @@ def load_meter(root: Path = DEFAULT_METER) -> list[MeterText]:
 
 def gold_labels(texts: Sequence[MeterText]) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
     """Folder labels with folders that share wire copy merged (see the module docstring)."""
-    from compare.shingles import article_shingles  # noqa: PLC0415
-    from compare.text import strip_boilerplate  # noqa: PLC0415
+    from compare.shingles import article_shingles
+    from compare.text import strip_boilerplate
 
     folders = sorted({t.folder for t in texts})
     parent = {f: f for f in folders}
@@ -177,9 +177,9 @@ def adjusted_rand_index(labels_a: Sequence[object], labels_b: Sequence[object]) 
 
 def evaluate(root: Path = DEFAULT_METER) -> StoryEvaluation:
     """Build the report over all METER texts and score its story clusters."""
-    import time  # noqa: PLC0415
+    import time
 
-    from compare.report import build_report  # noqa: PLC0415
+    from compare.report import build_report
 
     texts = load_meter(root)
     started = time.perf_counter()

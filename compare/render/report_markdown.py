@@ -100,7 +100,7 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
     multi = [s for s in report.stories if len(s.articles) > 1]
     shown = report.stories if len(report.articles) <= MERMAID_MAX_NODES else multi
     nodes = sum(len(s.articles) for s in shown)
-    if nodes > MERMAID_MAX_NODES or not multi and not report.pairs:
+    if nodes > MERMAID_MAX_NODES or (not multi and not report.pairs):
         if not heatmap:
             out += ["No graph: " + ("too many articles to draw." if nodes > MERMAID_MAX_NODES else "no two articles overlap."), ""]
         return out
