@@ -22,3 +22,7 @@ class IndexStoreError(ArticleCompareError):
 
 class SettingsMismatchError(IndexStoreError):
     """The index was built with other fingerprint settings than the ones asked for."""
+
+
+class ArticleTooLongError(ArticleCompareError):
+    """An input is far longer than an article; comparing it sentence by sentence would not finish."""
