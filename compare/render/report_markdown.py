@@ -320,3 +320,18 @@ _SLUG_DROP = re.compile(r"[^\w\- ]")
 def _slug(heading: str) -> str:
     """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
     return _SLUG_DROP.sub("", " ".join(heading.split()).lower()).replace(" ", "-")
+
+
+def render_index_matches(matches: dict[str, list[dict[str, object]]]) -> str:
+    """The ``--index`` section: articles of the report already held by the index."""
+    out = ["", "## Already in the index", ""]
+    if not matches:
+        return "\n".join([*out, "None of these articles is a near-duplicate of an indexed article.", ""])
+    out += ["| Article | Indexed article | Title | Source | Date | Relation | Jaccard | Containment |", "|---|---|---|---|---|---|---:|---:|"]
+    for article_id, rows in matches.items():
+        for row in rows:
+            out.append(
+                f"| `{_code(article_id)}` | `{_code(str(row['id']))}` | {_cell(str(row['title'] or '(no title)'))} | "
+                f"{_cell(str(row['source'] or '–'))} | {row['published'] or '–'} | {row['relation']} | {row['jaccard']:.3f} | {row['containment']:.3f} |"
+            )
+    return "\n".join([*out, ""]) + "\n"
