@@ -232,6 +232,25 @@ def test_malformed_json_document_is_one_error(tmp_path, content, problem):
     assert [str(e) for e in errors] == [f"{path}: {problem}"]
 
 
+def test_jsonl_with_bom_and_crlf_line_ends(tmp_path):
+    path = write(tmp_path / "export.jsonl", b'\xef\xbb\xbf{"id": "a", "text": "One."}\r\n{"id": "b", "text": "Two."}\r\n')
+    articles, errors = load_all([path])
+    assert (errors, [a.id for a in articles]) == ([], ["a", "b"])
+
+
+def test_json_file_holding_json_lines_is_read_leniently(tmp_path):
+    path = write(tmp_path / "lines.json", '{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n')
+    articles, errors = load_all([path])
+    assert (errors, [a.id for a in articles]) == ([], ["a", "b"])
+
+
+def test_empty_json_list_is_an_input_error_not_silence(tmp_path):
+    path = write(tmp_path / "export.json", "[]")
+    articles, errors = load_all([path])
+    assert articles == []
+    assert [str(e) for e in errors] == [f"{path}: JSON list holds no articles"]
+
+
 # --- directories and stdin --------------------------------------------------------------------
 
 
@@ -284,6 +303,12 @@ def test_stdin_html():
     (article,) = iter_articles(["-"], stdin=io.BytesIO(html))
     assert article.source == "The Baltic Ledger"
     assert article.published == "2023-07-12"
+
+
+def test_empty_stdin_is_an_input_error():
+    errors: list[InputError] = []
+    assert list(iter_articles(["-"], stdin=io.BytesIO(b""), on_error=errors.append)) == []
+    assert [str(e) for e in errors] == ["-: empty file"]
 
 
 def test_stdin_over_the_limit_is_refused():

@@ -1,7 +1,9 @@
-"""Quality measurements: MSRP sentence matching and the hand-written seed gold.
+"""Evaluation scripts: measured quality on labelled data, importable so tests can assert floors.
 
-Each module is runnable (``python -m compare.evaluation.msrp``) and exposes an
-``evaluate`` function that the tests import to assert the quality floors.
+Run one with ``python -m compare.evaluation.<name>``; each exposes an
+``evaluate(...)`` function returning a frozen result and a ``main()`` that
+prints it. They read ``../shared`` beside the repository and skip what is
+absent.
 """
 
 from __future__ import annotations

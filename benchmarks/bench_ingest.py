@@ -1,0 +1,143 @@
+"""Benchmark ``article-compare ingest`` into a fresh SQLite index, then single-article lookups.
+
+    python benchmarks/bench_ingest.py --count 100000
+
+1. Generates (once, cached in ``bench-data/``) ``--count`` news-like
+   articles in one JSONL file (``benchmarks/generate_articles.py``).
+2. Runs ``python -m compare ingest FILE --index NEW.sqlite --format json`` as a
+   child process and times it end to end: articles/s, peak memory, and the
+   count of new / duplicate / contained results.
+3. Opens that index (``count`` articles) in this process and measures, for
+   ``--queries`` articles, the latency of a *lookup*: fingerprint the article,
+   ask the index for LSH candidates, fetch their shingle sets, verify exactly
+   (what ``ingest`` does per article before deciding). Half the queries are
+   near-duplicates of indexed articles, half unseen articles. Then the same
+   for a *single-article ingest* of unseen articles (lookup plus one committed
+   SQLite write each), the cost of feeding articles one at a time.
+
+Prints median and 95th percentile latencies; speed is printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchutil import REPO, machine, run_child
+from generate_articles import DEFAULT_SEED, Generator, cached_jsonl
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def query_articles(data: Path, count: int, queries: int, seed: int) -> tuple[list, list]:
+    """(near-duplicates of indexed articles, unseen articles), ``queries // 2`` each."""
+    from compare.articles import article_from_record
+
+    generator = Generator(seed + 1)  # another seed: unseen articles
+    wanted = set(range(1, count + 1, max(1, count // (queries // 2))))
+    originals = []
+    with data.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if number in wanted:
+                originals.append(json.loads(line))
+    near = []
+    for record in originals[: queries // 2]:
+        copy = generator.near_duplicate(record)
+        near.append(article_from_record({**copy, "id": f"query-copy-of-{record['id']}"}, default_id="q", where="q"))
+    unseen = [
+        article_from_record({**record, "id": f"query-new-{n}"}, default_id="q", where="q")
+        for n, record in enumerate(generator.records(queries // 2, dup_rate=0.0))
+    ]
+    return near, unseen
+
+
+def lookup(index, article, threshold: float) -> int:
+    """One lookup as ingest does it; returns how many indexed articles match."""
+    from compare.dedup import DEFAULT_CONTAINMENT, relation_of
+    from compare.fingerprint import fingerprint, overlap
+
+    fp = fingerprint(article, settings=index.settings)
+    stored = index.get(index.candidates(fp))
+    matches = 0
+    for other in stored.values():
+        jac, contained = overlap(fp.shingles, other.shingles)
+        matches += relation_of(jac, contained, threshold=threshold, containment_threshold=DEFAULT_CONTAINMENT) is not None
+    return matches
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time article-compare ingest into SQLite and single-article lookups.")
+    parser.add_argument("--count", type=int, default=100_000, help="articles to ingest (default 100000)")
+    parser.add_argument("--queries", type=int, default=400, help="lookups to time (default 400)")
+    parser.add_argument("--data", type=Path, default=REPO / "bench-data", help="where generated files are cached")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {machine()}")
+    data = cached_jsonl(args.data, args.count, seed=args.seed)
+    print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        index_path = Path(tmp) / "index.sqlite"
+        results = Path(tmp) / "ingest.jsonl"
+        command = [sys.executable, "-m", "compare", "ingest", str(data), "--index", str(index_path), "--format", "json"]
+        run = run_child(command, stdout_path=results)
+        if run.returncode != 0:
+            sys.stderr.write(run.stderr)
+            print(f"ingest failed with exit code {run.returncode}", file=sys.stderr)
+            return 1
+        statuses = Counter(json.loads(line)["status"] for line in results.open(encoding="utf-8"))
+        ingested = sum(statuses.values())
+        size_mb = sum(p.stat().st_size for p in index_path.parent.glob("index.sqlite*")) / 2**20
+        print(f"ingest: {ingested} articles in {run.seconds:.1f} s = {ingested / run.seconds:,.0f} articles/s end to end")
+        print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()) + f"; index file {size_mb:,.0f} MB")
+        print(f"ingest: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
+              f"{run.max_rss_mb:,.0f} MB for the largest single process (ru_maxrss)")
+
+        from compare.dedup import DEFAULT_THRESHOLD
+        from compare.index import open_index
+
+        near, unseen = query_articles(data, args.count, args.queries, args.seed)
+        with open_index(str(index_path), threshold=DEFAULT_THRESHOLD) as index:
+            stored = index.stats().to_dict()
+            print(f"index: {json.dumps(stored)}")
+            lookup(index, near[0], DEFAULT_THRESHOLD)  # warm imports and caches
+            for label, articles in (("near-duplicate", near), ("unseen", unseen)):
+                latencies, hits = [], 0
+                for article in articles:
+                    start = time.perf_counter()
+                    hits += lookup(index, article, DEFAULT_THRESHOLD) > 0
+                    latencies.append((time.perf_counter() - start) * 1000)
+                print(
+                    f"lookup of one {label} article against {args.count} indexed: median {statistics.median(latencies):.2f} ms, "
+                    f"p95 {percentile(latencies, 0.95):.2f} ms ({len(articles)} queries, {hits} matched)"
+                )
+
+            from compare.dedup import ingest
+
+            latencies = []
+            for article in unseen:
+                fresh = replace(article, id=f"{article.id}-ingested")
+                start = time.perf_counter()
+                list(ingest([fresh], index, workers=1))
+                latencies.append((time.perf_counter() - start) * 1000)
+            print(
+                f"single-article ingest (lookup + committed write): median {statistics.median(latencies):.2f} ms, "
+                f"p95 {percentile(latencies, 0.95):.2f} ms ({len(latencies)} articles)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

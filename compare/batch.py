@@ -1,0 +1,234 @@
+"""Fingerprinting many articles: learned boilerplate first, then worker processes.
+
+Two passes over a batch, both spread over worker processes when the batch is
+large enough to pay for them (fork start-up is a few milliseconds):
+
+1. *Learn*: the line keys of every article's short blocks, as
+   ``BoilerplateLearner`` counts them (once per article, lines of at most
+   ``max_words`` words, articles with a source only). Keys travel back as
+   64-bit integers in numpy arrays and are counted with ``np.unique``: a
+   Counter of 100,000 articles x 20 lines of hex strings would take 200 MB.
+2. *Fingerprint*: ``compare.fingerprint.fingerprint`` with the lines seen in
+   at least ``min_articles`` articles of the same source treated as chrome.
+
+Tokenization dominates both passes, so on two cores two workers roughly
+halve the wall time; the parent meanwhile reads and parses the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from compare.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings, fingerprint
+from compare.text import line_key, split_blocks
+
+if TYPE_CHECKING:
+    from compare.articles import Article
+
+#: Below this many articles one process is faster than starting workers.
+PARALLEL_MIN_ARTICLES = 400
+_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class LearnedLines:
+    """Lines learned as boilerplate, per source (implements ``LearnedBoilerplate``).
+
+    Attributes:
+        keys: source -> integer line keys (``int(line_key(line), 16)``).
+        texts: not kept; reports show the removed block's own text.
+    """
+
+    keys: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def is_boilerplate(self, source: str | None, key: str) -> bool:
+        if not source:
+            return False
+        learned = self.keys.get(source)
+        return bool(learned) and int(key, 16) in learned  # type: ignore[operator]
+
+    def for_source(self, source: str | None) -> LearnedLines | None:
+        """Itself when the source has learned lines, else None (saves hashing every line)."""
+        return self if source and self.keys.get(source) else None
+
+    def counts(self) -> dict[str, int]:
+        return {source: len(keys) for source, keys in self.keys.items()}
+
+
+def article_line_keys(text: str, max_words: int = 40) -> np.ndarray:
+    """Unique integer keys of an article's lines that could be learned as chrome."""
+    keys = {line_key(b.text) for b in split_blocks(text) if len(b.text.split()) <= max_words}
+    return np.array(sorted(int(k, 16) for k in keys), dtype=np.uint64)
+
+
+class LineCounter:
+    """Counts line keys per source, once per article, in numpy arrays."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[np.ndarray]] = defaultdict(list)
+
+    def add(self, source: str | None, keys: np.ndarray) -> None:
+        if source and keys.size:
+            self._parts[source].append(keys)
+
+    def add_counts(self, source: str, keys: Iterable[int], counts: Iterable[int]) -> None:
+        """Counts carried over from elsewhere (an index), as repeated keys."""
+        repeated = np.repeat(np.fromiter(keys, dtype=np.uint64), np.fromiter(counts, dtype=np.int64))
+        if repeated.size:
+            self._parts[source].append(repeated)
+
+    def totals(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """source -> (unique keys, article counts)."""
+        result = {}
+        for source, parts in self._parts.items():
+            keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+            self._parts[source] = [np.repeat(keys, counts)] if len(parts) > 1 else parts
+            result[source] = (keys, counts)
+        return result
+
+    def learned(self, min_articles: int = 3) -> LearnedLines:
+        return LearnedLines(
+            {source: frozenset(keys[counts >= min_articles].tolist()) for source, (keys, counts) in self.totals().items()}
+        )
+
+
+# --- worker processes ------------------------------------------------------------
+
+_worker_state: dict[str, object] = {}
+
+
+def _init_worker(settings: FingerprintSettings, learned: LearnedLines | None) -> None:
+    _worker_state["settings"] = settings
+    _worker_state["learned"] = learned
+
+
+def _keys_job(articles: Sequence[Article]) -> list[np.ndarray]:
+    return [article_line_keys(a.text) if a.source else np.empty(0, np.uint64) for a in articles]
+
+
+def _fingerprint_job(articles: Sequence[Article]) -> list[Fingerprint]:
+    settings: FingerprintSettings = _worker_state["settings"]  # type: ignore[assignment]
+    learned: LearnedLines | None = _worker_state["learned"]  # type: ignore[assignment]
+    return [
+        fingerprint(a, settings=settings, learned=learned.for_source(a.source) if learned else None)
+        for a in articles
+    ]
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def default_workers() -> int:
+    """One worker per available core (at most 8)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork: workers start in milliseconds and inherit imported modules.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+class Fingerprinter:
+    """Fingerprints batches of articles, in worker processes when it pays.
+
+    The worker pool is started on first need and kept until ``close()`` (or
+    the end of a ``with`` block), so a stream of batches pays start-up once.
+
+    Args:
+        settings: fingerprint settings.
+        workers: worker processes; None = one per core, 0 or 1 = in this process.
+    """
+
+    def __init__(self, settings: FingerprintSettings = DEFAULT_SETTINGS, *, workers: int | None = None) -> None:
+        if workers is not None and workers < 0:
+            raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
+        self.settings = settings
+        self.workers = default_workers() if workers is None else workers
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._learned: LearnedLines | None = None
+
+    def __enter__(self) -> Fingerprinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def _pool_for(self, learned: LearnedLines | None) -> multiprocessing.pool.Pool:
+        if self._pool is not None and learned is not self._learned:
+            self.close()  # the workers hold the old learned lines
+        if self._pool is None:
+            self._learned = learned
+            self._pool = _context().Pool(self.workers, initializer=_init_worker, initargs=(self.settings, learned))
+        return self._pool
+
+    def _parallel(self, count: int | None) -> bool:
+        return self.workers > 1 and (count is None or count >= PARALLEL_MIN_ARTICLES)
+
+    def line_keys(self, articles: Sequence[Article]) -> list[np.ndarray]:
+        """``article_line_keys`` of each article, in order."""
+        if not self._parallel(len(articles)):
+            return _keys_job(articles)
+        pool = self._pool_for(self._learned)
+        return [keys for chunk in pool.imap(_keys_job, _chunks(articles, _CHUNK * 4)) for keys in chunk]
+
+    def fingerprints(
+        self,
+        articles: Iterable[Article],
+        *,
+        learned: LearnedLines | None = None,
+        count: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Fingerprint]:
+        """Fingerprints in input order; ``progress(n)`` after each chunk of n.
+
+        ``count`` (when known) lets a small batch skip the worker processes.
+        """
+        if not self._parallel(count):
+            _init_worker(self.settings, learned)
+            for chunk in _chunks(articles, _CHUNK):
+                yield from _fingerprint_job(chunk)
+                if progress:
+                    progress(len(chunk))
+            return
+        pool = self._pool_for(learned)
+        for chunk in pool.imap(_fingerprint_job, _chunks(articles, _CHUNK)):
+            yield from chunk
+            if progress:
+                progress(len(chunk))
+
+
+def learn_boilerplate(
+    articles: Sequence[Article], fingerprinter: Fingerprinter, *, min_articles: int = 3
+) -> LearnedLines:
+    """Lines that recur in at least ``min_articles`` articles of one source in the batch."""
+    counter = LineCounter()
+    for article, keys in zip(articles, fingerprinter.line_keys(articles), strict=True):
+        counter.add(article.source, keys)
+    return counter.learned(min_articles)

@@ -1,0 +1,360 @@
+"""Near-duplicate detection: batch ``find_duplicates`` and streaming ``ingest``.
+
+Both follow the same three steps:
+
+1. *Candidates* by LSH banding of MinHash signatures, tuned (by datasketch's
+   optimizer) for a candidate threshold well below the near-duplicate one,
+   so that containment pairs are found too (see ``CANDIDATE_THRESHOLD``).
+2. *Verification*: exact Jaccard and containment on the stored shingle
+   sets, so every reported score is a true score, not a MinHash estimate.
+3. *Relation*: "duplicate" (Jaccard >= 0.9: the same text, perhaps with a
+   new headline or chrome), "near-duplicate" (Jaccard >= threshold), or
+   "contained" (the smaller article's shingles lie at least
+   ``containment_threshold`` inside the larger one: a short wire story
+   inside a longer article, a trimmed copy). Batch pairs are grouped into
+   clusters (connected components).
+
+Batch mode does the banding as one sort per band over all signatures
+(``np.unique`` on the band keys) instead of ``MinHashLSH.insert``/``query``
+per article: the same buckets as a ``MinHashLSH`` with the same ``b`` and
+``r`` (tests/test_dedup.py checks it), at a fraction of the time and memory
+(MinHashLSH keeps a Python set per bucket: ~1 kB per article and band).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from compare.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings, overlap
+from compare.text import RemovedBlock
+
+if TYPE_CHECKING:
+    from compare.articles import Article
+    from compare.index import ArticleIndex
+
+Relation = Literal["duplicate", "near-duplicate", "contained"]
+
+#: Jaccard from which two articles are a near-duplicate (chosen on data: notes/README-dedup.md).
+DEFAULT_THRESHOLD = 0.5
+#: Share of the smaller article inside the larger from which it is "contained".
+DEFAULT_CONTAINMENT = 0.8
+#: Jaccard from which a pair is a plain "duplicate".
+DUPLICATE_JACCARD = 0.9
+
+
+def _check_thresholds(threshold: float, containment_threshold: float) -> None:
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.5 finds rewrites, 0.9 only copies")
+    if not 0.0 < containment_threshold <= 1.0:
+        raise ValueError(f"containment threshold must be in (0, 1], got {containment_threshold}")
+
+
+def relation_of(jaccard: float, containment: float, *, threshold: float, containment_threshold: float) -> Relation | None:
+    """The relation two articles' exact scores put them in, or None."""
+    if jaccard >= max(threshold, DUPLICATE_JACCARD):
+        return "duplicate"
+    if jaccard >= threshold:
+        return "near-duplicate"
+    if containment >= containment_threshold:
+        return "contained"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    """Two articles that share most of their text.
+
+    Attributes:
+        a, b: article ids, ``a`` earlier in input order.
+        jaccard: exact Jaccard similarity of their shingle sets.
+        containment: exact share of the smaller set found in the larger.
+        relation: "duplicate", "near-duplicate" or "contained".
+    """
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+    relation: Relation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "jaccard": round(self.jaccard, 4),
+            "containment": round(self.containment, 4),
+            "relation": self.relation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """Pairs and clusters found in a batch.
+
+    Attributes:
+        articles: number of articles read.
+        pairs: verified pairs, in input order of (a, b).
+        clusters: connected components of the pairs (>= 2 ids each, each in
+            input order, clusters ordered by their first article).
+        removed: boilerplate blocks stripped from each article, by id.
+        learned: number of boilerplate lines learned per source.
+    """
+
+    articles: int
+    pairs: tuple[DuplicatePair, ...]
+    clusters: tuple[tuple[str, ...], ...]
+    removed: dict[str, tuple[RemovedBlock, ...]]
+    learned: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "pairs": [p.to_dict() for p in self.pairs],
+            "clusters": [list(c) for c in self.clusters],
+        }
+
+
+# --- batch -------------------------------------------------------------------------
+
+
+def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.ndarray | None = None) -> np.ndarray:
+    """Index pairs (i < j) sharing at least one LSH band, as an (n, 2) int64 array.
+
+    Args:
+        signatures: (n, num_perm) uint32.
+        bands, rows: LSH parameters.
+        skip: boolean mask of rows never to pair (empty articles).
+    """
+    from compare.index.bands import band_keys
+
+    n = signatures.shape[0]
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    keys = band_keys(signatures, bands, rows)
+    rows_kept = np.arange(n) if skip is None else np.flatnonzero(~skip)
+    found = []
+    for band in range(bands):
+        column = keys[rows_kept, band]
+        order = np.argsort(column, kind="stable")
+        sorted_keys = column[order]
+        # Runs of equal keys are buckets; every pair inside a run is a candidate.
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, sorted_keys.size])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            members = np.sort(rows_kept[order[start : start + size]])
+            i, j = np.triu_indices(size, k=1)
+            found.append(np.stack([members[i], members[j]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    return np.unique(pairs, axis=0)
+
+
+def clusters_of(pairs: Iterable[tuple[int, int]], size: int) -> list[list[int]]:
+    """Connected components (union-find) of index pairs; only those of >= 2, each sorted."""
+    parent = list(range(size))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for x in range(size):
+        groups.setdefault(root(x), []).append(x)
+    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def find_duplicates(
+    articles: Iterable[Article],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    containment_threshold: float = DEFAULT_CONTAINMENT,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    progress: Callable[[int], None] | None = None,
+    learn_boilerplate: bool = True,
+    workers: int | None = None,
+) -> DedupResult:
+    """Duplicate pairs and clusters in a batch of articles.
+
+    Args:
+        articles: the batch, in input order.
+        threshold: Jaccard from which a pair is a near-duplicate.
+        containment_threshold: share of the smaller article inside the larger
+            from which a pair is "contained".
+        settings: fingerprint settings.
+        progress: called with the number of articles fingerprinted since the
+            last call.
+        learn_boilerplate: learn chrome as lines repeated in >= 3 articles of
+            one source in this batch (BoilerplateLearner rules) before
+            fingerprinting.
+        workers: worker processes for fingerprinting (None = one per core).
+    """
+    from compare.batch import Fingerprinter
+    from compare.batch import learn_boilerplate as learn
+    from compare.index import IndexParameters
+
+    _check_thresholds(threshold, containment_threshold)
+    batch = list(articles)
+    ids = [a.id for a in batch]
+    n = len(batch)
+    signatures = np.empty((n, settings.num_perm), dtype=np.uint32)
+    shingles: list[np.ndarray] = []
+    removed: dict[str, tuple[RemovedBlock, ...]] = {}
+    with Fingerprinter(settings, workers=workers) as fingerprinter:
+        learned = learn(batch, fingerprinter) if learn_boilerplate else None
+        for i, fp in enumerate(fingerprinter.fingerprints(batch, learned=learned, count=n, progress=progress)):
+            signatures[i] = fp.signature
+            shingles.append(fp.shingles)
+            removed[fp.article_id] = fp.removed
+            batch[i] = None  # type: ignore[call-overload]  # the text is no longer needed: free it
+    del batch
+    parameters = IndexParameters.build(settings, threshold)
+    empty = np.fromiter((s.size == 0 for s in shingles), dtype=bool, count=n)
+    pairs = []
+    for i, j in candidate_pairs(signatures, parameters.bands, parameters.rows, skip=empty).tolist():
+        jac, contained = overlap(shingles[i], shingles[j])
+        relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+        if relation is not None:
+            pairs.append((i, j, DuplicatePair(ids[i], ids[j], jac, contained, relation)))
+    clusters = clusters_of(((i, j) for i, j, _ in pairs), n)
+    return DedupResult(
+        articles=n,
+        pairs=tuple(p for _, _, p in pairs),
+        clusters=tuple(tuple(ids[x] for x in c) for c in clusters),
+        removed=removed,
+        learned=learned.counts() if learned else {},
+    )
+
+
+# --- streaming ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An indexed article an ingested one matches, with exact scores."""
+
+    id: str
+    jaccard: float
+    containment: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "jaccard": round(self.jaccard, 4), "containment": round(self.containment, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What became of one ingested article.
+
+    Attributes:
+        id: the article's id.
+        status: "new" (added to the index), "duplicate" (Jaccard >= threshold
+            with an indexed article; not added) or "contained" (containment
+            >= the containment threshold; not added).
+        matches: the matching indexed articles, best first.
+    """
+
+    id: str
+    status: Literal["new", "duplicate", "contained"]
+    matches: tuple[Match, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "matches": [m.to_dict() for m in self.matches]}
+
+
+def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ingest(
+    articles: Iterable[Article],
+    index: ArticleIndex,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    containment_threshold: float = DEFAULT_CONTAINMENT,
+    batch_size: int = 500,
+    workers: int | None = None,
+) -> Iterator[IngestResult]:
+    """Check each article against the index and add the new ones.
+
+    Articles are processed in batches of ``batch_size``: fingerprinted,
+    looked up (in the index and among the batch's earlier new articles),
+    verified exactly, and the new ones added in one atomic index write.
+    Results are yielded only after that write, so every "new" a caller sees
+    is in the index, even if the process is killed right after.
+
+    A duplicate or contained article is not added: the index keeps the first
+    version it saw, and later copies point at it. An article whose id is
+    already indexed is compared with the stored version like any other
+    (re-ingesting a file reports it as a duplicate of itself).
+    """
+    from compare.batch import Fingerprinter
+
+    _check_thresholds(threshold, containment_threshold)
+    if batch_size < 1:
+        raise ValueError("batch_size must be positive")
+    with Fingerprinter(index.settings, workers=workers) as fingerprinter:
+        yield from _ingest_batches(articles, index, fingerprinter, threshold, containment_threshold, batch_size)
+
+
+def _ingest_batches(
+    articles: Iterable[Article],
+    index: ArticleIndex,
+    fingerprinter: Any,
+    threshold: float,
+    containment_threshold: float,
+    batch_size: int,
+) -> Iterator[IngestResult]:
+    from compare.index.bands import band_keys
+
+    parameters = index.parameters
+    for chunk in _chunked(articles, batch_size):
+        fps = list(fingerprinter.fingerprints(chunk, count=len(chunk)))
+        indexed = index.candidates_many(fps)
+        stored = index.get({i for ids in indexed for i in ids})
+        # Earlier new articles of this batch are candidates too: bucket them as we go.
+        local_buckets: dict[tuple[int, int], list[int]] = {}
+        keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
+        results: list[IngestResult] = []
+        new: list[tuple[Fingerprint, Article]] = []
+        for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
+            matches = []
+            if not fp.is_empty:
+                local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
+                others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
+                others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
+                for other_id, other_shingles in others:
+                    jac, contained = overlap(fp.shingles, other_shingles)
+                    relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+                    if relation is not None:
+                        matches.append((relation, Match(other_id, jac, contained)))
+            if any(r != "contained" for r, _ in matches):
+                status = "duplicate"
+            elif matches:
+                status = "contained"
+            else:
+                status = "new"
+                new.append((fp, article))
+                if not fp.is_empty:
+                    for band, key in enumerate(keys[position].tolist()):
+                        local_buckets.setdefault((band, key), []).append(position)
+            ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
+            results.append(IngestResult(article.id, status, tuple(ranked)))
+        index.add(new)
+        yield from results

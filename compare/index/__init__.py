@@ -1,0 +1,277 @@
+"""The article index: fingerprints, shingle sets and metadata of everything ingested.
+
+One interface, three backends, chosen by ``open_index(spec)``:
+
+- ``None`` or ``"memory"``: datasketch ``MinHashLSH`` in this process.
+- a filesystem path: an SQLite file (the default; persistent, WAL, one
+  transaction per batch, LSH band table).
+- ``"redis://host:port/db"``: datasketch ``MinHashLSH`` on its Redis storage,
+  plus signatures, shingles and metadata in Redis hashes; each batch is one
+  MULTI/EXEC transaction, so many workers on many machines share one index.
+
+Every backend stores the fingerprint settings and LSH band parameters it was
+built with and refuses to be opened with others (``SettingsMismatchError``):
+signatures made with another shingle size or seed would silently never match.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from compare.errors import IndexStoreError, SettingsMismatchError
+from compare.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
+
+if TYPE_CHECKING:
+    from compare.articles import Article
+
+#: Where the CLI keeps its index when neither --index nor the variable is given.
+DEFAULT_INDEX_PATH = "article-compare-index.sqlite"
+INDEX_ENV = "ARTICLE_COMPARE_INDEX"
+
+#: LSH candidates are generated down to this Jaccard similarity, well below
+#: the near-duplicate threshold, so that a short wire story wholly contained
+#: in a longer article (Jaccard = short/long length ratio) is still a
+#: candidate. See notes/README-dedup.md for the measured trade-off.
+CANDIDATE_THRESHOLD = 0.3
+#: Weight of false negatives in datasketch's band optimizer (0.5 = neutral):
+#: a missed copy costs more than one extra exact verification.
+FALSE_NEGATIVE_WEIGHT = 0.7
+
+
+def default_index_spec() -> str:
+    """``$ARTICLE_COMPARE_INDEX`` or ./article-compare-index.sqlite."""
+    return os.environ.get(INDEX_ENV) or DEFAULT_INDEX_PATH
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What the index keeps of an article."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    shingles: np.ndarray
+    signature: np.ndarray
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "shingles": int(self.shingles.size),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """Size and settings of an index."""
+
+    backend: str
+    location: str
+    articles: int
+    settings: FingerprintSettings
+    candidate_threshold: float
+    bands: int
+    rows: int
+    band_entries: int
+    learned_boilerplate: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "location": self.location,
+            "articles": self.articles,
+            "settings": self.settings.as_dict(),
+            "candidate_threshold": self.candidate_threshold,
+            "bands": self.bands,
+            "rows": self.rows,
+            "band_entries": self.band_entries,
+            "learned_boilerplate": self.learned_boilerplate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexParameters:
+    """Everything that must match between an index and the process using it."""
+
+    settings: FingerprintSettings
+    candidate_threshold: float
+    bands: int
+    rows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.settings.as_dict(),
+            "candidate_threshold": self.candidate_threshold,
+            "bands": self.bands,
+            "rows": self.rows,
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> IndexParameters:
+        settings = FingerprintSettings(
+            shingle_size=int(values["shingle_size"]),
+            num_perm=int(values["num_perm"]),
+            seed=int(values["seed"]),
+            scheme=str(values["scheme"]),
+        )
+        return cls(settings, float(values["candidate_threshold"]), int(values["bands"]), int(values["rows"]))
+
+    @classmethod
+    def build(cls, settings: FingerprintSettings, threshold: float) -> IndexParameters:
+        from compare.index.bands import lsh_params
+
+        candidate = round(min(threshold, CANDIDATE_THRESHOLD), 4)
+        bands, rows = lsh_params(candidate, settings.num_perm, FALSE_NEGATIVE_WEIGHT)
+        return cls(settings, candidate, bands, rows)
+
+    def check_compatible(self, stored: IndexParameters, location: str) -> IndexParameters:
+        """The stored parameters when they serve this request, else SettingsMismatchError."""
+        if stored.settings != self.settings:
+            have = _describe(stored.settings)
+            want = _describe(self.settings)
+            raise SettingsMismatchError(
+                f"{location}: index was built with {have}, not {want}; "
+                f"open it with the same settings ({_cli_flags(stored.settings)}) "
+                f"or give another --index to build a new one"
+            )
+        if stored.candidate_threshold > self.candidate_threshold + 1e-9:
+            raise SettingsMismatchError(
+                f"{location}: index finds candidates down to Jaccard {stored.candidate_threshold}, "
+                f"threshold {self.candidate_threshold} needs lower; use --threshold >= "
+                f"{stored.candidate_threshold} or give another --index to build a new one"
+            )
+        return stored
+
+
+def _describe(settings: FingerprintSettings) -> str:
+    return ", ".join(f"{k}={v}" for k, v in settings.as_dict().items())
+
+
+def _cli_flags(settings: FingerprintSettings) -> str:
+    return f"--shingle-size {settings.shingle_size} --num-perm {settings.num_perm}" + (
+        f" --seed {settings.seed}" if settings.seed != DEFAULT_SETTINGS.seed else ""
+    )
+
+
+class ArticleIndex(ABC):
+    """Fingerprints of ingested articles, queried by LSH band.
+
+    Use as a context manager. ``add`` is atomic per call: either every
+    article of the call is stored (signature, shingles, metadata, bands) or,
+    when it raises, none is.
+    """
+
+    backend: str = ""
+
+    def __init__(self, location: str, parameters: IndexParameters) -> None:
+        self.location = location
+        self.parameters = parameters
+
+    @property
+    def settings(self) -> FingerprintSettings:
+        return self.parameters.settings
+
+    def __enter__(self) -> ArticleIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def band_keys(self, fingerprints: Sequence[Fingerprint]) -> np.ndarray:
+        from compare.index.bands import band_keys
+
+        if not fingerprints:
+            return np.empty((0, self.parameters.bands), dtype=np.int64)
+        return band_keys(np.stack([fp.signature for fp in fingerprints]), self.parameters.bands, self.parameters.rows)
+
+    @abstractmethod
+    def add(self, items: Iterable[tuple[Fingerprint, Article]]) -> list[str]:
+        """Store articles with their fingerprints in one atomic step; returns their ids.
+
+        An id already in the index is replaced.
+        """
+
+    def candidates(self, fp: Fingerprint) -> list[str]:
+        """Ids of stored articles sharing at least one LSH band with ``fp``."""
+        return self.candidates_many([fp])[0]
+
+    @abstractmethod
+    def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+        """``candidates`` for many fingerprints in one round trip."""
+
+    @abstractmethod
+    def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """Stored articles by id (missing ids are left out)."""
+
+    @abstractmethod
+    def remove(self, article_id: str) -> None:
+        """Delete one article; IndexStoreError when it is not there."""
+
+    @abstractmethod
+    def stats(self) -> IndexStats:
+        """Counts and settings."""
+
+    @abstractmethod
+    def export(self) -> Iterator[dict[str, Any]]:
+        """Metadata of every stored article, in insertion order where the backend keeps it."""
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and bool(self.get([article_id]))
+
+    def close(self) -> None:  # noqa: B027 - backends without resources need nothing
+        """Release connections; the index stays usable by other processes."""
+
+
+def open_index(
+    spec: str | os.PathLike[str] | None,
+    *,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    threshold: float = 0.5,
+    lock_timeout: float = 10.0,
+) -> ArticleIndex:
+    """Open (or create) an index.
+
+    Args:
+        spec: None or "memory" for an in-process index, "redis://host:port/db"
+            for Redis (``?prefix=NAME`` picks the key prefix, default
+            "article-compare"), anything else is an SQLite file path.
+        settings: fingerprint settings; an existing index must have been
+            built with the same ones.
+        threshold: the lowest Jaccard the caller will report. LSH candidates
+            are generated down to ``min(threshold, CANDIDATE_THRESHOLD)``.
+        lock_timeout: seconds an SQLite write waits for another writer.
+
+    Raises:
+        SettingsMismatchError: the index was built with other settings.
+        IndexStoreError: the index cannot be opened (unreachable Redis,
+            corrupt or foreign SQLite file, missing directory).
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    parameters = IndexParameters.build(settings, threshold)
+    text = "memory" if spec is None else os.fspath(spec)
+    if text == "memory":
+        from compare.index.memory_store import MemoryIndex
+
+        return MemoryIndex(parameters)
+    if text.startswith(("redis://", "rediss://", "unix://")):
+        from compare.index.redis_store import RedisIndex
+
+        return RedisIndex.open(text, parameters)
+    if "://" in text:
+        raise IndexStoreError(f"{text}: unknown index scheme; use a file path, 'memory' or redis://host:port/db")
+    from compare.index.sqlite_store import SQLiteIndex
+
+    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout)
