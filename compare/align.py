@@ -153,7 +153,10 @@ def classify(
         return "paraphrase"
     if contained is None:
         contained = containment(a, b)
-    if contained >= 0.5 and len((a.content & b.content) - a.names - b.names) >= 3:
+    shared = a.content & b.content
+    if contained >= 0.5 and containment(a, b) >= 0.5 and len(shared) >= 4 and len(shared - a.names - b.names) >= 2:
+        return "partial"
+    if contained >= 0.3 and len(shared) >= 8:
         return "partial"
     return None
 
@@ -287,13 +290,16 @@ def similarity(a: Prepared, b: Prepared, *, shingle_size: int = 3) -> Similarity
     )
 
 
-def verdict_for(sim: Similarity, alignments: Sequence[Alignment], a: Prepared, b: Prepared) -> str:
+def verdict_for(
+    sim: Similarity, alignments: Sequence[Alignment], a: Prepared, b: Prepared, *, shared_quotes: int = 0
+) -> str:
     """duplicate, near-duplicate, same story, related or unrelated.
 
     duplicate: Jaccard >= 0.9; near-duplicate: Jaccard >= 0.5 or one article
     80 % contained in the other; same story: at least a quarter of the shorter
     article's sentences aligned, or three claims shared; related: at least one
-    aligned claim; unrelated: nothing aligned.
+    aligned claim or one quote of two words or more on both sides; unrelated:
+    nothing shared.
     """
     if sim.jaccard >= 0.9:
         return "duplicate"
@@ -303,7 +309,7 @@ def verdict_for(sim: Similarity, alignments: Sequence[Alignment], a: Prepared, b
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
     if len(full) >= 3 or len(full) / shorter >= 0.25:
         return "same story"
-    if alignments:
+    if alignments or shared_quotes:
         return "related"
     return "unrelated"
 
@@ -348,7 +354,7 @@ def compare_articles(
     return Comparison(
         a=pa.article,
         b=pb.article,
-        verdict=verdict_for(sim, alignments, pa, pb),
+        verdict=verdict_for(sim, alignments, pa, pb, shared_quotes=sum(1 for q in quotes if q.a and q.b)),
         similarity=sim,
         a_sentences=pa.sentences,
         b_sentences=pb.sentences,

@@ -106,6 +106,48 @@ def main() -> None:
 
 
 @main.command()
+@click.argument("article_a", metavar="A")
+@click.argument("article_b", metavar="B")
+@output_option(("text", "markdown", "json"), "text")
+@input_options
+def pair(article_a: str, article_b: str, fmt: str, output: Path | None, max_article_mb: float) -> None:
+    """Compare two articles: verdict, shared claims and quotes, divergences.
+
+    A and B are files (.txt, .html, .json, .jsonl: the first article) or - for
+    standard input. Colour is used only when writing to a terminal.
+    """
+    from compare.align import compare_articles
+    from compare.errors import ArticleCompareError
+
+    problems = InputProblems()
+    loaded = []
+    for path in (article_a, article_b):
+        article = next(iter(load_articles((path,), max_article_mb, problems)), None)
+        if article is not None:
+            loaded.append(article)
+    problems.exit_if_any()
+    if len(loaded) != 2:
+        raise click.ClickException("need two articles to compare")
+    try:
+        comparison = compare_articles(loaded[0], loaded[1])
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        from compare.render.pair_json import render_pair_json
+
+        text = render_pair_json(comparison)
+    elif fmt == "markdown":
+        from compare.render.pair_markdown import render_pair_markdown
+
+        text = render_pair_markdown(comparison)
+    else:
+        from compare.render.pair_text import render_pair_text
+
+        text = render_pair_text(comparison, color=output is None and sys.stdout.isatty())
+    emit(text, output)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--index",

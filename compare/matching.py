@@ -32,7 +32,7 @@ _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>")
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]+\s*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
 # Phrases outlets write several ways; folded before matching.
-_PHRASE_VARIANTS = (
+PHRASE_VARIANTS = (
     (re.compile(r"\bU\.S\.(?:A\.)?|\bUnited States(?: of America)?\b|\bUSA\b"), "US"),
     (re.compile(r"\bU\.K\.|\bUnited Kingdom\b"), "UK"),
     (re.compile(r"\bU\.N\.|\bUnited Nations\b"), "UN"),
@@ -93,7 +93,7 @@ class MatchForm:
 def match_form(text: str) -> MatchForm:
     """The matching form of one sentence (or any short text)."""
     clean = _DATELINE.sub("", mask_inline_tags(text).strip())
-    for pattern, replacement in _PHRASE_VARIANTS:
+    for pattern, replacement in PHRASE_VARIANTS:
         clean = pattern.sub(replacement, clean)
     figures = tuple(f for f in find_figures(clean) if f.kind != "year")
     word_list = tuple(words(canonicalize_figures(clean)))

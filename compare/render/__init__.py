@@ -1,0 +1,1 @@
+"""Renderers: pure functions from result records to text (no I/O, no click)."""

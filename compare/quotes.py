@@ -1,0 +1,404 @@
+"""Direct quotes, their speakers and cue verbs, and matching quotes across two articles.
+
+Quote forms found: straight and curly double quotes, wire ````…''``, «…»,
+single quotes (told apart from apostrophes by what surrounds them), a quote
+broken by its attribution (``"This all leads", he said, "to escalation"``), a
+quote that runs over sentences or paragraphs, and a quote whose opening mark
+the outlet dropped (a closing ``”`` with no opener quotes from the start of
+the paragraph). Quotes nested in a quote belong to the outer one.
+
+Attribution, tried in this order for each quote:
+
+1. right after the quote: ``," Peskov told reporters``, ``," he added``,
+   ``," said Kremlin spokesman Dmitry Peskov``, ``," TASS quoted Peskov as saying``;
+2. before it in the same sentence: ``Peskov said: "…"``, ``Lavrov warned
+   Friday that … "another red line"``, ``…, saying: "…"`` (the subject of the
+   sentence), ``… and warned that … "…"`` (the subject of the first verb);
+3. later in the same sentence: ``The United States is "escalating" …, the
+   Kremlin said Tuesday.``; a headline ending ``– Kremlin``;
+4. a quote standing alone in its sentence continues the last speaker.
+
+``he``/``she`` and role phrases without a name ("the senior Russian diplomat")
+resolve to the last named person who spoke or was quoted; ``it``/``they`` to
+the subject of the sentence. A speaker named by an institution alone ("the
+Kremlin said") is kept as such. Every surname is replaced by the fullest form
+of the name in the article, so "Peskov" and "Dmitry Peskov" are one speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from compare.articles import Article
+from compare.comparison import Quote, QuoteMatch
+from compare.matching import mask_inline_tags
+from compare.sentences import split_sentences
+from compare.text import strip_boilerplate, words
+
+# Same-length folding: offsets into the folded text are offsets into Article.text.
+_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
+_OPENING = frozenset("“„‟«")
+_CLOSING = frozenset("”»")
+
+_CUES = (
+    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "asked", "asks",
+    "warned", "warns", "claimed", "claims", "stressed", "noted", "insisted", "declared", "replied",
+    "continued", "explained", "argued", "alleged", "admitted", "denied", "threatened", "echoed",
+    "complained", "acknowledged", "announced", "conceded", "urged", "accused", "dismissed",
+    "blamed", "called", "calls", "described", "describes", "defined", "reported", "confirmed",
+    "tweeted", "posted", "insists", "warning", "saying", "adding", "alleging", "calling",
+    "describing", "arguing", "insisting", "stressing", "noting", "telling", "writing",
+)
+_PARTICIPLES = frozenset(c for c in _CUES if c.endswith("ing"))
+CUE_PATTERN = r"\b(?:" + "|".join(_CUES) + r")\b"
+_CUE = re.compile(CUE_PATTERN)
+# A capitalised word or an initialism ("U.S.", "F."); a plain word never takes
+# a trailing period, so a name run stops at the end of a sentence.
+_TOKEN = r"(?:(?:[A-Z]\.){1,3}(?![\w])|[A-Z][\w'-]*)"
+_NAME_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:al|bin|de|van|von|der)[ \t]+)?{_TOKEN})*")
+# Words allowed between a subject and its cue verb: "Peskov also told",
+# "Ryabkov in remarks on Wednesday described", "NATO a day earlier had told".
+_ADVERBIAL = (
+    r"(?:\s+(?:also|previously|earlier|later|again|repeatedly|has|had|have|would|will|then|"
+    r"in\s+remarks|on\s+\w+|last\s+\w+|this\s+\w+|a\s+day\s+earlier|\w+ly))*"
+)
+_NAME_BEFORE_CUE = re.compile(rf"(?P<who>(?:the\s+|The\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+$")
+_PRONOUN_BEFORE_CUE = re.compile(rf"\b(?P<pronoun>[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e){_ADVERBIAL}\s+$")
+_AND_BEFORE_CUE = re.compile(rf"\b(?:and|but){_ADVERBIAL}\s+$")
+_ROLE_BEFORE_CUE = re.compile(rf"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){{0,3}}[a-z][\w-]*{_ADVERBIAL}\s+$")
+_AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<who>{_NAME_RUN.pattern})\s+as\s+saying")
+_AFTER_SUBJECT_CUE = re.compile(
+    rf"^[\s,.?!]*(?P<who>(?:[\w'.-]+\s+){{0,7}}?){_ADVERBIAL.replace('*', '*?')}(?P<cue>{CUE_PATTERN})"
+)
+_AFTER_CUE_SUBJECT = re.compile(r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+(?P<who>[^,.;:\"]+)")
+_LATER_ATTRIBUTION = re.compile(
+    rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
+)
+_HEADLINE_SOURCE = re.compile(rf"[-–—:]\s*(?P<who>{_NAME_RUN.pattern})\s*$")
+_SINGLE = re.compile(r"(?<![\w'])'(?=[A-Za-z])(?P<body>[^'\n]*?[^\s'])'(?![\w'])")
+
+#: Title and descriptive words dropped from a name run to leave the person:
+#: "Russia's Foreign Minister Sergei Lavrov" -> "Sergei Lavrov".
+TITLE_WORDS = frozenset(
+    str.split(
+        """president prime minister deputy foreign defense defence secretary spokesman
+        spokeswoman spokesperson press chief general gen senator sen representative rep
+        governor gov mayor ambassador chancellor king queen prince pope premier chairman
+        director head leader official commander colonel col lieutenant lt sergeant sgt
+        mr mrs ms dr prof professor minister's interior state senior ministry kremlin"""
+    )
+)
+_INSTITUTIONS_NEED_THE = frozenset(("kremlin", "white house", "pentagon", "state department", "foreign ministry"))
+_PRONOUNS = frozenset(("he", "she", "it", "they", "we"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    position: int
+    char: str
+
+
+def _person_or_body(run: str) -> str:
+    """The speaker named by a capitalised run: titles and possessives dropped."""
+    tokens = run.split()
+    tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])  # "Vladimir Putin's spokesman": Putin is named
+    kept: list[str] = []
+    for token in reversed(tokens):
+        bare = token.rstrip(".,").lower()
+        if bare.endswith(("'s", "’s")) or bare in TITLE_WORDS:
+            break
+        kept.append(token.rstrip(",."))
+    name = " ".join(reversed(kept)) or tokens[-1].rstrip(",.")
+    if name.lower() in _INSTITUTIONS_NEED_THE or (not kept and tokens[-1].lower() in TITLE_WORDS):
+        return "the " + name
+    return name
+
+
+def speaker_key(speaker: str | None) -> str | None:
+    """What makes two speakers one: the folded last word ("Dmitry Peskov" -> "peskov")."""
+    if not speaker:
+        return None
+    folded = words(speaker)
+    return folded[-1] if folded else None
+
+
+class _Speakers:
+    """Full names seen in one article, and who spoke last."""
+
+    def __init__(self, text: str) -> None:
+        self.full: dict[str, str] = {}
+        for match in _NAME_RUN.finditer(text):
+            name = _person_or_body(match.group())
+            parts = name.split()
+            if len(parts) >= 2 and not name.startswith("the "):
+                key = speaker_key(name)
+                if key and len(name) > len(self.full.get(key, "")):
+                    self.full[key] = name
+        self.events: list[tuple[int, str]] = []
+
+    def canonical(self, name: str) -> str:
+        key = speaker_key(name)
+        return self.full.get(key, name) if key else name
+
+    def is_person(self, name: str) -> bool:
+        return speaker_key(name) in self.full and not name.startswith("the ")
+
+    def spoke(self, position: int, name: str) -> None:
+        self.events.append((position, name))
+
+    def last_person(self, position: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for at, name in self.events:
+            if at < position and self.is_person(name) and (best is None or at >= best[0]):
+                best = (at, name)
+        return best[1] if best else None
+
+
+def extract_quotes(article: Article | str) -> list[Quote]:
+    """Direct quotes of an article's content blocks, attributed where the text allows.
+
+    Args:
+        article: an ``Article`` or a plain string (spans point into it).
+
+    Returns:
+        Quotes in text order; a quote broken by its attribution gives two quotes
+        with the same speaker.
+    """
+    text = article if isinstance(article, str) else article.text
+    source = None if isinstance(article, str) else article.source
+    clean = strip_boilerplate(text, source=source)
+    sentences = split_sentences(text if isinstance(article, str) else article, clean=clean)
+    masked = mask_inline_tags(text).translate(_QUOTE_FOLD).replace("``", '" ').replace("''", ' "')
+    speakers = _Speakers(masked)
+    for match in re.finditer(rf"(?P<who>{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})", masked):
+        speakers.spoke(match.start("cue"), speakers.canonical(_person_or_body(match["who"])))
+    spans: list[tuple[int, int]] = []
+    for block in clean.blocks:
+        spans.extend(_quote_spans(text, masked, block.start, block.end))
+    starts = [s.start for s in sentences]
+    quotes: list[Quote] = []
+    for start, end in sorted(spans):
+        body_start, body_end = _trim_quote(masked, start, end)
+        if body_end <= body_start:
+            continue
+        sentence = _sentence_at(sentences, starts, start)
+        end_sentence = _sentence_at(sentences, starts, max(start, end - 1))
+        before = masked[sentence.start if sentence else 0 : start - 1 if start > 0 else 0]
+        after_end = end_sentence.end if end_sentence else len(masked)
+        after = masked[end + 1 : after_end] if end < after_end else ""
+        speaker, cue = _attribute(masked, before, after, start, sentence, speakers, quotes)
+        if speaker:
+            speaker = speakers.canonical(speaker) if not speaker.startswith("the ") else speaker
+            speakers.spoke(start, speaker)
+        fragment = bool(re.search(r"[\w)]\s*$", before)) and len(masked[body_start:body_end].split()) < 12
+        quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, fragment))
+    return quotes
+
+
+def _sentence_at(sentences: Sequence, starts: list[int], position: int):
+    import bisect
+
+    k = bisect.bisect_right(starts, position) - 1
+    if k < 0:
+        return None
+    return sentences[k]
+
+
+def _trim_quote(masked: str, start: int, end: int) -> tuple[int, int]:
+    """The quoted words between the marks: spaces and a trailing comma dropped."""
+    while start < end and (masked[start].isspace() or masked[start] in "\"'"):
+        start += 1
+    while end > start and (masked[end - 1].isspace() or masked[end - 1] in ",\"'"):
+        end -= 1
+    return start, end
+
+
+def _quote_spans(text: str, masked: str, block_start: int, block_end: int) -> list[tuple[int, int]]:
+    """(start, end) of the text between quote marks in one block; start is after the
+    opening mark (or the block start when the outlet dropped it), end is the closing mark."""
+    marks = [_Mark(k, text[k]) for k in range(block_start, block_end) if masked[k] == '"']
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for mark in marks:
+        k = mark.position
+        before = masked[k - 1] if k > block_start else " "
+        after = masked[k + 1] if k + 1 < block_end else " "
+        closes = mark.char in _CLOSING or (
+            mark.char not in _OPENING and open_at is None and before.isalnum() is False and before in ".,!?" and after in " ,.;:"
+        )
+        if open_at is None and not closes:
+            open_at = k + 1
+        elif open_at is None and closes:
+            spans.append((block_start, k))  # opening mark missing: quote from the paragraph start
+        elif mark.char in _OPENING:
+            spans.append((open_at, k))
+            open_at = k + 1
+        else:
+            spans.append((open_at, k))
+            open_at = None
+    if open_at is not None and open_at < block_end:
+        spans.append((open_at, block_end))  # runs on into the next paragraph
+    covered = bytearray(block_end - block_start)
+    for s, e in spans:
+        covered[s - block_start : e - block_start] = b"\x01" * (e - s)
+    for match in _SINGLE.finditer(masked, block_start, block_end):
+        if not covered[match.start() - block_start]:
+            spans.append((match.start("body"), match.end("body")))
+    return spans
+
+
+def _attribute(
+    masked: str,
+    before: str,
+    after: str,
+    position: int,
+    sentence,
+    speakers: _Speakers,
+    earlier: list[Quote],
+) -> tuple[str | None, str | None]:
+    match = _AFTER_QUOTED_AS.match(after)
+    if match:
+        return _person_or_body(match["who"]), "quoted as saying"
+    match = _AFTER_CUE_SUBJECT.match(after)
+    if match and re.search(r"[A-Z]", match["who"]):
+        runs = _NAME_RUN.findall(match["who"])
+        if runs:
+            return _person_or_body(runs[0] if len(runs) == 1 else " ".join(runs[-1:])), match["cue"]
+    match = _AFTER_SUBJECT_CUE.match(after)
+    if match:
+        who = _resolve(match["who"], position, sentence, masked, speakers)
+        if who:
+            return who, match["cue"]
+    cues = list(_CUE.finditer(before))
+    for cue in reversed(cues):
+        who = _subject_of(before[: cue.start()], cue.group(), position, sentence, masked, speakers, before)
+        if who:
+            return who, cue.group()
+    match = _LATER_ATTRIBUTION.search(after)
+    if match:
+        return _person_or_body(match["who"]), match["cue"]
+    if sentence is not None and sentence.block == 0:
+        match = _HEADLINE_SOURCE.search(after) or _HEADLINE_SOURCE.search(masked[sentence.start : sentence.end])
+        if match:
+            return _person_or_body(match["who"]), None
+    if not before.strip() or before.strip().endswith((".", "?", "!")):
+        last = speakers.last_person(position)
+        if earlier and earlier[-1].speaker and position - earlier[-1].end < 400:
+            return earlier[-1].speaker, None
+        return last, None
+    return None, None
+
+
+def _resolve(phrase: str, position: int, sentence, masked: str, speakers: _Speakers) -> str | None:
+    """The speaker named by the words right before a cue verb after a quote."""
+    phrase = phrase.strip()
+    if not phrase:
+        return None
+    first = phrase.split()[0].lower()
+    if first in _PRONOUNS:
+        return _pronoun(first, position, sentence, masked, speakers)
+    runs = _NAME_RUN.findall(phrase)
+    if runs:
+        name = _person_or_body(runs[-1])
+        if phrase.lower().startswith("the ") and not name.startswith("the ") and len(runs) == 1 and " " not in name:
+            return "the " + name
+        return name
+    if first in ("the", "a", "an"):
+        return speakers.last_person(position)
+    return None
+
+
+def _pronoun(pronoun: str, position: int, sentence, masked: str, speakers: _Speakers) -> str | None:
+    if pronoun in ("he", "she"):
+        return speakers.last_person(position)
+    if sentence is not None:
+        runs = _NAME_RUN.findall(masked[sentence.start : position])
+        if runs:
+            return _person_or_body(runs[0])
+    return None
+
+
+def _subject_of(
+    head: str, cue: str, position: int, sentence, masked: str, speakers: _Speakers, before: str
+) -> str | None:
+    """Who does the cue verb ending ``head``: a name, a pronoun, a role, or the sentence subject."""
+    if cue in _PARTICIPLES or _AND_BEFORE_CUE.search(head):
+        runs = _NAME_RUN.findall(before)
+        for run in runs:
+            name = _person_or_body(run)
+            if name.split()[0].lower() not in ("on", "in", "the") or name.startswith("the "):
+                return name
+        return speakers.last_person(position)
+    match = _NAME_BEFORE_CUE.search(head)
+    if match:
+        who = match["who"]
+        name = _person_or_body(re.sub(r"^(?:the|The)\s+", "", who))
+        if who.lower().startswith("the ") and not name.startswith("the ") and " " not in name:
+            return "the " + name
+        return name
+    match = _PRONOUN_BEFORE_CUE.search(head)
+    if match:
+        return _pronoun(match["pronoun"].lower(), position, sentence, masked, speakers)
+    if _ROLE_BEFORE_CUE.search(head):
+        return speakers.last_person(position)
+    return None
+
+
+def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
+    """Pair the quotes of two articles and say how each pair differs.
+
+    All quotes of A are scored against all quotes of B in one
+    ``rapidfuzz.process.cdist`` call (``token_set_ratio``, which gives 100 when
+    one quote's words are a subset of the other's). Pairs are taken greedily,
+    best first (ties: lower A index, then lower B index), when the shorter
+    quote (two words or more) appears word for word in the longer one
+    ("same"), or the word sequences are 60 % alike ("reworded", with the diff).
+    "different speaker" overrides both when the two speakers are known and differ.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Indel
+
+    from compare.align import word_diff
+
+    a_words = [words(q.text) for q in a]
+    b_words = [words(q.text) for q in b]
+    matches: list[QuoteMatch] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    if a and b:
+        scores = process.cdist(
+            [" ".join(w) for w in a_words], [" ".join(w) for w in b_words], scorer=fuzz.token_set_ratio, workers=1
+        )
+        candidates = sorted((-float(scores[i, j]), i, j) for i, j in np.argwhere(scores >= 60))
+        for negative, i, j in candidates:
+            if i in used_a or j in used_b:
+                continue
+            wa, wb = a_words[i], b_words[j]
+            if not wa or not wb:
+                continue
+            shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+            if wa == wb or (len(shorter) >= 2 and _contains(longer, shorter)):
+                kind = "same"
+            elif min(len(wa), len(wb)) >= 3 and Indel.normalized_similarity(wa, wb) >= 0.6:
+                kind = "reworded"
+            else:
+                continue
+            key_a, key_b = speaker_key(a[i].speaker), speaker_key(b[j].speaker)
+            if key_a and key_b and key_a != key_b:
+                kind = "different speaker"
+            used_a.add(i)
+            used_b.add(j)
+            diff = word_diff(a[i].text, b[j].text) if wa != wb else ()
+            matches.append(QuoteMatch(kind, a[i], b[j], -negative / 100.0, diff))
+    matches.sort(key=lambda m: (m.a.start if m.a else 0))
+    matches += [QuoteMatch("only in a", q, None, 0.0) for i, q in enumerate(a) if i not in used_a]
+    matches += [QuoteMatch("only in b", None, q, 0.0) for j, q in enumerate(b) if j not in used_b]
+    return matches
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return any(longer[k : k + n] == shorter for k in range(len(longer) - n + 1))
