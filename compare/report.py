@@ -57,7 +57,12 @@ _DIVERGENCE_ORDER = {
     "framing": 4,
     "one-source quote": 5,
     "one-source claim": 6,
+    "one-source entity": 7,
 }
+#: Quotes shorter than this (scare quotes, "dead-end") are listed but never flagged as divergences.
+MIN_QUOTE_WORDS = 4
+#: Named entities listed per article as carried by that article alone.
+ENTITIES_PER_ARTICLE = 3
 
 Progress = Callable[[int, int], None]
 
@@ -417,20 +422,35 @@ def _quotes(members: Sequence[int], context: _Context, extract: Callable[[Articl
 
 
 def word_diff(a: str, b: str) -> str:
-    """Word-level diff of two wordings: ``[-removed-]`` and ``{+added+}`` (rapidfuzz opcodes)."""
-    from rapidfuzz.distance import Indel
+    """Word-level diff of two wordings: ``[-removed-]`` and ``{+added+}`` (rapidfuzz opcodes).
+
+    Consecutive edits are merged into one removed/added block, which reads
+    better than rapidfuzz's interleaved inserts and deletes.
+    """
+    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415
 
     left, right = a.split(), b.split()
     folded_left, folded_right = [fold(w) for w in left], [fold(w) for w in right]
-    parts = []
-    for op in Indel.opcodes(folded_left, folded_right):
+    parts: list[str] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if removed:
+            parts.append("[-" + " ".join(removed) + "-]")
+        if added:
+            parts.append("{+" + " ".join(added) + "+}")
+        removed.clear()
+        added.clear()
+
+    for op in Levenshtein.opcodes(folded_left, folded_right):
         if op.tag == "equal":
+            flush()
             parts.append(" ".join(left[op.src_start : op.src_end]))
-            continue
-        if op.src_end > op.src_start:
-            parts.append("[-" + " ".join(left[op.src_start : op.src_end]) + "-]")
-        if op.dest_end > op.dest_start:
-            parts.append("{+" + " ".join(right[op.dest_start : op.dest_end]) + "+}")
+        else:
+            removed.extend(left[op.src_start : op.src_end])
+            added.extend(right[op.dest_start : op.dest_end])
+    flush()
     return " ".join(parts)
 
 
@@ -469,15 +489,19 @@ def _divergences(
                 )
             )
         carried_by = {context.source_key(p) for p in _positions(quote.articles, context)}
-        if len(carried_by) == 1 and len(story_sources) > 1:
-            add(Divergence("one-source quote", first.articles[0], None, first.text, None, f"{quote.speaker}, only in {_source_label(first, context)}"))
+        # A few scare-quoted words ("dead-end") are a choice of words, not a quote one outlet alone reports.
+        substantial = len(first.text.split()) >= MIN_QUOTE_WORDS
+        if len(carried_by) == 1 and len(story_sources) > 1 and substantial:
+            add(Divergence("one-source quote", first.articles[0], None, first.text, None, f"{quote.speaker}; no other article of the story carries it"))
 
     one_sided: dict[str, int] = {}
+    entities: dict[str, int] = {}
     for (a, b), result in sorted(compared.items()):
         if result is None:
             continue
         for entry in result.get("quotes", ()):
-            if entry.get("kind") == "different speaker":
+            short = min(len(str(entry.get("a_text") or "").split()), len(str(entry.get("b_text") or "").split())) < MIN_QUOTE_WORDS
+            if entry.get("kind") == "different speaker" and not short:
                 add(
                     Divergence(
                         "different speaker", context.batch[a].id, context.batch[b].id, entry.get("a_text"), entry.get("b_text"), str(entry.get("detail") or entry.get("speaker") or "")
@@ -494,18 +518,29 @@ def _divergences(
                 if one_sided.get(article_id, 0) >= one_source_claims:
                     continue
                 one_sided[article_id] = one_sided.get(article_id, 0) + 1
-                add(Divergence("one-source claim", article_id, None, text, None, str(entry.get("detail") or "")))
+                add(Divergence("one-source claim", article_id, None, text, None, _ONLY_IN.sub("", str(entry.get("detail") or ""))))
+            elif kind.startswith("entity only in"):
+                # Pairwise "only in a" is often carried by a third article; keep what one article alone names.
+                side, name = (a, a_text) if a_text else (b, b_text)
+                if not name or entities.get(context.batch[side].id, 0) >= ENTITIES_PER_ARTICLE or _named_elsewhere(name, side, members, context):
+                    continue
+                entities[context.batch[side].id] = entities.get(context.batch[side].id, 0) + 1
+                add(Divergence("one-source entity", context.batch[side].id, None, name, None, str(entry.get("detail") or "")))
             else:
                 add(Divergence(kind, context.batch[a].id, context.batch[b].id, a_text, b_text, str(entry.get("detail") or "")))
     return tuple(sorted(found.values(), key=lambda d: _DIVERGENCE_ORDER.get(d.kind, 10)))
 
 
+_ONLY_IN = re.compile(r"^only in [ab]: ")
+
+
+def _named_elsewhere(name: str, position: int, members: Sequence[int], context: _Context) -> bool:
+    needle = fold(name)
+    return any(fold(context.batch[p].text).find(needle) >= 0 for p in members if p != position)
+
+
 def _positions(ids: Sequence[str], context: _Context) -> list[int]:
     return [context.position[i] for i in ids]
-
-
-def _source_label(wording: QuoteWording, context: _Context) -> str:
-    return ", ".join(wording.sources) if wording.sources else ", ".join(wording.articles)
 
 
 def _evidence(pair: tuple[int, int], result: dict[str, Any] | None, link: Any, context: _Context) -> StoryEvidence:

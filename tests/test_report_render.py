@@ -106,7 +106,7 @@ def test_markdown_links_the_heatmap_and_draws_a_mermaid_graph():
     assert "![Pairwise similarity heatmap, articles ordered by story](seeds.svg)" in text
     assert "```mermaid" in text
     assert 'A2 ===|"near-duplicate 0.93"| A3' in text
-    assert 'A1 ---|"same story 0.04"| A2' in text
+    assert 'A1 ---|"0.040"| A2' in text
 
 
 def test_svg_is_well_formed_and_marks_every_pair():

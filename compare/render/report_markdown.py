@@ -105,7 +105,7 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
             out += ["No graph: " + ("too many articles to draw." if nodes > MERMAID_MAX_NODES else "no two articles overlap."), ""]
         return out
     drawn = {a for s in shown for a in s.articles}
-    out += ["Boxes are stories; thick lines are near-duplicates, thin lines shared story content (score).", "", "```mermaid", "graph LR"]
+    out += ["Boxes are stories; thick lines are near-duplicates, thin lines the story links that were aligned as evidence (story score).", "", "```mermaid", "graph LR"]
     for story in shown:
         if len(story.articles) > 1:
             out.append(f'  subgraph S{story.number}["Story {story.number}"]')
@@ -115,11 +115,16 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
             out.append(f'    {labels[article_id]}["{caption}"]')
         if len(story.articles) > 1:
             out.append("  end")
+    # Near-duplicate pairs, and the story pairs that were aligned as evidence
+    # (a spanning tree plus close links): all same-story links would be a hairball.
+    evidence = {(e.a, e.b) for s in shown for e in s.evidence}
     for pair in report.pairs:
-        if pair.a not in drawn or pair.b not in drawn or pair.relation == "related":
+        if pair.a not in drawn or pair.b not in drawn:
             continue
-        arrow = "===" if pair.relation in ("duplicate", "near-duplicate", "contained") else "---"
-        out.append(f'  {labels[pair.a]} {arrow}|"{pair.relation} {pair.score:.2f}"| {labels[pair.b]}')
+        if pair.relation in ("duplicate", "near-duplicate", "contained"):
+            out.append(f'  {labels[pair.a]} ===|"{pair.relation} {pair.score:.2f}"| {labels[pair.b]}')
+        elif pair.relation == "same story" and (pair.a, pair.b) in evidence:
+            out.append(f'  {labels[pair.a]} ---|"{pair.score:.3f}"| {labels[pair.b]}')
     out += ["```", ""]
     return out
 
