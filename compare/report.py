@@ -427,7 +427,7 @@ def word_diff(a: str, b: str) -> str:
     Consecutive edits are merged into one removed/added block, which reads
     better than rapidfuzz's interleaved inserts and deletes.
     """
-    from rapidfuzz.distance import Levenshtein  # noqa: PLC0415
+    from rapidfuzz.distance import Levenshtein
 
     left, right = a.split(), b.split()
     folded_left, folded_right = [fold(w) for w in left], [fold(w) for w in right]
