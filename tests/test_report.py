@@ -177,3 +177,35 @@ def test_cli_unwritable_output_is_a_clean_error(tmp_path):
     result = CliRunner().invoke(main, ["report", str(SEEDS[0]), "-o", str(tmp_path / "missing-dir" / "r.md")])
     assert result.exit_code != 0
     assert "Traceback" not in result.output
+
+
+# --- --index ------------------------------------------------------------------------------------
+
+
+def test_cli_index_lists_articles_already_ingested_and_leaves_the_index_alone(tmp_path):
+    from compare.dedup import ingest
+    from compare.index import open_index
+
+    index_path = tmp_path / "index.sqlite"
+    with open_index(str(index_path)) as index:
+        list(ingest(iter_articles([FIXTURES / "seeds"]), index))
+        before = index.stats().to_dict()
+    variant = FIXTURES / "variants" / "000_new_headline.txt"
+    result = CliRunner().invoke(main, ["report", str(variant), str(UNRELATED[0]), "--index", str(index_path)])
+    assert result.exit_code == 0, result.output
+    section = result.output.split("## Already in the index", 1)[1]
+    assert "000_e6f0c9be4bb1d9ca.txt" in section and "duplicate" in section
+    assert UNRELATED[0].name not in section
+    as_json = CliRunner().invoke(main, ["report", str(variant), "--index", str(index_path), "--format", "json"])
+    matches = json.loads(as_json.output)["index_matches"]
+    assert list(matches) == [str(variant)]
+    with open_index(str(index_path)) as index:
+        assert index.stats().to_dict() == before
+
+
+def test_cli_index_that_does_not_exist_is_a_clean_error(tmp_path):
+    missing = tmp_path / "none.sqlite"
+    result = CliRunner().invoke(main, ["report", str(SEEDS[0]), "--index", str(missing)])
+    assert result.exit_code == 1
+    assert "no index there" in result.output and "Traceback" not in result.output
+    assert not missing.exists()
