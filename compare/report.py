@@ -478,13 +478,14 @@ def _divergences(
         cues = {cue for w in quote.wordings for cue in w.cues}
         if len(cues) > 1:
             by_cue = [w for w in quote.wordings if w.cues]
+            other = next((w for w in by_cue if set(w.cues) != set(by_cue[0].cues)), None)
             add(
                 Divergence(
                     "different cue verbs",
                     by_cue[0].articles[0],
-                    next((w.articles[0] for w in by_cue if set(w.cues) != set(by_cue[0].cues)), None),
-                    first.text,
-                    None,
+                    other.articles[0] if other else None,
+                    by_cue[0].text,
+                    other.text if other else None,
                     f"{quote.speaker}: " + " / ".join(sorted(cues)),
                 )
             )
@@ -514,6 +515,8 @@ def _divergences(
                 side, text = (a, a_text) if a_text else (b, b_text)
                 if not text or _key(text) in aligned_texts:
                     continue  # another article of the story carries it
+                if str(entry.get("detail") or "").endswith("background"):
+                    continue  # headlines and context lines: not what a reader checks sources for
                 article_id = context.batch[side].id
                 if one_sided.get(article_id, 0) >= one_source_claims:
                     continue

@@ -209,3 +209,55 @@ def test_cli_index_that_does_not_exist_is_a_clean_error(tmp_path):
     assert result.exit_code == 1
     assert "no index there" in result.output and "Traceback" not in result.output
     assert not missing.exists()
+
+
+# --- divergences across a story -----------------------------------------------------------------
+
+_SHARED_BODY = (
+    "Kremlin spokesman Dmitry Peskov said Western arms deliveries to Ukraine would prolong the conflict in the east.\n\n"
+    "The comments came as Britain's foreign secretary urged allies to send heavy weapons to Kyiv.\n\n"
+    "Foreign Ministry spokeswoman Maria Zakharova accused the West of fuelling the fighting in the Donbas region.\n\n"
+)
+
+
+def _two_outlets() -> list[Article]:
+    return [
+        Article(
+            id="mt",
+            source="The Moscow Times",
+            published="2022-04-21",
+            title="Kremlin warns West over arms",
+            text="Kremlin warns West over arms\n\n" + _SHARED_BODY
+            + '"The tendency to pump weapons into Ukraine threatens the security of the whole continent," Peskov told reporters.\n\n'
+            "The United States has earmarked over $1 billion in security assistance to Kyiv since the start of the invasion.\n",
+        ),
+        Article(
+            id="reuters",
+            source="Reuters",
+            published="2022-04-22",
+            title="Kremlin says arms for Ukraine threaten Europe",
+            text="Kremlin says arms for Ukraine threaten Europe\n\n" + _SHARED_BODY
+            + '"The tendency to pump weapons into Ukraine endangers the security of the entire continent," Peskov warned.\n\n'
+            "The United States has earmarked over 200 million dollars in security assistance to Kyiv since the start of the invasion.\n",
+        ),
+    ]
+
+
+def test_story_lists_agreements_conflicting_figures_reworded_quotes_and_cue_verbs():
+    report = build_report(_two_outlets())
+    _check_consistent(report)
+    (story,) = report.stories
+    assert story.articles == ("mt", "reuters")
+    assert (story.first_date, story.last_date) == ("2022-04-21", "2022-04-22")
+    assert story.sources == ("Reuters", "The Moscow Times")
+    claims = [a.text for a in story.agreements]
+    assert any("Maria Zakharova accused the West" in c for c in claims)
+    assert all(set(a.sources) == {"Reuters", "The Moscow Times"} for a in story.agreements)
+    kinds = {d.kind: d for d in story.divergences}
+    assert "$1 billion vs 200 million dollars" in kinds["conflicting figures"].detail
+    assert kinds["reworded quote"].detail == (
+        "The tendency to pump weapons into Ukraine [-threatens-] {+endangers+} the security of the [-whole-] {+entire+} continent"
+    )
+    assert kinds["different cue verbs"].detail == "Dmitry Peskov: told / warned"
+    (quote,) = [q for q in story.quotes if q.speaker == "Dmitry Peskov"]
+    assert [(w.articles, w.cues) for w in quote.wordings] == [(("mt",), ("told",)), (("reuters",), ("warned",))]
