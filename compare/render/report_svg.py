@@ -13,6 +13,8 @@ from compare.report_model import Report
 #: Larger sets draw only their first articles in story order: a 1,000-row
 #: SVG is a million rectangles no browser wants.
 MAX_ARTICLES = 120
+#: Story score drawn darkest (near-duplicates are always darkest).
+STORY_SCALE = 0.2
 _CELL = 12
 _MARGIN = 46
 
@@ -24,10 +26,11 @@ def render_report_svg(report: Report) -> str:
     index = {article_id: i for i, article_id in enumerate(order)}
     n = len(order)
     size = _MARGIN + n * _CELL + 10
+    width = max(size, 380)
     height = size + 40
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{height}" viewBox="0 0 {size} {height}" font-family="sans-serif" font-size="8">',
-        f'<rect width="{size}" height="{height}" fill="white"/>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="8">',
+        f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="4" y="12" font-size="10">Pairwise similarity, {n} articles ordered by story</text>',
     ]
     for article_id, i in index.items():
@@ -53,10 +56,12 @@ def render_report_svg(report: Report) -> str:
     legend_y = size + 8
     out.append(f'<text x="4" y="{legend_y + 8}">score</text>')
     for step in range(6):
-        value = step / 5
-        out.append(f'<rect x="{40 + step * 22}" y="{legend_y}" width="20" height="10" fill="{_shade(value, "same story")}" stroke="#ccc" stroke-width="0.5"/>')
-        out.append(f'<text x="{40 + step * 22}" y="{legend_y + 20}">{value:.1f}</text>')
-    out.append(f'<text x="{180}" y="{legend_y + 8}">orange outline = story cluster</text>')
+        value = STORY_SCALE * step / 5
+        label = f"{value:.2f}" + ("+" if step == 5 else "")
+        out.append(f'<rect x="{40 + step * 26}" y="{legend_y}" width="24" height="10" fill="{_shade(value, "same story")}" stroke="#ccc" stroke-width="0.5"/>')
+        out.append(f'<text x="{40 + step * 26}" y="{legend_y + 20}">{label}</text>')
+    out.append(f'<text x="{206}" y="{legend_y + 8}">near-duplicates darkest;</text>')
+    out.append(f'<text x="{206}" y="{legend_y + 18}">orange outline = story cluster</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -67,10 +72,11 @@ def _cell(row: int, col: int, fill: str, title: str) -> str:
 
 
 def _shade(score: float, relation: str) -> str:
-    """White to dark blue; story scores are small numbers, so they are stretched (sqrt)."""
+    """White to dark blue. Story scores are small (a story link starts near 0.01),
+    so the scale saturates at STORY_SCALE and is stretched by a square root."""
     if relation in ("duplicate", "near-duplicate", "contained"):
         return "#08306b"
-    level = min(1.0, max(0.0, score)) ** 0.5
+    level = min(1.0, max(0.0, score) / STORY_SCALE) ** 0.5
     low, high = (247, 251, 255), (8, 48, 107)
     rgb = tuple(round(lo + (hi - lo) * level) for lo, hi in zip(low, high, strict=True))
     return "#{:02x}{:02x}{:02x}".format(*rgb)
