@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compare.articles import Article
@@ -59,6 +59,8 @@ _DIVERGENCE_ORDER = {
     "one-source claim": 6,
     "one-source entity": 7,
 }
+#: token_sort_ratio from which another member's sentence says the same claim.
+SAME_CLAIM_RATIO = 80
 #: Quotes shorter than this (scare quotes, "dead-end") are listed but never flagged as divergences.
 MIN_QUOTE_WORDS = 4
 #: Named entities listed per article as carried by that article alone.
@@ -239,6 +241,16 @@ class _Context:
     batch: Sequence[Article]
     cleaned: Sequence[CleanText]
     position: dict[str, int]
+    sentences: dict[int, list[str]] = field(default_factory=dict)
+
+    def sentence_keys(self, position: int) -> list[str]:
+        """Folded word keys of an article's content sentences (computed once)."""
+        if position not in self.sentences:
+            from compare.sentences import split_sentences
+
+            found = split_sentences(self.batch[position], clean=self.cleaned[position])
+            self.sentences[position] = [_key(s.text) for s in found]
+        return self.sentences[position]
 
     def source_key(self, position: int) -> str:
         """Unknown sources count as distinct: each such article speaks for itself."""
@@ -517,6 +529,8 @@ def _divergences(
                     continue  # another article of the story carries it
                 if str(entry.get("detail") or "").endswith("background"):
                     continue  # headlines and context lines: not what a reader checks sources for
+                if _said_elsewhere(text, side, members, context):
+                    continue  # a member this article was not aligned with carries it
                 article_id = context.batch[side].id
                 if one_sided.get(article_id, 0) >= one_source_claims:
                     continue
@@ -535,6 +549,21 @@ def _divergences(
 
 
 _ONLY_IN = re.compile(r"^only in [ab]: ")
+
+
+def _said_elsewhere(text: str, position: int, members: Sequence[int], context: _Context) -> bool:
+    """Whether another member has a sentence close to ``text`` (one cdist call).
+
+    Articles are aligned with a few close fellows only, so "not aligned" is
+    not yet "only this article says it"; this checks every other member.
+    """
+    from rapidfuzz import fuzz, process
+
+    others = [s for p in members if p != position for s in context.sentence_keys(p)]
+    if not others:
+        return False
+    scores = process.cdist([_key(text)], others, scorer=fuzz.token_sort_ratio)
+    return bool(scores.max() >= SAME_CLAIM_RATIO)
 
 
 def _named_elsewhere(name: str, position: int, members: Sequence[int], context: _Context) -> bool:

@@ -120,3 +120,10 @@ def test_svg_is_well_formed_and_marks_every_pair():
 def test_renderers_are_deterministic():
     assert render_report_markdown(_report()) == render_report_markdown(_report())
     assert render_report_svg(_report()) == render_report_svg(_report())
+
+
+def test_story_heading_skips_wire_editor_notes():
+    report = _report()
+    articles = (ArticleInfo("mt.txt", "(supersedes item in PEOPLE Pars)", "PA", None, 10), *report.articles[1:])
+    text = render_report_markdown(Report(articles, report.summary, report.duplicate_groups, report.stories, report.pairs, report.boilerplate))
+    assert "## Story 1: Kremlin warns West" in text

@@ -87,10 +87,19 @@ def _summary(report: Report) -> list[str]:
 
 
 def _story_title(story: Story, infos: dict[str, ArticleInfo]) -> str:
-    for article_id in story.articles:
-        if infos[article_id].title:
-            return _shorten(infos[article_id].title or "", 80)
-    return story.articles[0]
+    """The first member title that reads like a headline, else any title, else the first id.
+
+    Wire copy often opens with an editor's note ("(supersedes item in PEOPLE
+    Pars)", "Embargoed to 1000 Tuesday") that the title guess takes for a headline.
+    """
+    titles = [infos[a].title for a in story.articles if infos[a].title]
+    for title in titles:
+        if title and not _EDITORS_NOTE.match(title):
+            return _shorten(title, 80)
+    return _shorten(titles[0], 80) if titles else story.articles[0]
+
+
+_EDITORS_NOTE = re.compile(r"^\s*(\(|embargoed\b)", re.IGNORECASE)
 
 
 def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInfo], heatmap: str | None) -> list[str]:
