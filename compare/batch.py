@@ -102,21 +102,15 @@ class LineCounter:
 
 # --- worker processes ------------------------------------------------------------
 
-_worker_state: dict[str, object] = {}
-
-
-def _init_worker(settings: FingerprintSettings, learned: LearnedLines | None) -> None:
-    _worker_state["settings"] = settings
-    _worker_state["learned"] = learned
-
 
 def _keys_job(articles: Sequence[Article]) -> list[np.ndarray]:
     return [article_line_keys(a.text) if a.source else np.empty(0, np.uint64) for a in articles]
 
 
-def _fingerprint_job(articles: Sequence[Article]) -> list[Fingerprint]:
-    settings: FingerprintSettings = _worker_state["settings"]  # type: ignore[assignment]
-    learned: LearnedLines | None = _worker_state["learned"]  # type: ignore[assignment]
+def _fingerprint_job(task: tuple[FingerprintSettings, LearnedLines | None, Sequence[Article]]) -> list[Fingerprint]:
+    # The learned lines travel with each chunk (a few kB): one pool serves
+    # the learning pass and every later batch without restarting.
+    settings, learned, articles = task
     return [
         fingerprint(a, settings=settings, learned=learned.for_source(a.source) if learned else None)
         for a in articles
@@ -144,9 +138,15 @@ def default_workers() -> int:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # fork: workers start in milliseconds and inherit imported modules.
+    # forkserver: workers are forked from a small server process, not from
+    # this one, which may hold 100,000 articles by then: with "fork" every
+    # worker's RSS would count the parent's heap again. spawn elsewhere.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["compare.batch"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 class Fingerprinter:
@@ -166,7 +166,6 @@ class Fingerprinter:
         self.settings = settings
         self.workers = default_workers() if workers is None else workers
         self._pool: multiprocessing.pool.Pool | None = None
-        self._learned: LearnedLines | None = None
 
     def __enter__(self) -> Fingerprinter:
         return self
@@ -180,12 +179,9 @@ class Fingerprinter:
             self._pool.join()
             self._pool = None
 
-    def _pool_for(self, learned: LearnedLines | None) -> multiprocessing.pool.Pool:
-        if self._pool is not None and learned is not self._learned:
-            self.close()  # the workers hold the old learned lines
+    def _get_pool(self) -> multiprocessing.pool.Pool:
         if self._pool is None:
-            self._learned = learned
-            self._pool = _context().Pool(self.workers, initializer=_init_worker, initargs=(self.settings, learned))
+            self._pool = _context().Pool(self.workers)
         return self._pool
 
     def _parallel(self, count: int | None) -> bool:
@@ -195,7 +191,7 @@ class Fingerprinter:
         """``article_line_keys`` of each article, in order."""
         if not self._parallel(len(articles)):
             return _keys_job(articles)
-        pool = self._pool_for(self._learned)
+        pool = self._get_pool()
         return [keys for chunk in pool.imap(_keys_job, _chunks(articles, _CHUNK * 4)) for keys in chunk]
 
     def fingerprints(
@@ -211,17 +207,16 @@ class Fingerprinter:
         ``count`` (when known) lets a small batch skip the worker processes.
         """
         if not self._parallel(count):
-            _init_worker(self.settings, learned)
             for chunk in _chunks(articles, _CHUNK):
-                yield from _fingerprint_job(chunk)
+                yield from _fingerprint_job((self.settings, learned, chunk))
                 if progress:
                     progress(len(chunk))
             return
-        pool = self._pool_for(learned)
-        for chunk in pool.imap(_fingerprint_job, _chunks(articles, _CHUNK)):
-            yield from chunk
+        tasks = ((self.settings, learned, chunk) for chunk in _chunks(articles, _CHUNK))
+        for fingerprints in self._get_pool().imap(_fingerprint_job, tasks):
+            yield from fingerprints
             if progress:
-                progress(len(chunk))
+                progress(len(fingerprints))
 
 
 def learn_boilerplate(

@@ -105,6 +105,297 @@ def main() -> None:
     """
 
 
+# --- dedup, ingest, index (issue 2) -------------------------------------------------
+
+
+def _fingerprint_options(function: F) -> F:
+    """--shingle-size / --num-perm: None means the defaults, or an index's own settings."""
+    function = click.option(
+        "--num-perm",
+        type=click.IntRange(16, 1024),
+        default=None,
+        help="MinHash permutations (default 64; an existing index keeps its own).",
+    )(function)
+    return click.option(
+        "--shingle-size",
+        type=click.IntRange(1, 16),
+        default=None,
+        help="Words per shingle (default 4; an existing index keeps its own).",
+    )(function)
+
+
+def _threshold_options(function: F) -> F:
+    function = click.option(
+        "--containment",
+        "containment",
+        type=click.FloatRange(0.0, 1.0, min_open=True),
+        default=0.8,
+        show_default=True,
+        help="Share of the shorter article inside the longer from which it is reported as 'contained'.",
+    )(function)
+    return click.option(
+        "--threshold",
+        type=click.FloatRange(0.0, 1.0, min_open=True),
+        default=0.5,
+        show_default=True,
+        help="Exact Jaccard similarity from which two articles are near-duplicates (>= 0.9: duplicate).",
+    )(function)
+
+
+def _workers_option(function: F) -> F:
+    return click.option(
+        "--workers",
+        type=click.IntRange(0, 64),
+        default=None,
+        help="Fingerprinting processes (default: one per core; 0 = none).",
+    )(function)
+
+
+def _index_option(function: F) -> F:
+    return click.option(
+        "--index",
+        "index_spec",
+        metavar="SPEC",
+        default=None,
+        help="SQLite file path or redis://host:port/db "
+        "(default: $ARTICLE_COMPARE_INDEX, else ./article-compare-index.sqlite).",
+    )(function)
+
+
+def _settings(shingle_size: int | None, num_perm: int | None) -> Any:
+    from compare.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
+
+    if shingle_size is None and num_perm is None:
+        return None
+    return FingerprintSettings(
+        shingle_size=shingle_size or DEFAULT_SETTINGS.shingle_size,
+        num_perm=num_perm or DEFAULT_SETTINGS.num_perm,
+    )
+
+
+def _hand_over(items: list[Any]) -> Iterator[Any]:
+    """Yield the items while emptying the list, so that the callee holds the
+    only reference and can free each article once fingerprinted (100,000
+    articles are ~400 MB of text)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_threshold_options
+@output_option(("text", "json", "csv"), "text")
+@click.option("--fail-on-duplicates", is_flag=True, help="Exit with status 1 when any duplicate pair is found.")
+@click.option("--no-learn", is_flag=True, help="Do not learn boilerplate lines from the batch (known chrome is still removed).")
+@_fingerprint_options
+@_workers_option
+@input_options
+def dedup(
+    paths: tuple[str, ...],
+    threshold: float,
+    containment: float,
+    fmt: str,
+    output: Path | None,
+    fail_on_duplicates: bool,
+    no_learn: bool,
+    shingle_size: int | None,
+    num_perm: int | None,
+    workers: int | None,
+    max_article_mb: float,
+) -> None:
+    """Find duplicate pairs and clusters in a batch of articles.
+
+    Pairs are verified with exact Jaccard and containment on word shingles;
+    relations: duplicate (Jaccard >= 0.9), near-duplicate (>= --threshold),
+    contained (the shorter article lies >= --containment inside the longer).
+    """
+    from compare.dedup import find_duplicates
+    from compare.errors import ArticleCompareError
+    from compare.fingerprint import DEFAULT_SETTINGS
+    from compare.render.dedup import render_dedup
+
+    problems = InputProblems()
+    articles = list(load_articles(paths, max_article_mb, problems))
+    settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
+    count = len(articles)
+    try:
+        if progress_enabled() and count:
+            with click.progressbar(length=count, label="fingerprinting", file=sys.stderr) as bar:
+                result = find_duplicates(
+                    _hand_over(articles), threshold=threshold, containment_threshold=containment,
+                    settings=settings, progress=bar.update, learn_boilerplate=not no_learn, workers=workers,
+                )
+        else:
+            result = find_duplicates(
+                _hand_over(articles), threshold=threshold, containment_threshold=containment,
+                settings=settings, learn_boilerplate=not no_learn, workers=workers,
+            )
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    emit(render_dedup(result, fmt), output)
+    problems.exit_if_any()
+    if fail_on_duplicates and result.pairs:
+        raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@_index_option
+@_threshold_options
+@output_option(("text", "json"), "text")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 100_000),
+    default=500,
+    show_default=True,
+    help="Articles per index transaction; results are printed after each commit.",
+)
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(0.0),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for another writer of an SQLite index.",
+)
+@_fingerprint_options
+@_workers_option
+@input_options
+def ingest(
+    paths: tuple[str, ...],
+    index_spec: str | None,
+    threshold: float,
+    containment: float,
+    fmt: str,
+    output: Path | None,
+    batch_size: int,
+    lock_timeout: float,
+    shingle_size: int | None,
+    num_perm: int | None,
+    workers: int | None,
+    max_article_mb: float,
+) -> None:
+    """Check articles against the index, one line each, and add the new ones.
+
+    Status: new (added), duplicate or contained (with the matching indexed
+    ids and exact scores; not added). Lines appear once their batch is
+    committed, so every 'new' printed is in the index.
+    """
+    from compare.dedup import ingest as run_ingest
+    from compare.errors import ArticleCompareError
+    from compare.index import default_index_spec, open_index
+    from compare.render.dedup import render_ingest_line, render_ingest_summary
+
+    problems = InputProblems()
+    spec = index_spec or default_index_spec()
+    counts: dict[str, int] = {}
+    stream = output.open("w", encoding="utf-8") if output else None
+    show_progress = progress_enabled() and (stream is not None or not sys.stdout.isatty())
+    try:
+        with open_index(spec, settings=_settings(shingle_size, num_perm), threshold=threshold, lock_timeout=lock_timeout) as index:
+            articles = load_articles(paths, max_article_mb, problems)
+            for result in run_ingest(
+                articles, index, threshold=threshold, containment_threshold=containment,
+                batch_size=batch_size, workers=workers,
+            ):
+                counts[result.status] = counts.get(result.status, 0) + 1
+                click.echo(render_ingest_line(result, fmt), file=stream)
+                if show_progress and sum(counts.values()) % batch_size == 0:
+                    click.echo(f"\r{render_ingest_summary(counts)}", nl=False, err=True)
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+    finally:
+        if stream is not None:
+            stream.close()
+    if show_progress:
+        click.echo("\r" + render_ingest_summary(counts), err=True)
+    problems.exit_if_any()
+
+
+@main.group("index")
+def index_group() -> None:
+    """Inspect and edit the persistent index (stats, remove ID, export)."""
+
+
+def _open_existing(index_spec: str | None) -> Any:
+    from compare.errors import IndexStoreError
+    from compare.index import open_index
+
+    spec = index_spec or _default_spec()
+    if "://" not in spec and spec != "memory" and not Path(spec).is_file():
+        raise click.ClickException(f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}")
+    try:
+        return open_index(spec)
+    except IndexStoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _default_spec() -> str:
+    from compare.index import default_index_spec
+
+    return default_index_spec()
+
+
+@index_group.command("stats")
+@_index_option
+@output_option(("text", "json"), "text")
+def index_stats(index_spec: str | None, fmt: str, output: Path | None) -> None:
+    """Number of articles, fingerprint settings and LSH parameters."""
+    from compare.errors import ArticleCompareError
+    from compare.render.dedup import render_index_stats
+
+    try:
+        with _open_existing(index_spec) as index:
+            stats = index.stats()
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    emit(render_index_stats(stats, fmt), output)
+
+
+@index_group.command("remove")
+@click.argument("article_id", metavar="ID")
+@_index_option
+def index_remove(article_id: str, index_spec: str | None) -> None:
+    """Delete one article (its signature, shingles, metadata and LSH entries)."""
+    from compare.errors import ArticleCompareError
+
+    try:
+        with _open_existing(index_spec) as index:
+            index.remove(article_id)
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"removed {article_id}")
+
+
+@index_group.command("export")
+@_index_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def index_export(index_spec: str | None, output: Path | None) -> None:
+    """Metadata of every indexed article as JSON lines."""
+    from compare.errors import ArticleCompareError
+    from compare.render.dedup import render_export
+
+    try:
+        with _open_existing(index_spec) as index:
+            if output is None:
+                for line in render_export(index.export()):
+                    click.echo(line, nl=False)
+            else:
+                with output.open("w", encoding="utf-8") as stream:
+                    stream.writelines(render_export(index.export()))
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+
+
 @main.command()
 @click.argument("article_a", metavar="A")
 @click.argument("article_b", metavar="B")

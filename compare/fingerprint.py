@@ -37,13 +37,13 @@ import numpy as np
 
 from compare.text import (
     _KNOWN_FOOTER,
-    _WORD,
     SPELLING_VARIANTS,
     LearnedBoilerplate,
     RemovedBlock,
     _chrome_reason_of_folded,
     fold,
     split_blocks,
+    word_tokens,
 )
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ _WORD_HASHES = _WordHashes()
 
 def word_hashes(tokens: Sequence[str]) -> np.ndarray:
     """CRC-32 of each token, as uint32."""
-    return np.array(list(map(_WORD_HASHES.__getitem__, tokens)), dtype=np.uint32)
+    return np.fromiter(map(_WORD_HASHES.__getitem__, tokens), dtype=np.uint32, count=len(tokens))
 
 
 def shingle_hashes(token_hashes: np.ndarray, shingle_size: int) -> np.ndarray:
@@ -225,8 +225,16 @@ def fingerprint_tokens(
     removed: tuple[RemovedBlock, ...] = (),
 ) -> Fingerprint:
     """Fingerprint of already tokenized content (see ``compare.text.words``)."""
-    shingles = np.unique(shingle_hashes(word_hashes(tokens), settings.shingle_size))
+    shingles = _sorted_unique(shingle_hashes(word_hashes(tokens), settings.shingle_size))
     return Fingerprint(article_id, shingles, minhash_signature(shingles, settings), removed)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: 5x faster than its hash path for a few hundred values."""
+    values = np.sort(values)
+    if values.size < 2:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
 
 
 def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = None) -> tuple[list[str], tuple[RemovedBlock, ...]]:
@@ -243,7 +251,7 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
     removed: list[RemovedBlock] = []
     blocks = split_blocks(article.text)
     get = SPELLING_VARIANTS.get
-    findall = _WORD.findall
+    tokenize = word_tokens
     for i, block in enumerate(blocks):
         folded = fold(block.text)
         stripped = folded.strip()
@@ -251,7 +259,7 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
             removed.extend(RemovedBlock(b.start, b.end, b.text, "known chrome: site footer") for b in blocks[i:])
             break
         reason = _chrome_reason_of_folded(stripped)
-        block_tokens = [get(w, w) for w in findall(folded)]
+        block_tokens = [get(w, w) for w in tokenize(folded)]
         if reason is None and learned is not None and learned.is_boilerplate(source, _key_of_tokens(block_tokens)):
             reason = f"learned: repeated across articles of {source}"
         if reason is None:

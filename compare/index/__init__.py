@@ -136,9 +136,13 @@ class IndexParameters:
         bands, rows = lsh_params(candidate, settings.num_perm, FALSE_NEGATIVE_WEIGHT)
         return cls(settings, candidate, bands, rows)
 
-    def check_compatible(self, stored: IndexParameters, location: str) -> IndexParameters:
-        """The stored parameters when they serve this request, else SettingsMismatchError."""
-        if stored.settings != self.settings:
+    def check_compatible(self, stored: IndexParameters, location: str, *, explicit: bool = True) -> IndexParameters:
+        """The stored parameters when they serve this request, else SettingsMismatchError.
+
+        With ``explicit=False`` (the caller asked for no particular settings)
+        the index's own fingerprint settings are adopted.
+        """
+        if explicit and stored.settings != self.settings:
             have = _describe(stored.settings)
             want = _describe(self.settings)
             raise SettingsMismatchError(
@@ -237,7 +241,7 @@ class ArticleIndex(ABC):
 def open_index(
     spec: str | os.PathLike[str] | None,
     *,
-    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    settings: FingerprintSettings | None = None,
     threshold: float = 0.5,
     lock_timeout: float = 10.0,
 ) -> ArticleIndex:
@@ -248,7 +252,8 @@ def open_index(
             for Redis (``?prefix=NAME`` picks the key prefix, default
             "article-compare"), anything else is an SQLite file path.
         settings: fingerprint settings; an existing index must have been
-            built with the same ones.
+            built with the same ones. None: the existing index's own, or
+            ``DEFAULT_SETTINGS`` for a new one.
         threshold: the lowest Jaccard the caller will report. LSH candidates
             are generated down to ``min(threshold, CANDIDATE_THRESHOLD)``.
         lock_timeout: seconds an SQLite write waits for another writer.
@@ -260,7 +265,8 @@ def open_index(
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    parameters = IndexParameters.build(settings, threshold)
+    parameters = IndexParameters.build(settings or DEFAULT_SETTINGS, threshold)
+    explicit = settings is not None
     text = "memory" if spec is None else os.fspath(spec)
     if text == "memory":
         from compare.index.memory_store import MemoryIndex
@@ -269,9 +275,9 @@ def open_index(
     if text.startswith(("redis://", "rediss://", "unix://")):
         from compare.index.redis_store import RedisIndex
 
-        return RedisIndex.open(text, parameters)
+        return RedisIndex.open(text, parameters, explicit=explicit)
     if "://" in text:
         raise IndexStoreError(f"{text}: unknown index scheme; use a file path, 'memory' or redis://host:port/db")
     from compare.index.sqlite_store import SQLiteIndex
 
-    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout)
+    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout, explicit=explicit)

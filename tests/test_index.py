@@ -1,0 +1,207 @@
+"""The index: one interface over memory, SQLite and a real Redis server."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from compare.articles import Article, load_article
+from compare.errors import IndexStoreError, SettingsMismatchError
+from compare.fingerprint import FingerprintSettings, fingerprint
+from compare.index import IndexParameters, open_index
+from compare.index.bands import band_keys, candidate_probability, lsh_params
+from tests.conftest import FIXTURES
+
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def spec(request, tmp_path):
+    if request.param == "memory":
+        return "memory"
+    if request.param == "sqlite":
+        return str(tmp_path / "index.sqlite")
+    return request.getfixturevalue("redis_url")
+
+
+def seeds() -> list[Article]:
+    return [load_article(p) for p in SEEDS]
+
+
+def items(articles, settings=None):
+    return [(fingerprint(a, **({"settings": settings} if settings else {})), a) for a in articles]
+
+
+def test_added_articles_are_their_own_candidates_and_come_back_whole(spec):
+    articles = seeds()
+    with open_index(spec) as index:
+        assert index.add(items(articles)) == [a.id for a in articles]
+        fp = fingerprint(articles[2])
+        assert articles[2].id in index.candidates(fp)
+        assert index.candidates_many([fp])[0] == index.candidates(fp)
+        stored = index.get([articles[2].id, "no-such-id"])
+        assert list(stored) == [articles[2].id]
+        record = stored[articles[2].id]
+        assert np.array_equal(record.shingles, fp.shingles)
+        assert np.array_equal(record.signature, fp.signature)
+        assert (record.title, record.source) == (articles[2].title, articles[2].source)
+        stats = index.stats()
+        assert stats.articles == 5
+        assert stats.band_entries == 5 * stats.bands
+        assert [r["id"] for r in index.export()] == [a.id for a in articles] or spec.startswith("redis")
+        assert {r["id"] for r in index.export()} == {a.id for a in articles}
+
+
+def test_unrelated_seeds_are_not_candidates_of_each_other(spec):
+    articles = seeds()
+    with open_index(spec) as index:
+        index.add(items(articles[:1]))
+        assert index.candidates(fingerprint(articles[3])) == []
+
+
+def test_remove_deletes_signature_shingles_metadata_and_bands(spec):
+    articles = seeds()
+    with open_index(spec) as index:
+        index.add(items(articles))
+        index.remove(articles[0].id)
+        assert articles[0].id not in index
+        assert index.candidates(fingerprint(articles[0])) == []
+        assert index.stats().articles == 4
+        with pytest.raises(IndexStoreError, match="no article with id 'nope'"):
+            index.remove("nope")
+
+
+def test_adding_an_id_again_replaces_the_stored_version(spec):
+    first = Article(id="story", text=load_article(SEEDS[0]).text)
+    second = Article(id="story", text=load_article(SEEDS[3]).text)
+    with open_index(spec) as index:
+        index.add(items([first]))
+        index.add(items([second]))
+        assert index.stats().articles == 1
+        assert index.candidates(fingerprint(first)) == []
+        assert index.candidates(fingerprint(second)) == ["story"]
+        if hasattr(index, "check"):
+            assert index.check() == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def test_a_new_process_sees_everything_already_ingested(backend, tmp_path, request):
+    spec = str(tmp_path / "i.sqlite") if backend == "sqlite" else request.getfixturevalue("redis_url")
+    articles = seeds()
+    with open_index(spec) as index:
+        index.add(items(articles))
+    with open_index(spec) as reopened:
+        assert reopened.stats().articles == 5
+        assert articles[4].id in reopened.candidates(fingerprint(articles[4]))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def test_opening_with_other_settings_says_which_settings_to_use(backend, tmp_path, request):
+    spec = str(tmp_path / "i.sqlite") if backend == "sqlite" else request.getfixturevalue("redis_url")
+    with open_index(spec, settings=FingerprintSettings(shingle_size=4, num_perm=64)):
+        pass
+    with pytest.raises(SettingsMismatchError, match=r"built with shingle_size=4, num_perm=64.*--shingle-size 4 --num-perm 64"):
+        open_index(spec, settings=FingerprintSettings(shingle_size=5, num_perm=64))
+    # Asking for no particular settings adopts the index's own.
+    with open_index(spec) as index:
+        assert index.settings == FingerprintSettings(shingle_size=4, num_perm=64)
+
+
+def test_a_threshold_below_the_index_candidate_threshold_is_refused(tmp_path):
+    spec = tmp_path / "i.sqlite"
+    open_index(spec, threshold=0.5).close()
+    with pytest.raises(SettingsMismatchError, match=r"finds candidates down to Jaccard 0\.3"):
+        open_index(spec, threshold=0.2)
+
+
+@pytest.mark.redis
+def test_redis_layout_is_datasketch_minhashlsh_storage(redis_url):
+    """A plain MinHashLSH on the same basename answers from what the index wrote."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    articles = seeds()
+    with open_index(redis_url) as index:
+        index.add(items(articles))
+        p = index.parameters
+    host_port, db = redis_url.removeprefix("redis://").rsplit("/", 1)
+    host, port = host_port.split(":")
+    lsh = MinHashLSH(
+        num_perm=p.settings.num_perm,
+        params=(p.bands, p.rows),
+        storage_config={"type": "redis", "basename": b"article-compare:lsh", "redis": {"host": host, "port": int(port), "db": int(db)}},
+        prepickle=False,
+    )
+    fp = fingerprint(articles[1])
+    found = lsh.query(LeanMinHash(seed=p.settings.seed, hashvalues=fp.signature, scheme="affine32"))
+    assert [k.decode() for k in found] == [articles[1].id]
+    for storage in [lsh.keys, *lsh.hashtables]:
+        storage._redis.close()
+
+
+@pytest.mark.redis
+def test_redis_batches_are_one_transaction(redis_url):
+    """A batch whose MULTI/EXEC fails leaves nothing behind (no article in some bands only)."""
+    import redis
+
+    articles = seeds()
+    with open_index(redis_url) as index:
+        original = index._redis.pipeline
+
+        def failing_pipeline(transaction=True):
+            pipe = original(transaction=transaction)
+            if transaction:
+                real_execute = pipe.execute
+
+                def execute(raise_on_error=True):
+                    pipe.execute_command("NO-SUCH-COMMAND")  # EXEC aborts: nothing applied
+                    return real_execute(raise_on_error)
+
+                pipe.execute = execute
+            return pipe
+
+        index._redis.pipeline = failing_pipeline
+        with pytest.raises(IndexStoreError, match="none of them was written"):
+            index.add(items(articles))
+        index._redis.pipeline = original
+        assert index.stats().articles == 0
+        assert index.check() == []
+        keys = redis.Redis.from_url(redis_url)
+        assert keys.dbsize() == 1  # only the settings hash
+        keys.close()
+
+
+def test_sqlite_file_has_wal_band_table_and_settings(tmp_path):
+    path = tmp_path / "i.sqlite"
+    with open_index(path) as index:
+        index.add(items(seeds()))
+        p = index.parameters
+        assert index.check() == []
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    settings = dict(db.execute("SELECT name, value FROM settings"))
+    assert settings["shingle_size"] == str(p.settings.shingle_size)
+    assert settings["scheme"] == "affine32"
+    assert (int(settings["bands"]), int(settings["rows"])) == (p.bands, p.rows)
+    assert db.execute("SELECT count(*) FROM bands").fetchone()[0] == 5 * p.bands
+    db.close()
+
+
+def test_band_parameters_come_from_datasketch_and_find_jaccard_half_pairs():
+    from datasketch import MinHashLSH
+
+    p = IndexParameters.build(FingerprintSettings(), 0.5)
+    lsh = MinHashLSH(threshold=p.candidate_threshold, num_perm=p.settings.num_perm, weights=(0.3, 0.7))
+    assert (p.bands, p.rows) == (lsh.b, lsh.r) == lsh_params(p.candidate_threshold, p.settings.num_perm, 0.7)
+    assert candidate_probability(0.5, p.bands, p.rows) > 0.99
+
+
+def test_band_keys_depend_on_each_band_value_only():
+    rng = np.random.default_rng(1)
+    sig = rng.integers(0, 2**32, size=(2, 64), dtype=np.uint64).astype(np.uint32)
+    sig[1, :2] = sig[0, :2]  # same first band (rows=2), the rest differs
+    keys = band_keys(sig, 19, 2)
+    assert keys.shape == (2, 19) and keys.dtype == np.int64
+    assert keys[0, 0] == keys[1, 0]
+    assert (keys[0, 1:] != keys[1, 1:]).all()
