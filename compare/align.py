@@ -31,8 +31,15 @@ from typing import TYPE_CHECKING
 
 from compare.articles import Article
 from compare.comparison import Alignment, Comparison, DiffOp, Similarity
-from compare.errors import ArticleTooLongError
-from compare.matching import MatchForm, figure_keys, match_form, paraphrase_probability
+from compare.errors import ArticleTooLongError, EmptyArticleError
+from compare.matching import (
+    STOPWORDS,
+    MatchForm,
+    figure_keys,
+    match_form,
+    paraphrase_probability,
+    stem,
+)
 from compare.sentences import Sentence, split_sentences
 from compare.text import strip_boilerplate, words
 
@@ -68,6 +75,9 @@ def prepare(article: Article | str, *, default_id: str = "text", max_chars: int 
         )
     clean = strip_boilerplate(article.text, source=article.source)
     sentences = tuple(split_sentences(article, clean=clean))
+    if not sentences:
+        what = f"only site chrome ({len(clean.removed)} boilerplate lines)" if clean.removed else "no text"
+        raise EmptyArticleError(f"{article.id}: nothing to compare: {what}")
     forms = tuple(match_form(s.text) for s in sentences)
     return Prepared(article, sentences, forms, clean.removed)
 
@@ -126,6 +136,17 @@ def containment(a: MatchForm, b: MatchForm) -> float:
     return len(a.content & b.content) / small if small >= 4 else 0.0
 
 
+# Words of attribution boilerplate ("reported, citing unnamed sources"): shared
+# by many unrelated sentences, so they do not make a shared phrase.
+_ATTRIBUTION_WORDS = frozenset(
+    stem(w)
+    for w in (
+        "reported", "citing", "unnamed", "sources", "familiar", "according", "told", "added",
+        "spokesman", "spokeswoman", "official", "officials", "statement", "news", "agency",
+    )
+)
+
+
 def classify(
     a: MatchForm, b: MatchForm, *, contained: float | None = None, a_text: str = "", b_text: str = ""
 ) -> str | None:
@@ -153,12 +174,30 @@ def classify(
         return "paraphrase"
     if contained is None:
         contained = containment(a, b)
-    shared = a.content & b.content
+    shared = a.content & b.content - _ATTRIBUTION_WORDS
     if contained >= 0.5 and containment(a, b) >= 0.5 and len(shared) >= 4 and len(shared - a.names - b.names) >= 2:
         return "partial"
     if contained >= 0.3 and len(shared) >= 8:
         return "partial"
+    if _shares_phrase(a, b):
+        return "partial"
     return None
+
+
+def _shares_phrase(a: MatchForm, b: MatchForm, n: int = 4) -> bool:
+    """Both sentences hold the same ``n`` content words in a row (function words
+    skipped), two of them neither names nor attribution words: "banning Ukraine
+    from ever joining NATO" and "opposed to Ukraine ever joining NATO" share
+    "ukraine ever join nato"; "Kremlin spokesman Dmitry Peskov" is not enough."""
+    seq_a = [w for w in a.stems if w not in STOPWORDS]
+    seq_b = [w for w in b.stems if w not in STOPWORDS]
+    grams_b = {tuple(seq_b[k : k + n]) for k in range(len(seq_b) - n + 1)}
+    ignored = a.names | b.names | _ATTRIBUTION_WORDS
+    for k in range(len(seq_a) - n + 1):
+        gram = tuple(seq_a[k : k + n])
+        if gram in grams_b and sum(1 for w in gram if w not in ignored) >= 2:
+            return True
+    return False
 
 
 def _folded(text: str) -> str:
@@ -333,6 +372,7 @@ def compare_articles(
 
     Raises:
         ArticleTooLongError: an input is longer than ``max_chars``.
+        EmptyArticleError: an input is empty or boilerplate only.
         ValueError: a knob is out of range.
     """
     if shingle_size < 1:

@@ -218,7 +218,7 @@ def substance(text: str, *, ends_sentence: bool = True, block: int = 1) -> float
     score += min(len(_entity_spans(clean)) * 0.3, 1.5)
     score += min(len(clean.split()) / 20.0, 1.0)
     if not ends_sentence or block == 0:
-        score -= 2.0
+        score -= 2.0 if not ends_sentence else 1.0
     if _BACKGROUND.search(clean):
         score -= 1.5
     if _CREDIT.search(clean):
@@ -229,7 +229,7 @@ def substance(text: str, *, ends_sentence: bool = True, block: int = 1) -> float
 def is_background(text: str, ends_sentence: bool = True, block: int = 1) -> bool:
     """A headline, caption, credit or background sentence rather than a claim of the story."""
     clean = mask_inline_tags(text)
-    return not ends_sentence or block == 0 or bool(_BACKGROUND.search(clean) or _CREDIT.search(clean))
+    return not ends_sentence or bool(_BACKGROUND.search(clean) or _CREDIT.search(clean))
 
 
 def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
@@ -282,11 +282,17 @@ def _entity_spans(text: str, lowercase_words: frozenset[str] = frozenset()) -> l
     return found
 
 
+def _title_case(text: str) -> bool:
+    """A headline in title case ("Kremlin Warns West Over Arms"): every word looks like a name."""
+    tokens = [t for t in re.findall(r"[^\W\d_][\w'’-]*", text) if len(t) > 3]
+    return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
+
+
 def _entities(prepared: Prepared, lowercase_words: frozenset[str]) -> Counter[str]:
     """Entity mentions of one article; a bare surname counts for the full name it shortens."""
     counts: Counter[str] = Counter()
     for sentence in prepared.sentences:
-        if _CREDIT.search(sentence.text):
+        if _CREDIT.search(sentence.text) or _title_case(sentence.text):
             continue
         text = mask_inline_tags(sentence.text)
         for pattern, replacement in PHRASE_VARIANTS:

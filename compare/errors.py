@@ -26,3 +26,7 @@ class SettingsMismatchError(IndexStoreError):
 
 class ArticleTooLongError(ArticleCompareError):
     """An input is far longer than an article; comparing it sentence by sentence would not finish."""
+
+
+class EmptyArticleError(ArticleCompareError):
+    """An input has no content left to compare once site chrome is removed."""

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from compare.articles import Article
 from compare.comparison import Quote, QuoteMatch
-from compare.matching import mask_inline_tags
+from compare.matching import STOPWORDS, mask_inline_tags
 from compare.sentences import split_sentences
 from compare.text import strip_boilerplate, words
 
@@ -90,6 +90,13 @@ TITLE_WORDS = frozenset(
         mr mrs ms dr prof professor minister's interior state senior ministry kremlin"""
     )
 )
+_CALENDAR = frozenset(
+    str.split(
+        """monday tuesday wednesday thursday friday saturday sunday january february march
+        april may june july august september october november december"""
+    )
+)
+_LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(("following", "earlier", "later", "meanwhile", "however"))
 _INSTITUTIONS_NEED_THE = frozenset(("kremlin", "white house", "pentagon", "state department", "foreign ministry"))
 _PRONOUNS = frozenset(("he", "she", "it", "they", "we"))
 
@@ -103,6 +110,10 @@ class _Mark:
 def _person_or_body(run: str) -> str:
     """The speaker named by a capitalised run: titles and possessives dropped."""
     tokens = run.split()
+    while len(tokens) > 1 and tokens[0].lower() in _LEADING_NOT_NAME:
+        tokens.pop(0)  # "On Wednesday", "But Peskov": sentence words, not part of a name
+    if tokens[-1].lower() in _CALENDAR:
+        return run
     tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])  # "Vladimir Putin's spokesman": Putin is named
     kept: list[str] = []
     for token in reversed(tokens):
@@ -132,11 +143,17 @@ class _Speakers:
         for match in _NAME_RUN.finditer(text):
             name = _person_or_body(match.group())
             parts = name.split()
-            if len(parts) >= 2 and not name.startswith("the "):
+            if len(parts) >= 2 and not name.startswith("the ") and parts[-1].lower() not in _CALENDAR:
                 key = speaker_key(name)
                 if key and len(name) > len(self.full.get(key, "")):
                     self.full[key] = name
         self.events: list[tuple[int, str]] = []
+        # Every mention of a person, as a fallback for "he said" before anyone spoke.
+        self.mentions: list[tuple[int, str]] = []
+        for match in _NAME_RUN.finditer(text):
+            name = _person_or_body(match.group())
+            if speaker_key(name) in self.full and not name.startswith("the "):
+                self.mentions.append((match.start(), self.full[speaker_key(name)]))
 
     def canonical(self, name: str) -> str:
         key = speaker_key(name)
@@ -153,7 +170,10 @@ class _Speakers:
         for at, name in self.events:
             if at < position and self.is_person(name) and (best is None or at >= best[0]):
                 best = (at, name)
-        return best[1] if best else None
+        if best is None:
+            earlier = [(at, name) for at, name in self.mentions if at < position]
+            return earlier[-1][1] if earlier else None
+        return best[1]
 
 
 def extract_quotes(article: Article | str) -> list[Quote]:
@@ -325,25 +345,34 @@ def _subject_of(
 ) -> str | None:
     """Who does the cue verb ending ``head``: a name, a pronoun, a role, or the sentence subject."""
     if cue in _PARTICIPLES or _AND_BEFORE_CUE.search(head):
-        runs = _NAME_RUN.findall(before)
-        for run in runs:
-            name = _person_or_body(run)
-            if name.split()[0].lower() not in ("on", "in", "the") or name.startswith("the "):
+        # "..., the Kremlin said, calling them ..." / "Putin issued a warning, saying: ...":
+        # the subject of an earlier cue in the sentence, else its first person or institution.
+        for earlier in reversed(list(_CUE.finditer(head))):
+            named = _NAME_BEFORE_CUE.search(head[: earlier.start()])
+            if named:
+                return _named(named["who"])
+        runs = [_person_or_body(run) for run in _NAME_RUN.findall(before)]
+        for name in runs:
+            if speakers.is_person(name) or name.startswith("the "):
                 return name
         return speakers.last_person(position)
     match = _NAME_BEFORE_CUE.search(head)
     if match:
-        who = match["who"]
-        name = _person_or_body(re.sub(r"^(?:the|The)\s+", "", who))
-        if who.lower().startswith("the ") and not name.startswith("the ") and " " not in name:
-            return "the " + name
-        return name
+        return _named(match["who"])
     match = _PRONOUN_BEFORE_CUE.search(head)
     if match:
         return _pronoun(match["pronoun"].lower(), position, sentence, masked, speakers)
     if _ROLE_BEFORE_CUE.search(head):
         return speakers.last_person(position)
     return None
+
+
+def _named(who: str) -> str:
+    """A subject run as a speaker; "the Kremlin" keeps its article."""
+    name = _person_or_body(re.sub(r"^(?:the|The)\s+", "", who))
+    if who.lower().startswith("the ") and not name.startswith("the ") and " " not in name:
+        return "the " + name
+    return name
 
 
 def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:

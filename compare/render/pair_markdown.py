@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from compare.comparison import Comparison, DiffOp
+from compare.quotes import speaker_key
 
 
 def _cell(text: str | None) -> str:
@@ -67,7 +68,7 @@ def render_pair_markdown(comparison: Comparison) -> str:
         out += ["| Speaker | A's words | B's words | Difference |", "|---|---|---|---|"]
         for q in shared:
             speaker = q.a.speaker or "?"
-            if q.b.speaker and q.b.speaker != q.a.speaker:
+            if q.b.speaker and speaker_key(q.b.speaker) != speaker_key(q.a.speaker):
                 speaker += f" / {q.b.speaker}"
             difference = q.kind if not q.diff else f"{q.kind}: {_diff_md(q.diff)}"
             out.append(f"| {_cell(speaker)} | {_cell(q.a.text)} | {_cell(q.b.text)} | {difference} |")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from compare.comparison import Comparison, DiffOp
+from compare.quotes import speaker_key
 
 WIDTH = 80
 _STYLES = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36", "dim": "2"}
@@ -108,7 +109,7 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         out.append("  (none)")
     for q in shared:
         speakers = q.a.speaker or "?"
-        if q.b.speaker and q.b.speaker != q.a.speaker:
+        if q.b.speaker and speaker_key(q.b.speaker) != speaker_key(q.a.speaker):
             speakers += f" / {q.b.speaker}"
         out.append(f"  {speakers}: {paint(q.kind, 'yellow' if q.kind != 'same' else 'green')}")
         out += _wrap(f'"{q.a.text}"', "       ", "    A: ")

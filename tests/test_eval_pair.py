@@ -1,0 +1,38 @@
+"""Quality floors of ``pair``, measured by the evaluation modules (no stopwatch here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.evaluation import msrp, seeds
+
+
+@pytest.mark.shared_data
+def test_msrp_accuracy_floor() -> None:
+    if not msrp.DEFAULT_PATH.exists():
+        pytest.skip(f"MSRP data not found at {msrp.DEFAULT_PATH}")
+    scores = msrp.evaluate()
+    assert scores.pairs == 4075
+    assert scores.accuracy >= 0.75
+    assert scores.accuracy > scores.majority
+    assert scores.f1 >= 0.80
+
+
+def test_seed_gold_floors() -> None:
+    scores = seeds.evaluate()
+    assert scores.required_failures == ()
+    assert scores.quotes.precision >= 0.9
+    assert scores.quotes.recall >= 0.9
+    assert scores.attribution >= 0.9
+    assert scores.claims.precision >= 0.7
+    assert scores.claims.recall >= 0.5
+    assert scores.shared_quotes.recall == 1.0
+    assert scores.conflicts.recall == 1.0
+    assert scores.conflicts.precision == 1.0
+
+
+def test_our_splitter_gets_every_gold_boundary_right() -> None:
+    (ours, *_) = seeds.evaluate_splitters(repeats=1)
+    assert ours.name == "compare.sentences"
+    assert ours.errors == ()
+    assert ours.correct == ours.checks == 30

@@ -1,0 +1,145 @@
+"""Quotes: every mark form, attribution and coreference, matching across articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compare.articles import load_article
+from compare.quotes import extract_quotes, match_quotes, speaker_key
+
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+
+
+def found(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(q.text, q.speaker, q.cue) for q in extract_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"This all leads to escalation," Peskov told reporters.\n', [("This all leads to escalation", "Peskov", "told")]),
+        ("“This all leads to escalation,” Peskov said.\n", [("This all leads to escalation", "Peskov", "said")]),
+        ("``This all leads to escalation,'' Peskov said.\n", [("This all leads to escalation", "Peskov", "said")]),
+        ("«This all leads to escalation», Peskov said.\n", [("This all leads to escalation", "Peskov", "said")]),
+        ("'This all leads to escalation,' Peskov said.\n", [("This all leads to escalation", "Peskov", "said")]),
+        ('Peskov said: "This all leads to escalation."\n', [("This all leads to escalation.", "Peskov", "said")]),
+        (
+            '"This all leads to escalation," said Kremlin spokesman Dmitry Peskov.\n',
+            [("This all leads to escalation", "Dmitry Peskov", "said")],
+        ),
+        (
+            '"This all leads," the state-run TASS news agency quoted Peskov as saying.\n',
+            [("This all leads", "Peskov", "quoted as saying")],
+        ),
+        (
+            "Arms supplies to Ukraine are a threat, the Kremlin said, calling them “provocations.”\n",
+            [("provocations.", "the Kremlin", "calling")],
+        ),
+    ],
+)
+def test_quote_forms_and_cues(text: str, expected: list) -> None:
+    assert found(text) == expected
+
+
+def test_quote_broken_by_its_attribution_gives_two_parts_of_one_speaker() -> None:
+    text = '"This all leads", he said, "to further escalation."\n'
+    text = "Kremlin spokesman Dmitry Peskov spoke on Tuesday.\n" + text
+    assert found(text) == [
+        ("This all leads", "Dmitry Peskov", "said"),
+        ("to further escalation.", "Dmitry Peskov", "said"),
+    ]
+
+
+def test_he_said_resolves_to_the_last_named_speaker_and_surname_to_full_name() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke to reporters on Tuesday.\n"
+        '"We consider this badly mistaken," Peskov said.\n'
+        '"They would be ignoring the indivisibility of security," he said.\n'
+        "Foreign Ministry spokeswoman Maria Zakharova said it was a lesson.\n"
+        '"Smarter people do not take part in it," she said.\n'
+    )
+    assert [(q.speaker, q.cue) for q in extract_quotes(text)] == [
+        ("Dmitry Peskov", "said"),
+        ("Dmitry Peskov", "said"),
+        ("Maria Zakharova", "said"),
+    ]
+
+
+def test_quote_over_several_sentences_and_paragraphs() -> None:
+    text = (
+        'Peskov told reporters: "Because by providing guarantees they ignore security. By providing them\n'
+        '"they would impinge on the security of Russia," he said.\n'
+    )
+    quotes = extract_quotes(text)
+    assert quotes[0].text == "Because by providing guarantees they ignore security. By providing them"
+    assert quotes[0].speaker == "Peskov"
+
+
+def test_dropped_opening_mark_quotes_from_the_paragraph_start() -> None:
+    text = "This support is clearly defensive and poses no threat to Russia,” Wallace said.\n"
+    assert found(text) == [("This support is clearly defensive and poses no threat to Russia", "Wallace", "said")]
+
+
+def test_institution_named_alone_is_kept_as_such_and_fragments_are_marked() -> None:
+    text = "The Kremlin said Tuesday that Ukraine is being “exploited.”\nLavrov dismissed the claim as “total disinformation.”\n"
+    quotes = extract_quotes(text)
+    assert [(q.speaker, q.fragment) for q in quotes] == [("the Kremlin", True), ("Lavrov", True)]
+
+
+def test_apostrophes_are_not_single_quotes() -> None:
+    text = "Russia's envoy said the Times' report was wrong and Who'll decide is unclear.\n"
+    assert extract_quotes(text) == []
+
+
+def test_seed_speakers_peskov_zakharova_ryabkov_lavrov() -> None:
+    by_file = {
+        "000_e6f0c9be4bb1d9ca.txt": {"Dmitry Peskov", "Maria Zakharova", "Vladimir Putin"},
+        "001_70d18d04582d512c.txt": {"Ben Wallace", "the Kremlin", "Sergei Lavrov"},
+        "003_625db1e6dcb7c4b7.txt": {"Sergei Ryabkov"},
+    }
+    for name, speakers in by_file.items():
+        article = load_article(SEEDS / name)
+        quotes = extract_quotes(article)
+        assert speakers <= {q.speaker for q in quotes}, name
+        assert all(article.text[q.start : q.end] == q.text for q in quotes)
+
+
+def test_boilerplate_quotes_are_ignored() -> None:
+    article = load_article(SEEDS / "001_70d18d04582d512c.txt")
+    texts = [q.text for q in extract_quotes(article)]
+    assert not any("undesirable" in t or "foreign agent" in t for t in texts)
+
+
+def test_speaker_key_folds_surname_and_variants() -> None:
+    assert speaker_key("Dmitry Peskov") == speaker_key("Peskov") == "peskov"
+    assert speaker_key("Volodymyr Zelenskiy") == speaker_key("Zelensky")
+    assert speaker_key(None) is None
+
+
+def test_match_quotes_kinds() -> None:
+    a = extract_quotes(
+        'Kremlin spokesman Dmitry Peskov spoke.\n"This all leads to further escalation of the conflict," Peskov said.\n'
+        '"We are deeply concerned about the provocative actions of the Ukrainian armed forces," Peskov added.\n'
+        '"We will respond," Lavrov said.\n'
+        '"Only here," Zakharova said.\n'
+    )
+    b = extract_quotes(
+        '"further escalation," Peskov said.\n'
+        '"We are very concerned about provocative actions by the Ukrainian armed forces," Peskov added.\n'
+        '"We will respond," Ryabkov said.\n'
+    )
+    result = {(m.kind, m.a.text if m.a else None, m.b.text if m.b else None) for m in match_quotes(a, b)}
+    assert ("same", "This all leads to further escalation of the conflict", "further escalation") in result
+    assert (
+        "reworded",
+        "We are deeply concerned about the provocative actions of the Ukrainian armed forces",
+        "We are very concerned about provocative actions by the Ukrainian armed forces",
+    ) in result
+    assert ("different speaker", "We will respond", "We will respond") in result
+    assert ("only in a", "Only here", None) in result
+    reworded = next(m for m in match_quotes(a, b) if m.kind == "reworded")
+    assert reworded.to_dict()["diff"] == (
+        "We are [-deeply-] {+very+} concerned about [-the-] provocative actions [-of-] {+by+} the Ukrainian armed forces"
+    )
