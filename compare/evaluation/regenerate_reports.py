@@ -23,7 +23,8 @@ REPORTS_DIR = REPO / "reports"
 REPORTS: dict[str, tuple[str, ...]] = {
     "seeds": ("fixtures/seeds",),
     "seeds-and-variants": ("fixtures/seeds", "fixtures/variants"),
-    "all-fixtures": ("fixtures",),
+    # Named folders, not "fixtures": fixtures/gold holds answer keys, not articles.
+    "all-fixtures": ("fixtures/seeds", "fixtures/variants", "fixtures/formats", "fixtures/unrelated"),
 }
 
 
