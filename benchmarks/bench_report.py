@@ -51,6 +51,8 @@ def run_one(size: int) -> dict[str, float]:
         "duplicate_groups": len(report.duplicate_groups),
         "aligned_pairs": sum(len(s.evidence) for s in report.stories),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # ru_maxrss of children is the largest single child (an alignment worker), not a sum.
+        "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -86,7 +88,8 @@ def main() -> int:
         done = subprocess.run([sys.executable, __file__, *flags], capture_output=True, text=True, env=env, check=True)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
-    print(f"report benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"report benchmark on {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average at start {load}")
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         result = child("--one", str(size))
@@ -95,7 +98,7 @@ def main() -> int:
             f"{size:>6} articles: {result['seconds']:6.1f} s build ({result['with_markdown']:.1f} s with Markdown), "
             f"{size / result['seconds']:5.0f} articles/s, {result['stories']} stories ({result['multi']} multi-article), "
             f"{result['duplicate_groups']} near-duplicate groups, {result['aligned_pairs']} pairs aligned, "
-            f"peak {result['peak_mb']:.0f} MB"
+            f"peak {result['peak_mb']:.0f} MB (largest worker {result['worker_peak_mb']:.0f} MB)"
         )
     for smaller, larger in itertools.pairwise(results):
         ratio = larger["seconds"] / smaller["seconds"]

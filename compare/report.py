@@ -68,6 +68,9 @@ ENTITIES_PER_ARTICLE = 3
 
 Progress = Callable[[int, int], None]
 
+#: Fewer pairs than this are aligned in this process: starting workers costs about a second.
+PARALLEL_MIN_PAIRS = 150
+
 
 def build_report(
     articles: Iterable[Article],
@@ -75,6 +78,7 @@ def build_report(
     story_settings: StorySettings = DEFAULT_STORY_SETTINGS,
     duplicate_threshold: float | None = None,
     one_source_claims_per_article: int = 3,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> Report:
     """Build the overlap report over ``articles`` (kept in input order).
@@ -87,6 +91,8 @@ def build_report(
         one_source_claims_per_article: how many sentences that no other
             article of the story carries are listed per article (ranked by
             ``compare_articles``); the rest would drown the report.
+        workers: processes that align pairs; None = one per core, 0 or 1 =
+            this process only. Workers are used only from PARALLEL_MIN_PAIRS pairs.
         progress: called as ``progress(done, total)`` while articles are
             prepared and pairs aligned; ``total`` grows once the stories are known.
 
@@ -95,6 +101,8 @@ def build_report(
     """
     if one_source_claims_per_article < 0:
         raise ValueError("one_source_claims_per_article must be 0 or more")
+    if workers is not None and workers < 0:
+        raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
     batch = _unique_ids(list(articles))
     n = len(batch)
     tick = _Ticker(progress, total=2 * n)
@@ -112,10 +120,7 @@ def build_report(
     align = _pairs_to_align(found, clusters, story_settings)
 
     tick.total += len(align)
-    comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
-    for a, b in align:
-        comparisons[(a, b)] = _compare(batch[a], batch[b])
-        tick(1)
+    comparisons = _compare_pairs(batch, align, workers, tick)
 
     quotes = _story_quotes_extractor()
     stories = tuple(
@@ -207,6 +212,48 @@ def _pairs_to_align(found: StoryClusters, clusters: Sequence[Sequence[int]], set
     from compare.stories import pairs_to_align
 
     return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
+
+
+def _compare_pairs(
+    batch: Sequence[Article], align: Sequence[tuple[int, int]], workers: int | None, tick: _Ticker
+) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
+
+    Alignment is nearly all of a large report's time and each pair is
+    independent, so two cores roughly halve it. Below PARALLEL_MIN_PAIRS the
+    workers' start-up (importing the library) costs more than it saves.
+    """
+    from compare.batch import default_workers
+
+    count = default_workers() if workers is None else workers
+    comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
+    if count <= 1 or len(align) < PARALLEL_MIN_PAIRS:
+        for a, b in align:
+            comparisons[(a, b)] = _compare(batch[a], batch[b])
+            tick(1)
+        return comparisons
+    tasks = [(batch[a], batch[b]) for a, b in align]
+    with _pool_context().Pool(count) as pool:
+        for pair, result in zip(align, pool.imap(_compare_task, tasks, chunksize=4), strict=True):
+            comparisons[pair] = result
+            tick(1)
+    return comparisons
+
+
+def _pool_context() -> Any:
+    # forkserver: workers fork from a small server that has imported the
+    # aligner once, not from this process and the whole batch it holds.
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["compare.align", "compare.quotes", "compare.divergence"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _compare_task(pair: tuple[Article, Article]) -> dict[str, Any] | None:
+    return _compare(*pair)
 
 
 def _compare(a: Article, b: Article) -> dict[str, Any] | None:
@@ -529,11 +576,11 @@ def _divergences(
                     continue  # another article of the story carries it
                 if str(entry.get("detail") or "").endswith("background"):
                     continue  # headlines and context lines: not what a reader checks sources for
-                if _said_elsewhere(text, side, members, context):
-                    continue  # a member this article was not aligned with carries it
                 article_id = context.batch[side].id
                 if one_sided.get(article_id, 0) >= one_source_claims:
                     continue
+                if _said_elsewhere(text, side, members, context):
+                    continue  # a member this article was not aligned with carries it
                 one_sided[article_id] = one_sided.get(article_id, 0) + 1
                 add(Divergence("one-source claim", article_id, None, text, None, _ONLY_IN.sub("", str(entry.get("detail") or ""))))
             elif kind.startswith("entity only in"):

@@ -261,3 +261,13 @@ def test_story_lists_agreements_conflicting_figures_reworded_quotes_and_cue_verb
     assert kinds["different cue verbs"].detail == "Dmitry Peskov: told / warned"
     (quote,) = [q for q in story.quotes if q.speaker == "Dmitry Peskov"]
     assert [(w.articles, w.cues) for w in quote.wordings] == [(("mt",), ("told",)), (("reuters",), ("warned",))]
+
+
+def test_worker_processes_give_the_same_report(monkeypatch):
+    import compare.report
+
+    articles = list(iter_articles([FIXTURES / "seeds", FIXTURES / "variants"]))
+    sequential = build_report(articles, workers=0)
+    monkeypatch.setattr(compare.report, "PARALLEL_MIN_PAIRS", 1)
+    parallel = build_report(articles, workers=2)
+    assert parallel == sequential
