@@ -92,7 +92,10 @@ def build_report(
             article of the story carries are listed per article (ranked by
             ``compare_articles``); the rest would drown the report.
         workers: processes that align pairs; None = one per core, 0 or 1 =
-            this process only. Workers are used only from PARALLEL_MIN_PAIRS pairs.
+            this process only. Workers are used only from PARALLEL_MIN_PAIRS
+            pairs. As with any multiprocessing code, a script that calls this
+            needs the ``if __name__ == "__main__":`` guard; without it the
+            workers fail to start and the pairs are aligned here instead.
         progress: called as ``progress(done, total)`` while articles are
             prepared and pairs aligned; ``total`` grows once the stories are known.
 
@@ -227,22 +230,43 @@ def _compare_pairs(
 
     count = default_workers() if workers is None else workers
     comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
-    if count <= 1 or len(align) < PARALLEL_MIN_PAIRS:
-        for a, b in align:
+    if count > 1 and len(align) >= PARALLEL_MIN_PAIRS and _workers_can_start():
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        tasks = [(batch[a], batch[b]) for a, b in align]
+        try:
+            # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
+            # breaks the pool with an error here instead of hanging forever.
+            with ProcessPoolExecutor(max_workers=count, mp_context=_pool_context()) as pool:
+                for pair, result in zip(align, pool.map(_compare_task, tasks, chunksize=4), strict=False):
+                    comparisons[pair] = result
+                    tick(1)
+        except BrokenProcessPool:
+            pass  # finish below in this process
+    for a, b in align:
+        if (a, b) not in comparisons:
             comparisons[(a, b)] = _compare(batch[a], batch[b])
-            tick(1)
-        return comparisons
-    tasks = [(batch[a], batch[b]) for a, b in align]
-    with _pool_context().Pool(count) as pool:
-        for pair, result in zip(align, pool.imap(_compare_task, tasks, chunksize=4), strict=True):
-            comparisons[pair] = result
             tick(1)
     return comparisons
 
 
+def _workers_can_start() -> bool:
+    """False when ``__main__`` is a script that does not exist as a file (``python -``, some
+    embedders): forkserver and spawn workers re-import it and would die on start."""
+    import os
+    import sys
+
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.isfile(main_file)
+
+
 def _pool_context() -> Any:
     # forkserver: workers fork from a small server that has imported the
-    # aligner once, not from this process and the whole batch it holds.
+    # library once, not from this process and the whole batch it holds.
+    # (One forkserver serves the whole process, so its preload list is
+    # whichever module asked first, compare.batch when dedup ran; workers
+    # import the aligner on their first task either way.)
     import multiprocessing
 
     if "forkserver" in multiprocessing.get_all_start_methods():
