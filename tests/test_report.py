@@ -271,3 +271,21 @@ def test_worker_processes_give_the_same_report(monkeypatch):
     monkeypatch.setattr(compare.report, "PARALLEL_MIN_PAIRS", 1)
     parallel = build_report(articles, workers=2)
     assert parallel == sequential
+
+
+def test_report_from_a_stdin_script_does_not_hang_on_workers():
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import compare.report as r\n"
+        "from compare.articles import iter_articles\n"
+        "r.PARALLEL_MIN_PAIRS = 1\n"
+        f"report = r.build_report(iter_articles([{str(FIXTURES / 'seeds')!r}, {str(FIXTURES / 'variants')!r}]), workers=2)\n"
+        "print(len(report.articles))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "11"), done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
