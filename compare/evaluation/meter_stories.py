@@ -3,16 +3,19 @@
 Run: ``python -m compare.evaluation.meter_stories`` (reads ``../shared/data/meter-showbiz``
 beside the repository, or the path given as the only argument).
 
-Every METER text is loaded with its source (``PA`` or the newspaper named in
+Every METER article (``PA|newspapers/<date>/<story>/<file>``; the two
+``readme.txt`` notes are skipped) is loaded with its source (``PA`` or the newspaper named in
 the file name) and its date (the folder date), the report is built over all
-289 of them, and its JSON ``stories`` are compared with the folders:
+287 of them, and its JSON ``stories`` are compared with the folders:
 pairwise precision and recall of "same story" over all pairs and over
 wire-copy/newspaper pairs, and the adjusted Rand index.
 
 Gold labels. "Same folder = same story", with one correction printed on
-every run: a few wire texts were filed in two folders (``PA/10.08.99/bbc`` and
-``PA/10.08.99/bbcstreet`` hold byte-identical files; ``PA/10.08.99/oasis`` is
-the 09.08.99 Bonehead story re-sent the next morning, 96% the same words). No
+every run: some wire texts were filed in two folders. ``PA/10.08.99/bbcstreet``
+holds byte-identical copies of ``bbc`` and ``street`` wire files (the corpus's
+own ``newspapers/10.08.99/readme.txt``: bbcstreet "combines pa copy from the
+separate catchlines bbc and street"), and ``PA/10.08.99/oasis`` is the
+09.08.99 Bonehead story re-sent the next morning (96% the same words). No
 system can put one text in two stories, so folders that share wire copy
 (byte-identical, or >= 90% of the shorter wire text's 5-grams inside the
 other) are merged into one gold story. Figures against the raw folders are
@@ -79,7 +82,9 @@ def load_meter(root: Path = DEFAULT_METER) -> list[MeterText]:
     texts = []
     for article in iter_articles([root]):
         relative = Path(article.id).relative_to(root).parts  # PA|newspapers, date, story, file
-        kind, date, story, name = relative[0], relative[1], relative[2], relative[-1]
+        if len(relative) != 4:
+            continue  # the corpus's own notes (newspapers/<date>/readme.txt), not articles
+        kind, date, story, name = relative
         wire = kind == "PA"
         source = "PA" if wire else Path(name).stem.rsplit("_", 1)[-1]
         day, month, year = date.split(".")
