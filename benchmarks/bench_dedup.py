@@ -9,8 +9,9 @@
    this checkout on ``PYTHONPATH`` and times it from start to exit: loading,
    boilerplate stripping, fingerprinting, LSH, verification, clustering and
    writing JSON, plus interpreter start-up and imports. Peak memory: the
-   largest single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) and the
-   sampled sum over the child and its worker processes.
+   sampled sum over the child and its worker processes, and the main process
+   alone (``getrusage(RUSAGE_CHILDREN).ru_maxrss``). CPU seconds of all of
+   them, sampled from /proc, give a figure other load on the machine skews less.
 3. In the same run, the baseline on the first ``--sample`` articles: JSON
    parsing, the same tokenization and shingles, then what a datasketch user
    writes first: ``MinHash()`` (defaults: 128 permutations), ``update()`` per
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchutil import REPO, machine, run_child
+from benchutil import REPO, load, machine, run_child
 from generate_articles import DEFAULT_SEED, cached_jsonl
 
 
@@ -48,8 +49,8 @@ def planted_found(data: Path, report: dict) -> tuple[int, int]:
     return found, len(planted)
 
 
-def baseline(data: Path, sample: int, threshold: float) -> tuple[float, int]:
-    """Seconds for the plain datasketch loop over the first ``sample`` articles, and how many."""
+def baseline(data: Path, sample: int, threshold: float) -> tuple[float, float, int]:
+    """Wall and CPU seconds of the plain datasketch loop over the first ``sample`` articles, and how many."""
     from datasketch import MinHash, MinHashLSH
 
     from compare.articles import article_from_record
@@ -57,6 +58,7 @@ def baseline(data: Path, sample: int, threshold: float) -> tuple[float, int]:
 
     size = DEFAULT_SETTINGS.shingle_size
     start = time.perf_counter()
+    cpu_start = time.process_time()
     lsh = MinHashLSH(threshold=threshold)  # default num_perm=128, like MinHash()
     count = 0
     with data.open(encoding="utf-8") as lines:
@@ -71,7 +73,7 @@ def baseline(data: Path, sample: int, threshold: float) -> tuple[float, int]:
             lsh.query(minhash)
             lsh.insert(article.id, minhash)
             count += 1
-    return time.perf_counter() - start, count
+    return time.perf_counter() - start, time.process_time() - cpu_start, count
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     args = parser.parse_args(argv)
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; {load()} before")
     start = time.perf_counter()
     data = cached_jsonl(args.data, args.count, seed=args.seed)
     print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles; ready in {time.perf_counter() - start:.1f} s)")
@@ -102,14 +104,21 @@ def main(argv: list[str] | None = None) -> int:
     found, planted = planted_found(data, report)
     rate = report["articles"] / run.seconds
     print(f"dedup: {report['articles']} articles in {run.seconds:.1f} s = {rate:,.0f} articles/s end to end")
+    print(f"dedup: CPU time {run.cpu_seconds:.1f} s over the process and its workers = {report['articles'] / run.cpu_seconds:,.0f} articles per CPU-second")
     print(f"dedup: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
-          f"{run.max_rss_mb:,.0f} MB for the largest single process (ru_maxrss)")
+          f"{run.max_rss_mb:,.0f} MB for the main process alone (ru_maxrss)")
     print(f"dedup: {len(report['pairs'])} pairs in {len(report['clusters'])} clusters; planted near-duplicates found {found}/{planted}")
 
-    base_seconds, base_count = baseline(data, args.sample, DEFAULT_THRESHOLD)
+    base_seconds, base_cpu, base_count = baseline(data, args.sample, DEFAULT_THRESHOLD)
     base_rate = base_count / base_seconds
-    print(f"baseline (datasketch MinHash() + update() per shingle + MinHashLSH query/insert): {base_count} articles in {base_seconds:.1f} s = {base_rate:,.0f} articles/s")
-    print(f"ratio: dedup end to end is {rate / base_rate:.1f}x the plain datasketch loop")
+    print(
+        "baseline (datasketch MinHash() + update() per shingle + MinHashLSH query/insert, one process): "
+        f"{base_count} articles in {base_seconds:.1f} s = {base_rate:,.0f} articles/s, "
+        f"{base_count / base_cpu:,.0f} articles per CPU-second"
+    )
+    print(f"ratio: dedup end to end is {rate / base_rate:.1f}x the plain datasketch loop "
+          f"({(report['articles'] / run.cpu_seconds) / (base_count / base_cpu):.1f}x per CPU-second)")
+    print(f"{load()} after")
     return 0
 
 

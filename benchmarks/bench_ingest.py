@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchutil import REPO, machine, run_child
+from benchutil import REPO, load, machine, run_child
 from generate_articles import DEFAULT_SEED, Generator, cached_jsonl
 
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     args = parser.parse_args(argv)
 
-    print(f"machine: {machine()}")
+    print(f"machine: {machine()}; {load()} before")
     data = cached_jsonl(args.data, args.count, seed=args.seed)
     print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles)")
 
@@ -101,9 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         ingested = sum(statuses.values())
         size_mb = sum(p.stat().st_size for p in index_path.parent.glob("index.sqlite*")) / 2**20
         print(f"ingest: {ingested} articles in {run.seconds:.1f} s = {ingested / run.seconds:,.0f} articles/s end to end")
+        print(f"ingest: CPU time {run.cpu_seconds:.1f} s over the process and its workers = {ingested / run.cpu_seconds:,.0f} articles per CPU-second")
         print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()) + f"; index file {size_mb:,.0f} MB")
         print(f"ingest: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
-              f"{run.max_rss_mb:,.0f} MB for the largest single process (ru_maxrss)")
+              f"{run.max_rss_mb:,.0f} MB for the main process alone (ru_maxrss)")
 
         from compare.dedup import DEFAULT_THRESHOLD
         from compare.index import open_index
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                     hits += lookup(index, article, DEFAULT_THRESHOLD) > 0
                     latencies.append((time.perf_counter() - start) * 1000)
                 print(
-                    f"lookup of one {label} article against {args.count} indexed: median {statistics.median(latencies):.2f} ms, "
+                    f"lookup of one {label} article against {stored['articles']:,} indexed: median {statistics.median(latencies):.2f} ms, "
                     f"p95 {percentile(latencies, 0.95):.2f} ms ({len(articles)} queries, {hits} matched)"
                 )
 
@@ -136,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"single-article ingest (lookup + committed write): median {statistics.median(latencies):.2f} ms, "
                 f"p95 {percentile(latencies, 0.95):.2f} ms ({len(latencies)} articles)"
             )
+    print(f"{load()} after")
     return 0
 
 

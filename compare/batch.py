@@ -20,10 +20,12 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -103,8 +105,8 @@ class LineCounter:
 # --- worker processes ------------------------------------------------------------
 
 
-def _keys_job(articles: Sequence[Article]) -> list[np.ndarray]:
-    return [article_line_keys(a.text) if a.source else np.empty(0, np.uint64) for a in articles]
+def _keys_job(articles: Sequence[Article]) -> list[tuple[str | None, np.ndarray]]:
+    return [(a.source, article_line_keys(a.text) if a.source else np.empty(0, np.uint64)) for a in articles]
 
 
 def _fingerprint_job(task: tuple[FingerprintSettings, LearnedLines | None, Sequence[Article]]) -> list[Fingerprint]:
@@ -135,6 +137,26 @@ def default_workers() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, 8))
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Start workers without re-running the caller's script in them.
+
+    forkserver and spawn workers import the parent's ``__main__`` file; a
+    script without an ``if __name__ == "__main__":`` guard would then run
+    again in every worker (and start workers of its own, forever). The tasks
+    only need ``compare.batch``, so the script's path is hidden while the
+    workers start (they are never restarted: no ``maxtasksperchild``).
+    """
+    main = sys.modules.get("__main__")
+    hide = main is not None and getattr(getattr(main, "__spec__", None), "name", None) is None and hasattr(main, "__file__")
+    saved = main.__dict__.pop("__file__") if hide else None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if hide:
+            main.__file__ = saved  # type: ignore[union-attr]
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -181,18 +203,23 @@ class Fingerprinter:
 
     def _get_pool(self) -> multiprocessing.pool.Pool:
         if self._pool is None:
-            self._pool = _context().Pool(self.workers)
+            with _main_script_hidden():
+                self._pool = _context().Pool(self.workers)
         return self._pool
 
     def _parallel(self, count: int | None) -> bool:
         return self.workers > 1 and (count is None or count >= PARALLEL_MIN_ARTICLES)
 
-    def line_keys(self, articles: Sequence[Article]) -> list[np.ndarray]:
-        """``article_line_keys`` of each article, in order."""
-        if not self._parallel(len(articles)):
-            return _keys_job(articles)
-        pool = self._get_pool()
-        return [keys for chunk in pool.imap(_keys_job, _chunks(articles, _CHUNK * 4)) for keys in chunk]
+    def line_keys(self, articles: Iterable[Article]) -> Iterator[tuple[str | None, np.ndarray]]:
+        """(source, ``article_line_keys``) of each article, in order, streaming."""
+        count = len(articles) if isinstance(articles, Sequence) else None
+        if not self._parallel(count):
+            for chunk in _chunks(articles, _CHUNK * 4):
+                yield from _keys_job(chunk)
+            return
+        for keys in self._get_pool().imap(_keys_job, _chunks(articles, _CHUNK * 4)):
+            yield from keys
+
 
     def fingerprints(
         self,
@@ -220,10 +247,50 @@ class Fingerprinter:
 
 
 def learn_boilerplate(
-    articles: Sequence[Article], fingerprinter: Fingerprinter, *, min_articles: int = 3
-) -> LearnedLines:
-    """Lines that recur in at least ``min_articles`` articles of one source in the batch."""
+    articles: Iterable[Article], fingerprinter: Fingerprinter, *, min_articles: int = 3
+) -> tuple[LearnedLines, int]:
+    """Lines that recur in at least ``min_articles`` articles of one source, and the batch size.
+
+    Streams: only the line keys of each article are kept.
+    """
     counter = LineCounter()
-    for article, keys in zip(articles, fingerprinter.line_keys(articles), strict=True):
-        counter.add(article.source, keys)
-    return counter.learned(min_articles)
+    count = 0
+    for source, keys in fingerprinter.line_keys(articles):
+        counter.add(source, keys)
+        count += 1
+    return counter.learned(min_articles), count
+
+
+class ArticleFiles:
+    """The articles behind paths, read again on every iteration.
+
+    Lets batch dedup make two passes (learn chrome, then fingerprint) without
+    holding every text in memory. Input errors go to ``on_error`` during the
+    first pass only, so each is reported once. Standard input ("-") cannot
+    be read twice: give a list of articles instead.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        max_article_bytes: int,
+        on_error: Callable[[Any], None] | None = None,
+    ) -> None:
+        if any(str(p) == "-" for p in paths):
+            raise ValueError("standard input cannot be read twice; load it into a list instead")
+        self.paths = list(paths)
+        self.max_article_bytes = max_article_bytes
+        self.on_error = on_error
+        self._passes = 0
+
+    def __iter__(self) -> Iterator[Article]:
+        from compare.articles import iter_articles
+
+        handler = self.on_error if self._passes == 0 else _ignore_error
+        self._passes += 1
+        return iter_articles(self.paths, max_article_bytes=self.max_article_bytes, on_error=handler)
+
+
+def _ignore_error(error: object) -> None:
+    """Errors of a second pass were reported in the first."""

@@ -114,13 +114,13 @@ def _fingerprint_options(function: F) -> F:
         "--num-perm",
         type=click.IntRange(16, 1024),
         default=None,
-        help="MinHash permutations (default 64; an existing index keeps its own).",
+        help="MinHash permutations (default 64). ingest: omit it to use an existing index's own.",
     )(function)
     return click.option(
         "--shingle-size",
         type=click.IntRange(1, 16),
         default=None,
-        help="Words per shingle (default 4; an existing index keeps its own).",
+        help="Words per shingle (default 4). ingest: omit it to use an existing index's own.",
     )(function)
 
 
@@ -173,13 +173,25 @@ def _settings(shingle_size: int | None, num_perm: int | None) -> Any:
     )
 
 
-def _hand_over(items: list[Any]) -> Iterator[Any]:
-    """Yield the items while emptying the list, so that the callee holds the
-    only reference and can free each article once fingerprinted (100,000
-    articles are ~400 MB of text)."""
-    items.reverse()
-    while items:
-        yield items.pop()
+class _LazyProgressBar:
+    """A click progress bar on standard error, drawn once the total is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self._bar.__enter__()
+
+    def update(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @main.command()
@@ -216,23 +228,26 @@ def dedup(
     from compare.render.dedup import render_dedup
 
     problems = InputProblems()
-    articles = list(load_articles(paths, max_article_mb, problems))
+    articles: Any
+    if "-" in paths:
+        articles = list(load_articles(paths, max_article_mb, problems))  # stdin is read once
+    else:
+        from compare.batch import ArticleFiles
+
+        articles = ArticleFiles(paths, max_article_bytes=int(max_article_mb * 1024 * 1024), on_error=problems)
     settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
-    count = len(articles)
+    bar = _LazyProgressBar("fingerprinting") if progress_enabled() else None
     try:
-        if progress_enabled() and count:
-            with click.progressbar(length=count, label="fingerprinting", file=sys.stderr) as bar:
-                result = find_duplicates(
-                    _hand_over(articles), threshold=threshold, containment_threshold=containment,
-                    settings=settings, progress=bar.update, learn_boilerplate=not no_learn, workers=workers,
-                )
-        else:
-            result = find_duplicates(
-                _hand_over(articles), threshold=threshold, containment_threshold=containment,
-                settings=settings, learn_boilerplate=not no_learn, workers=workers,
-            )
+        result = find_duplicates(
+            articles, threshold=threshold, containment_threshold=containment, settings=settings,
+            learn_boilerplate=not no_learn, workers=workers,
+            progress=bar.update if bar else None, on_total=bar.start if bar else None,
+        )
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        if bar:
+            bar.close()
     emit(render_dedup(result, fmt), output)
     problems.exit_if_any()
     if fail_on_duplicates and result.pairs:
@@ -304,6 +319,8 @@ def ingest(
                     click.echo(f"\r{render_ingest_summary(counts)}", nl=False, err=True)
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    except BrokenPipeError:
+        _stdout_closed()
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     finally:
@@ -392,8 +409,19 @@ def index_export(index_spec: str | None, output: Path | None) -> None:
                     stream.writelines(render_export(index.export()))
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    except BrokenPipeError:
+        _stdout_closed()
     except OSError as error:
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def _stdout_closed() -> None:
+    """The reader of standard output went away (``| head``): stop quietly, as cat does."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so that the exit-time flush does not fail again
+    raise click.exceptions.Exit(141)
 
 
 @main.command()

@@ -251,6 +251,7 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
     removed: list[RemovedBlock] = []
     blocks = split_blocks(article.text)
     get = SPELLING_VARIANTS.get
+    variant_keys = SPELLING_VARIANTS.keys()
     tokenize = word_tokens
     for i, block in enumerate(blocks):
         folded = fold(block.text)
@@ -259,7 +260,9 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
             removed.extend(RemovedBlock(b.start, b.end, b.text, "known chrome: site footer") for b in blocks[i:])
             break
         reason = _chrome_reason_of_folded(stripped)
-        block_tokens = [get(w, w) for w in tokenize(folded)]
+        block_tokens = tokenize(folded)
+        if not variant_keys.isdisjoint(block_tokens):  # rare: map only blocks that need it
+            block_tokens = [get(w, w) for w in block_tokens]
         if reason is None and learned is not None and learned.is_boilerplate(source, _key_of_tokens(block_tokens)):
             reason = f"learned: repeated across articles of {source}"
         if reason is None:

@@ -124,8 +124,11 @@ def fold(text: str) -> str:
 
 def words(text: str, *, variants: Mapping[str, str] = SPELLING_VARIANTS) -> list[str]:
     """Case-folded word tokens with spelling variants mapped to one form."""
+    tokens = word_tokens(fold(text))
+    if variants.keys().isdisjoint(tokens):  # the common case: nothing to map
+        return tokens
     get = variants.get
-    return [get(w, w) for w in word_tokens(fold(text))]
+    return [get(w, w) for w in tokens]
 
 
 # For ASCII text, ``\w`` is exactly [A-Za-z0-9_]: mapping every other character
@@ -229,8 +232,11 @@ def line_key(line: str) -> str:
 
 
 def _key_of_folded(folded: str) -> str:
-    get = SPELLING_VARIANTS.get
-    joined = " ".join([get(w, w) for w in word_tokens(folded)])
+    tokens = word_tokens(folded)
+    if not SPELLING_VARIANTS.keys().isdisjoint(tokens):
+        get = SPELLING_VARIANTS.get
+        tokens = [get(w, w) for w in tokens]
+    joined = " ".join(tokens)
     return hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
 
 

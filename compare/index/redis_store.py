@@ -96,6 +96,12 @@ class RedisIndex(ArticleIndex):
             params, prefix = _connection_params(spec)
         except ValueError as error:
             raise IndexStoreError(f"{where}: not a Redis URL ({error}); expected redis://host:port/db") from None
+        from redis.backoff import ExponentialBackoff
+        from redis.retry import Retry
+
+        # redis-py's default retries with up to 10 s backoff: a worker pointed
+        # at a dead server should say so within a second, not after eight.
+        params["retry"] = Retry(ExponentialBackoff(cap=0.5, base=0.05), 2)
         client = redis.Redis(**params)
         try:
             client.ping()

@@ -1,0 +1,189 @@
+"""Batch dedup: candidates like MinHashLSH, exact scores, relations, clusters, learned chrome."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from compare.articles import Article, iter_articles, load_article
+from compare.dedup import (
+    DEFAULT_CONTAINMENT,
+    DEFAULT_THRESHOLD,
+    DedupResult,
+    DuplicatePair,
+    candidate_pairs,
+    clusters_of,
+    find_duplicates,
+    relation_of,
+)
+from compare.fingerprint import DEFAULT_SETTINGS, fingerprint, overlap
+from compare.index import IndexParameters
+from tests.conftest import FIXTURES, REPO
+
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch):
+    monkeypatch.chdir(REPO)  # ids are paths as given: keep them short and stable
+
+
+def fixture_articles() -> list[Article]:
+    return list(iter_articles(["fixtures/seeds", "fixtures/variants", "fixtures/unrelated"]))
+
+
+def test_fixture_variants_cluster_with_their_seed_and_nothing_else():
+    result = find_duplicates(fixture_articles(), workers=0)
+    assert result.articles == 15
+    assert result.clusters == (
+        ("fixtures/seeds/000_e6f0c9be4bb1d9ca.txt", "fixtures/variants/000_new_headline.txt", "fixtures/variants/000_other_site_chrome.txt"),
+        ("fixtures/seeds/002_368f83f70b87536e.txt", "fixtures/variants/002_utf8_bom_kyiv_spelling.txt"),
+        ("fixtures/seeds/003_625db1e6dcb7c4b7.txt", "fixtures/variants/003_trimmed_ending.txt", "fixtures/variants/003_wire_copy_latin1.txt"),
+        ("fixtures/seeds/004_df846c121b610a3c.txt", "fixtures/variants/004_syndicated_page.html"),
+    )
+    relations = {(p.a.split("/")[-1], p.b.split("/")[-1]): p.relation for p in result.pairs}
+    assert relations[("003_625db1e6dcb7c4b7.txt", "003_trimmed_ending.txt")] == "near-duplicate"
+    assert relations[("002_368f83f70b87536e.txt", "002_utf8_bom_kyiv_spelling.txt")] == "duplicate"
+
+
+def test_reported_scores_are_exact_not_minhash_estimates():
+    articles = fixture_articles()
+    by_id = {a.id: fingerprint(a) for a in articles}
+    result = find_duplicates(articles, workers=0)
+    for pair in result.pairs:
+        assert (pair.jaccard, pair.containment) == overlap(by_id[pair.a].shingles, by_id[pair.b].shingles)
+
+
+def test_to_dict_is_exactly_the_documented_shape():
+    seed, variant = "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt", "fixtures/variants/000_new_headline.txt"
+    result = find_duplicates([load_article(seed), load_article(variant)], workers=0)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert set(data) == {"articles", "pairs", "clusters"}
+    assert data["articles"] == 2
+    assert data["pairs"] == [
+        {"a": seed, "b": variant, "jaccard": 0.9462, "containment": 0.9751, "relation": "duplicate"}
+    ]
+    assert data["clusters"] == [[seed, variant]]
+
+
+def test_the_seeds_are_mutual_negatives():
+    result = find_duplicates([load_article(p) for p in SEEDS], workers=0)
+    assert result.pairs == () and result.clusters == ()
+
+
+def paragraphs(path) -> list[str]:
+    return [line for line in load_article(path).text.splitlines() if len(line.split()) > 12]
+
+
+def test_a_short_wire_story_inside_a_longer_article_is_contained_even_with_low_jaccard():
+    wire_paragraphs = paragraphs(SEEDS[4])[:5]
+    wire = Article(id="wire", text="\n".join(wire_paragraphs))
+    padding = paragraphs(FIXTURES / "unrelated" / "chip_plant_opening.txt") + paragraphs(FIXTURES / "unrelated" / "football_manager_sacked.txt")
+    longer = Article(id="feature", text="\n".join(padding[:3] + wire_paragraphs + padding[3:]))
+    result = find_duplicates([wire, longer], workers=0)
+    (pair,) = result.pairs
+    assert pair.relation == "contained"
+    assert pair.containment >= 0.95
+    assert pair.jaccard < DEFAULT_THRESHOLD
+
+
+def test_relation_rules():
+    rule = {"threshold": 0.5, "containment_threshold": 0.8}
+    assert relation_of(0.95, 1.0, **rule) == "duplicate"
+    assert relation_of(0.6, 0.7, **rule) == "near-duplicate"
+    assert relation_of(0.3, 0.85, **rule) == "contained"
+    assert relation_of(0.3, 0.5, **rule) is None
+    assert relation_of(0.95, 1.0, threshold=0.97, containment_threshold=0.8) == "contained"
+
+
+def test_clusters_are_connected_components_in_input_order():
+    assert clusters_of([(3, 4), (0, 2), (2, 4), (5, 6)], 8) == [[0, 2, 3, 4], [5, 6]]
+    assert clusters_of([], 3) == []
+
+
+def _random_variants(n_bases: int, seed: int) -> list[Article]:
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(3000)]
+    articles = []
+    for b in range(n_bases):
+        body = [rng.choice(vocabulary) for _ in range(200)]
+        articles.append(Article(id=f"base{b}", text=" ".join(body)))
+        for v in range(2):
+            copy = [w if rng.random() > 0.03 else rng.choice(vocabulary) for w in body]
+            articles.append(Article(id=f"base{b}-v{v}", text=" ".join(copy[: rng.randint(120, 200)])))
+    return articles
+
+
+def test_batch_candidates_are_exactly_those_of_a_datasketch_minhashlsh_with_the_same_bands():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    articles = _random_variants(60, seed=5)
+    signatures = np.stack([fingerprint(a).signature for a in articles])
+    p = IndexParameters.build(DEFAULT_SETTINGS, DEFAULT_THRESHOLD)
+    ours = {tuple(pair) for pair in candidate_pairs(signatures, p.bands, p.rows).tolist()}
+    lsh = MinHashLSH(num_perm=DEFAULT_SETTINGS.num_perm, params=(p.bands, p.rows))
+    theirs = set()
+    for i, signature in enumerate(signatures):
+        sketch = LeanMinHash(seed=DEFAULT_SETTINGS.seed, hashvalues=signature, scheme="affine32")
+        theirs |= {(j, i) for j in lsh.query(sketch)}
+        lsh.insert(i, sketch)
+    assert len(ours) > 60
+    assert ours == theirs
+
+
+def test_parallel_workers_give_the_same_result_as_one_process():
+    articles = _random_variants(150, seed=9)  # 450 articles: above the parallel minimum
+    one = find_duplicates(articles, workers=0)
+    two = find_duplicates(articles, workers=2)
+    assert one.pairs == two.pairs and one.clusters == two.clusters
+    assert len(one.clusters) >= 140
+
+
+def _outlet_batch() -> list[Article]:
+    chrome = [
+        "The Daily Planet is an independent newspaper owned by its readers and staff",
+        "Every story we publish is free to read thanks to the support of our members",
+        "Tell us what you think about this story by writing to the letters editor today",
+        "Our journalists follow the editors code of practice and the press complaints rules",
+        "Corrections and clarifications are published on page two of every weekday edition",
+        "Photographs supplied by our own staff unless a credit line says otherwise below",
+        "Advertising enquiries should go to the commercial department and not to reporters",
+        "Printed on recycled paper at the regional press hall by union members since 1952",
+    ]
+    bodies = [paragraphs(p)[:1] for p in SEEDS[:4]]
+    return [Article(id=f"planet-{i}", source="Daily Planet", text="\n".join(body + chrome)) for i, body in enumerate(bodies)]
+
+
+def test_chrome_learned_from_the_batch_does_not_make_articles_of_one_outlet_duplicates():
+    batch = _outlet_batch()
+    unlearned = find_duplicates(batch, workers=0, learn_boilerplate=False)
+    learned = find_duplicates(batch, workers=0)
+    assert unlearned.pairs, "the fixture must be one where chrome alone would make duplicates"
+    assert learned.pairs == ()
+    assert learned.learned == {"Daily Planet": 8}
+    reasons = {r.reason for r in learned.removed["planet-0"]}
+    assert reasons == {"learned: repeated across articles of Daily Planet"}
+
+
+def test_empty_articles_are_never_paired():
+    empty = [Article(id=f"e{i}", text="Read more") for i in range(3)]
+    result = find_duplicates(empty, workers=0)
+    assert result.pairs == () and result.articles == 3
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"threshold": 0}, "threshold must be in"), ({"containment_threshold": 1.5}, "containment threshold")])
+def test_bad_thresholds_are_refused_early(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        find_duplicates([], **kwargs)
+
+
+def test_result_records_are_frozen():
+    result = find_duplicates([], workers=0)
+    assert isinstance(result, DedupResult) and result.articles == 0
+    pair = DuplicatePair("a", "b", 0.9, 1.0, "duplicate")
+    with pytest.raises(AttributeError):
+        pair.a = "c"  # type: ignore[misc]
+    assert DEFAULT_CONTAINMENT == 0.8
