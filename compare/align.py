@@ -8,8 +8,8 @@
    ``rapidfuzz.process.cdist`` call with ``fuzz.token_sort_ratio``: on MSRP it
    is the best single rapidfuzz scorer (0.722 accuracy at its best threshold,
    against 0.709 for ``ratio``, 0.718 for ``token_set_ratio``, 0.717 for
-   ``WRatio``). A numpy matrix product adds word containment (how much of the
-   shorter sentence's content the longer one holds), which token-sort misses
+   ``WRatio``). An IDF-weighted containment matrix adds how much of the
+   shorter sentence's content the longer one holds, which token-sort misses
    when one outlet quotes a fragment of a longer sentence.
 3. Choose a one-to-one alignment greedily: candidates in descending order of
    ``token_sort + containment / 2``; ties go to the pair whose relative
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from compare.articles import Article
@@ -41,7 +42,7 @@ from compare.matching import (
     stem,
 )
 from compare.sentences import Sentence, split_sentences
-from compare.text import strip_boilerplate, words
+from compare.text import CleanText, strip_boilerplate, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,8 +51,11 @@ if TYPE_CHECKING:
 #: keeps the all-pairs matrix (sentences x sentences) from eating the machine.
 DEFAULT_MAX_CHARS = 2_000_000
 #: Candidates below both of these are never considered (keeps ``classify`` calls few).
-MIN_CANDIDATE_SCORE = 0.4
-MIN_CANDIDATE_CONTAINMENT = 0.5
+#: On MSRP no pair the paraphrase model accepts has a token-sort score under
+#: 0.55, and between two 1,500-word articles 0.5 leaves ~350 of 4,000 pairs
+#: to classify instead of ~2,300 at 0.4.
+MIN_CANDIDATE_SCORE = 0.5
+MIN_CANDIDATE_CONTAINMENT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +65,18 @@ class Prepared:
     article: Article
     sentences: tuple[Sentence, ...]
     forms: tuple[MatchForm, ...]
-    removed: tuple
+    clean: CleanText
 
 
 def prepare(article: Article | str, *, default_id: str = "text", max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
     """Sentences and matching forms of one article (a string becomes an Article)."""
     if isinstance(article, str):
         article = Article.from_text(article, id=default_id)
+    elif not isinstance(article, Article):
+        raise TypeError(
+            f"compare_articles takes Article objects or strings, not {type(article).__name__}; "
+            "load files with compare.articles.load_article(path)"
+        )
     if len(article.text) > max_chars:
         raise ArticleTooLongError(
             f"{article.id}: {len(article.text):,} characters is too long to compare sentence by "
@@ -79,7 +88,7 @@ def prepare(article: Article | str, *, default_id: str = "text", max_chars: int 
         what = f"only site chrome ({len(clean.removed)} boilerplate lines)" if clean.removed else "no text"
         raise EmptyArticleError(f"{article.id}: nothing to compare: {what}")
     forms = tuple(match_form(s.text) for s in sentences)
-    return Prepared(article, sentences, forms, clean.removed)
+    return Prepared(article, sentences, forms, clean)
 
 
 def score_matrix(a: Sequence[MatchForm], b: Sequence[MatchForm]) -> np.ndarray:
@@ -104,30 +113,40 @@ def containment_matrix(a: Sequence[MatchForm], b: Sequence[MatchForm]) -> np.nda
     ("breakthrough", "OSCE") for much. Sentences with fewer than four content
     words ("Read more", a one-word caption) get no containment credit: they are
     contained in everything.
+
+    Built from postings (for each word on both sides, the sentences holding it)
+    rather than a matrix product: the matrices are tiny, and a BLAS call on a
+    busy two-core machine spent 30 ms spinning up threads for a 1 ms job.
     """
+    import math
+
     import numpy as np
 
-    vocabulary: dict[str, int] = {}
-    for form in (*a, *b):
-        for word in form.content:
-            vocabulary.setdefault(word, len(vocabulary))
-    if not a or not b or not vocabulary:
+    if not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-
-    def incidence(forms: Sequence[MatchForm]) -> np.ndarray:
-        matrix = np.zeros((len(forms), len(vocabulary)), dtype=np.float32)
-        for row, form in enumerate(forms):
-            matrix[row, [vocabulary[w] for w in form.content]] = 1.0
-        return matrix
-
-    inc_a, inc_b = incidence(a), incidence(b)
-    frequency = inc_a.sum(0) + inc_b.sum(0)
-    weights = np.log((len(a) + len(b) + 1) / frequency).astype(np.float32)
-    shared = (inc_a * weights) @ inc_b.T
-    mass_a, mass_b = inc_a @ weights, inc_b @ weights
+    postings_a: dict[str, list[int]] = {}
+    postings_b: dict[str, list[int]] = {}
+    for row, form in enumerate(a):
+        for word in form.content:
+            postings_a.setdefault(word, []).append(row)
+    for row, form in enumerate(b):
+        for word in form.content:
+            postings_b.setdefault(word, []).append(row)
+    total = len(a) + len(b) + 1
+    weight = {
+        w: math.log(total / (len(postings_a.get(w, ())) + len(postings_b.get(w, ()))))
+        for w in postings_a.keys() | postings_b.keys()
+    }
+    shared = np.zeros((len(a), len(b)), dtype=np.float64)
+    for word in postings_a.keys() & postings_b.keys():
+        shared[np.ix_(postings_a[word], postings_b[word])] += weight[word]
+    mass_a = np.array([sum(weight[w] for w in f.content) for f in a])
+    mass_b = np.array([sum(weight[w] for w in f.content) for f in b])
+    counts_a = np.array([len(f.content) for f in a])
+    counts_b = np.array([len(f.content) for f in b])
     smaller = np.minimum(mass_a[:, None], mass_b[None, :])
-    counts = np.minimum(inc_a.sum(1)[:, None], inc_b.sum(1)[None, :])
-    return np.where(counts >= 4, shared / np.maximum(smaller, 1e-9), 0.0).astype(np.float32)
+    enough = np.minimum(counts_a[:, None], counts_b[None, :]) >= 4
+    return np.where(enough, shared / np.maximum(smaller, 1e-9), 0.0).astype(np.float32)
 
 
 def containment(a: MatchForm, b: MatchForm) -> float:
@@ -152,16 +171,23 @@ def classify(
 ) -> str | None:
     """The kind of a candidate pair, or None when the two do not make the same claim.
 
-    identical: same text after normalization; near-identical: the same words up
-    to a few edits (word-level Levenshtein similarity >= 0.8) and no figure that
-    differs; paraphrase: the MSRP-fitted model says same claim (p >= 0.5).
-    Requiring shared names as well was tried and dropped: it costs 2 points of
-    MSRP accuracy (0.758 -> 0.735), so "Germany said it will ship weapons" can
-    pass as a paraphrase of "Britain said it had begun supplying weapons"; the
-    entity divergences show the difference. partial: ``contained`` (the weighted
-    containment of ``containment_matrix``, else the unweighted one) is >= 0.5
-    and at least three shared content words are not names (a caption naming
-    "Kremlin spokesman Dmitry Peskov" is no fragment of every Peskov sentence).
+    * identical: the same text after normalization (spelling variants count as
+      edits here, so "Kiev"/"Kyiv" is near-identical);
+    * near-identical: word-level Levenshtein similarity >= 0.8 over matching
+      forms and the same figures;
+    * paraphrase: the MSRP-fitted model says same claim (p >= 0.5). Requiring
+      shared names as well was tried and dropped: it cost 2 points of MSRP
+      accuracy (0.758 -> 0.735), so "Germany said it will ship weapons" can
+      pass as a paraphrase of "Britain said it had begun supplying weapons";
+      the entity divergences show the difference;
+    * partial: half of the shorter sentence's content is in the longer one,
+      both weighted (``contained``, from ``containment_matrix``) and
+      unweighted, with four shared content words of which two are not names
+      (a caption naming "Kremlin spokesman Dmitry Peskov" is no fragment of
+      every Peskov sentence); or a long shared clause: eight shared content
+      words and a weighted containment of 0.3; or a shared phrase of four
+      content words (``_shares_phrase``). Attribution words ("reported",
+      "citing unnamed sources") never count as shared content.
     """
     from rapidfuzz.distance import Levenshtein
 
@@ -204,6 +230,11 @@ def _folded(text: str) -> str:
     return " ".join(words(text, variants={}))
 
 
+@lru_cache(maxsize=65536)
+def _token_key(token: str) -> str:
+    return " ".join(words(token)) or token
+
+
 def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
     """Word-level edit script from A to B (rapidfuzz Indel opcodes over word lists).
 
@@ -213,8 +244,8 @@ def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
     from rapidfuzz.distance import Indel
 
     a_tokens, b_tokens = a_text.split(), b_text.split()
-    a_keys = [" ".join(words(t)) or t for t in a_tokens]
-    b_keys = [" ".join(words(t)) or t for t in b_tokens]
+    a_keys = [_token_key(t) for t in a_tokens]
+    b_keys = [_token_key(t) for t in b_tokens]
     ops: list[DiffOp] = []
     for tag, i1, i2, j1, j2 in Indel.opcodes(a_keys, b_keys):
         a_part = " ".join(a_tokens[i1:i2])
@@ -330,15 +361,22 @@ def similarity(a: Prepared, b: Prepared, *, shingle_size: int = 3) -> Similarity
 
 
 def verdict_for(
-    sim: Similarity, alignments: Sequence[Alignment], a: Prepared, b: Prepared, *, shared_quotes: int = 0
+    sim: Similarity,
+    alignments: Sequence[Alignment],
+    a: Prepared,
+    b: Prepared,
+    *,
+    shared_quotes: int = 0,
+    shared_entities: tuple[int, float] = (0, 0.0),
 ) -> str:
     """duplicate, near-duplicate, same story, related or unrelated.
 
     duplicate: Jaccard >= 0.9; near-duplicate: Jaccard >= 0.5 or one article
     80 % contained in the other; same story: at least a quarter of the shorter
     article's sentences aligned, or three claims shared; related: at least one
-    aligned claim or one quote of two words or more on both sides; unrelated:
-    nothing shared.
+    aligned claim, a quote on both sides, or three named entities in common
+    making up 15 % of all named (see ``divergence.entity_overlap``); unrelated:
+    none of these.
     """
     if sim.jaccard >= 0.9:
         return "duplicate"
@@ -348,9 +386,20 @@ def verdict_for(
     shorter = max(1, min(len(a.sentences), len(b.sentences)))
     if len(full) >= 3 or len(full) / shorter >= 0.25:
         return "same story"
-    if alignments or shared_quotes:
+    entities, entity_jaccard = shared_entities
+    if alignments or shared_quotes or (entities >= 3 and entity_jaccard >= 0.15):
         return "related"
     return "unrelated"
+
+
+def clear_caches() -> None:
+    """Empty the per-text caches (figures, token keys, speakers); benchmarks call it
+    so that repeated runs on the same texts are not flattered by warm caches."""
+    from compare.figures import _find_figures
+    from compare.quotes import _person_or_body, speaker_key
+
+    for cached in (_find_figures, _token_key, _person_or_body, speaker_key, stem):
+        cached.cache_clear()
 
 
 def compare_articles(
@@ -385,22 +434,37 @@ def compare_articles(
     sim = similarity(pa, pb, shingle_size=shingle_size)
     quotes: tuple = ()
     divergences: tuple = ()
+    shared_entities = (0, 0.0)
     if analyse:
-        from compare.divergence import find_divergences
+        from compare.divergence import entity_mentions, entity_overlap, find_divergences
         from compare.quotes import extract_quotes, match_quotes
 
-        quotes = tuple(match_quotes(extract_quotes(pa.article), extract_quotes(pb.article)))
-        divergences = tuple(find_divergences(pa, pb, alignments))
+        quotes = tuple(
+            match_quotes(
+                extract_quotes(pa.article, clean=pa.clean, sentences=pa.sentences),
+                extract_quotes(pb.article, clean=pb.clean, sentences=pb.sentences),
+            )
+        )
+        mentions = entity_mentions(pa, pb)
+        divergences = tuple(find_divergences(pa, pb, alignments, mentions=mentions))
+        shared_entities = entity_overlap(pa, pb, mentions=mentions)
     return Comparison(
         a=pa.article,
         b=pb.article,
-        verdict=verdict_for(sim, alignments, pa, pb, shared_quotes=sum(1 for q in quotes if q.a and q.b)),
+        verdict=verdict_for(
+            sim,
+            alignments,
+            pa,
+            pb,
+            shared_quotes=sum(1 for q in quotes if q.a and q.b),
+            shared_entities=shared_entities,
+        ),
         similarity=sim,
         a_sentences=pa.sentences,
         b_sentences=pb.sentences,
         alignments=alignments,
         quotes=quotes,
         divergences=divergences,
-        a_removed=pa.removed,
-        b_removed=pb.removed,
+        a_removed=pa.clean.removed,
+        b_removed=pb.clean.removed,
     )

@@ -438,6 +438,9 @@ def pair(article_a: str, article_b: str, fmt: str, output: Path | None, max_arti
     from compare.align import compare_articles
     from compare.errors import ArticleCompareError
 
+    for name, path in (("A", article_a), ("B", article_b)):
+        if path != "-" and Path(path).is_dir():
+            raise click.BadParameter(f"{path} is a directory; pair compares two articles", param_hint=name)
     problems = InputProblems()
     loaded = []
     for path in (article_a, article_b):

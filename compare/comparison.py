@@ -19,6 +19,7 @@ ALIGNMENT_KINDS = ("identical", "near-identical", "paraphrase", "partial")
 QUOTE_KINDS = ("same", "reworded", "different speaker", "only in a", "only in b")
 DIVERGENCE_KINDS = (
     "conflicting figures",
+    "names differ",
     "framing",
     "one-sided claim",
     "entity only in a",
@@ -155,7 +156,8 @@ class Divergence:
     """Something the two articles do not share or do not agree on.
 
     Attributes:
-        kind: conflicting figures, framing, one-sided claim, entity only in a/b.
+        kind: conflicting figures, names differ, framing, one-sided claim,
+            entity only in a/b.
         a_text, b_text: the sentence (or entity) on each side; None when absent.
         detail: one line saying what differs ("$1 billion vs 200 million dollars").
         a_span, b_span: spans into each article's text, when there is one.

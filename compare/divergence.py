@@ -9,6 +9,8 @@
   more: 1 / (1 + distance)); the pair is reported when the match reaches 0.5
   and the values differ. "$200 million" and "200 million dollars" are one
   figure; "$1 billion" and "200 million dollars" conflict.
+* **Names differ.** Aligned claims naming different actors (lexical
+  matching cannot tell "Germany said" from "Britain said").
 * **Framing.** The same claim or quote introduced with different cue verbs
   ("said" on one side, "claimed" or "warned" on the other).
 * **One-sided claims.** Sentences with no counterpart, ranked by substance:
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from compare.comparison import Alignment, Divergence
 from compare.figures import Figure, find_figures
-from compare.matching import PHRASE_VARIANTS, STOPWORDS, mask_inline_tags, stem
+from compare.matching import DATELINE, PHRASE_VARIANTS, STOPWORDS, mask_inline_tags, stem
 from compare.quotes import TITLE_WORDS
 from compare.text import words
 
@@ -64,20 +66,33 @@ _NOT_ENTITY = STOPWORDS | TITLE_WORDS | frozenset(
         """however meanwhile some many most one two three earlier later last next following
         commenting neither fears world monday tuesday wednesday thursday friday saturday sunday
         january february march april may june july august september october november december
-        jan feb mar apr jun jul aug sep sept oct nov dec read more support ukrainian russian
-        western british american european chinese soviet syrian german french israeli late
-        smarter dear"""
+        jan feb mar apr jun jul aug sep sept oct nov dec read more support late smarter dear"""
     )
+)
+# Adjectives of nationality: not an entity alone ("Russian troops"), part of one
+# in "Russian Federation".
+_NATIONALITIES = frozenset(
+    str.split("ukrainian russian western british american european chinese soviet syrian german french israeli")
 )
 
 
-def find_divergences(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
-    """All divergences between two prepared articles, grouped by kind, best first within each."""
+def find_divergences(
+    a: Prepared,
+    b: Prepared,
+    alignments: Sequence[Alignment],
+    *,
+    mentions: tuple[Counter[str], Counter[str]] | None = None,
+) -> list[Divergence]:
+    """All divergences between two prepared articles, grouped by kind, best first within each.
+
+    ``mentions`` is ``entity_mentions(a, b)`` when the caller has it already.
+    """
     found: list[Divergence] = []
     found += conflicting_figures(a, b, alignments)
+    found += names_differ(a, b, alignments)
     found += framing(a, b, alignments)
     found += one_sided(a, b, alignments)
-    found += entities_only_on_one_side(a, b)
+    found += entities_only_on_one_side(a, b, mentions=mentions)
     return found
 
 
@@ -188,6 +203,37 @@ def _context_conflicts(a: Prepared, b: Prepared, skip_a: set[int], skip_b: set[i
     return found
 
 
+def names_differ(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
+    """Aligned claims that name different actors: "Germany said it will ship weapons"
+    matched with "Britain said it had begun supplying weapons" (lexical alignment
+    cannot tell them apart; this makes the difference visible)."""
+    found = []
+    for alignment in alignments:
+        # A partial match holds more than the shared claim, so more names; and a
+        # swap of actors is one or two names, not a different list.
+        if alignment.kind not in ("near-identical", "paraphrase"):
+            continue
+        names_a = frozenset().union(*(a.forms[i].names for i in alignment.a_indices))
+        names_b = frozenset().union(*(b.forms[j].names for j in alignment.b_indices))
+        only_a, only_b = names_a - names_b, names_b - names_a
+        if only_a and only_b and len(only_a) <= 2 and len(only_b) <= 2:
+            a_text, a_span = _group_text(a, alignment.a_indices)
+            b_text, b_span = _group_text(b, alignment.b_indices)
+            detail = f"{_as_written(only_a, a_text)} vs {_as_written(only_b, b_text)}"
+            found.append(Divergence("names differ", a_text, b_text, detail, a_span, b_span, 1.0))
+    return found
+
+
+def _as_written(folded: frozenset[str], text: str) -> str:
+    """Folded names back in the spelling the sentence uses, in text order."""
+    written = {}
+    for token in re.findall(r"[\w'’-]+", text):
+        for word in words(token):
+            if word in folded and word not in written:
+                written[word] = token.rstrip("'’s") if token.endswith(("'s", "’s")) else token
+    return ", ".join(written.values())
+
+
 def _cues(text: str) -> set[str]:
     return {_FRAMING_VERBS[w] for w in words(mask_inline_tags(text)) if w in _FRAMING_VERBS}
 
@@ -271,7 +317,9 @@ def _entity_spans(text: str, lowercase_words: frozenset[str] = frozenset()) -> l
                 tokens = tokens[titles[-1] + 1 :]  # "US Secretary of State Antony Blinken" -> the person
             at_start = not text[: match.start()].strip(" \"'“‘«(")
             while tokens and (
-                tokens[0].lower().strip(".") in _NOT_ENTITY or (at_start and tokens[0].lower() in lowercase_words)
+                tokens[0].lower().strip(".") in _NOT_ENTITY
+                or (at_start and tokens[0].lower() in lowercase_words)
+                or (len(tokens) == 1 and tokens[0].lower() in _NATIONALITIES)
             ):
                 tokens.pop(0)
                 at_start = False
@@ -294,7 +342,7 @@ def _entities(prepared: Prepared, lowercase_words: frozenset[str]) -> Counter[st
     for sentence in prepared.sentences:
         if _CREDIT.search(sentence.text) or _title_case(sentence.text):
             continue
-        text = mask_inline_tags(sentence.text)
+        text = DATELINE.sub("", mask_inline_tags(sentence.text))  # "MOSCOW (Reuters) -" is a credit
         for pattern, replacement in PHRASE_VARIANTS:
             text = pattern.sub(replacement, text)
         counts.update(_entity_spans(text, lowercase_words))
@@ -312,12 +360,38 @@ def _entity_keys(name: str) -> tuple[str, str | None]:
     return full, (folded[-1] if folded else None)
 
 
-def entities_only_on_one_side(a: Prepared, b: Prepared) -> list[Divergence]:
+def _lowercase_words(a: Prepared, b: Prepared) -> frozenset[str]:
+    return frozenset(w for p in (a, b) for s in p.sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text))
+
+
+def entity_mentions(a: Prepared, b: Prepared) -> tuple[Counter[str], Counter[str]]:
+    """Named-entity mentions of each article (one extraction serves the verdict and the divergences)."""
+    lowercase = _lowercase_words(a, b)
+    return _entities(a, lowercase), _entities(b, lowercase)
+
+
+def entity_overlap(
+    a: Prepared, b: Prepared, *, mentions: tuple[Counter[str], Counter[str]] | None = None
+) -> tuple[int, float]:
+    """How many named entities (by surname/last word) both articles name, and their Jaccard.
+
+    Measured on METER showbiz copy: a wire story and a newspaper article
+    written from it share 3 or more entities with a Jaccard of 0.15 or more in
+    16 of 20 sampled pairs; articles about different stories in 0 of 18.
+    """
+    ents_a, ents_b = mentions or entity_mentions(a, b)
+    keys_a = {_entity_keys(n)[1] for n in ents_a} - {None}
+    keys_b = {_entity_keys(n)[1] for n in ents_b} - {None}
+    shared = len(keys_a & keys_b)
+    union = len(keys_a | keys_b)
+    return shared, (shared / union if union else 0.0)
+
+
+def entities_only_on_one_side(
+    a: Prepared, b: Prepared, *, mentions: tuple[Counter[str], Counter[str]] | None = None
+) -> list[Divergence]:
     """Named entities mentioned on one side only, most mentioned first."""
-    lowercase = frozenset(
-        w for p in (a, b) for s in p.sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text)
-    )
-    ents_a, ents_b = _entities(a, lowercase), _entities(b, lowercase)
+    ents_a, ents_b = mentions or entity_mentions(a, b)
     found = []
     for side, mine, theirs in (("a", ents_a, ents_b), ("b", ents_b, ents_a)):
         their_full = {_entity_keys(n)[0] for n in theirs}

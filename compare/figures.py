@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _MAGNITUDES = {
     "thousand": 1e3,
@@ -115,8 +116,14 @@ def find_figures(text: str) -> list[Figure]:
     """All figures in ``text``, left to right, without overlaps.
 
     Money and percentages are matched before plain counts so that the digits of
-    "$200 million" are not also read as a count of millions.
+    "$200 million" are not also read as a count of millions. Results are cached
+    per text: alignment, divergences and ranking all ask about the same sentences.
     """
+    return list(_find_figures(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_figures(text: str) -> tuple[Figure, ...]:
     found: list[Figure] = []
     taken = bytearray(len(text))
 
@@ -154,7 +161,7 @@ def find_figures(text: str) -> list[Figure]:
         unit = (match["unit"] or "").lower()
         claim(match, Figure("count", _number(raw, match["mag"]), unit, match.start(), match.end(), match.group()))
     found.sort(key=lambda f: f.start)
-    return found
+    return tuple(found)
 
 
 def canonicalize_figures(text: str) -> str:

@@ -22,6 +22,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -29,7 +30,7 @@ from compare.figures import Figure, canonicalize_figures, find_figures
 from compare.text import words
 
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>")
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]+\s*")
+DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]+\s*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
 # Phrases outlets write several ways; folded before matching.
 PHRASE_VARIANTS = (
@@ -61,6 +62,7 @@ def mask_inline_tags(text: str) -> str:
     return _INLINE_TAG.sub(lambda m: " " * len(m.group()), text)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix stripper: enough to match said/says, weapon/weapons."""
     for suffix in ("ing", "ed", "es", "s", "ly"):
@@ -88,19 +90,18 @@ class MatchForm:
     content: frozenset[str]
     names: frozenset[str]
     figures: tuple[Figure, ...]
+    grams: tuple[Counter, ...] = ()
 
 
 def match_form(text: str) -> MatchForm:
     """The matching form of one sentence (or any short text)."""
-    clean = _DATELINE.sub("", mask_inline_tags(text).strip())
+    clean = DATELINE.sub("", mask_inline_tags(text).strip())
     for pattern, replacement in PHRASE_VARIANTS:
         clean = pattern.sub(replacement, clean)
     figures = tuple(f for f in find_figures(clean) if f.kind != "year")
     word_list = tuple(words(canonicalize_figures(clean)))
     stems = tuple(stem(w) for w in word_list)
-    names = frozenset(
-        w for m in _CAPITALISED.finditer(clean) for w in words(m.group()) if w not in _NOT_NAMES
-    )
+    names = frozenset(w for w in words(" ".join(_CAPITALISED.findall(clean))) if w not in _NOT_NAMES)
     return MatchForm(
         words=word_list,
         key=" ".join(word_list),
@@ -108,16 +109,19 @@ def match_form(text: str) -> MatchForm:
         content=frozenset(s for s in stems if s not in STOPWORDS),
         names=names,
         figures=figures,
+        grams=tuple(Counter(zip(*(stems[i:] for i in range(n)), strict=False)) for n in (1, 2, 3, 4)),
     )
 
 
-def _ngram_precision(a: tuple[str, ...], b: tuple[str, ...], n: int) -> float:
-    grams_a = Counter(zip(*(a[i:] for i in range(n)), strict=False))
-    total = sum(grams_a.values())
+def _ngram_precision(grams_a: Counter, grams_b: Counter) -> float:
+    total = grams_a.total()
     if not total:
         return 0.0
-    grams_b = Counter(zip(*(b[i:] for i in range(n)), strict=False))
-    return sum((grams_a & grams_b).values()) / total
+    if len(grams_b) < len(grams_a):
+        shared = sum(min(count, grams_a[g]) for g, count in grams_b.items() if g in grams_a)
+    else:
+        shared = sum(min(count, grams_b[g]) for g, count in grams_a.items() if g in grams_b)
+    return shared / total
 
 
 def figure_keys(form: MatchForm) -> set[tuple[str, float | str, str]]:
@@ -133,9 +137,9 @@ FEATURE_NAMES = (
 def pair_features(a: MatchForm, b: MatchForm) -> list[float]:
     """Lexical features of a sentence pair, in the order of ``FEATURE_NAMES``."""
     features = []
-    for n in (1, 2, 3, 4):
-        forward = _ngram_precision(a.stems, b.stems, n)
-        backward = _ngram_precision(b.stems, a.stems, n)
+    for n in range(4):
+        forward = _ngram_precision(a.grams[n], b.grams[n])
+        backward = _ngram_precision(b.grams[n], a.grams[n])
         features += [min(forward, backward), max(forward, backward)]
     keys_a, keys_b = figure_keys(a), figure_keys(b)
     features.append(float(bool(keys_a and keys_b and keys_a != keys_b)))

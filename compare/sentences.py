@@ -83,6 +83,10 @@ _BOUNDARY = re.compile(r"(?:[.!?…]+|\.\.\.)[\"'”’»)\]]*(?=\s)|[。！？]
 _LAST_WORD = re.compile(r"(\S+)$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"[A-Z]\.$")
+_TIME_QUALIFIER = re.compile(
+    r"(?:GMT|BST|UTC|EST|EDT|CST|CDT|PST|PDT|ET|PT|CET|CEST|MSK|local|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b"
+)
 _FINAL_PUNCTUATION = tuple(".!?…。！？\"'”’»)]:")
 
 
@@ -175,6 +179,10 @@ def _is_boundary(block: str, mark_start: int, mark_end: int) -> bool:
         return False
     if marks == "." and _INITIAL.fullmatch(word.lstrip("\"'“‘«([")):
         return _starts_sentence(rest)
+    if marks == "." and bare in ("a.m", "p.m"):
+        # "at 9.30 a.m. Police said": a clock time usually ends the sentence,
+        # unless a time zone or day follows ("10 a.m. GMT", "9 a.m. Monday").
+        return not _TIME_QUALIFIER.match(rest)
     if marks == "." and (bare in _SOMETIMES_FINAL or _INITIALISM.search(word)):
         return _starts_sentence(rest)
     return True

@@ -137,6 +137,8 @@ def test_bad_inputs_raise_library_errors() -> None:
         compare_articles("Support The Moscow Times!\n\nRead more\n", "A real sentence about Kyiv.")
     with pytest.raises(ArticleTooLongError, match="too long to compare"):
         compare_articles("word " * 100, "Another text.", max_chars=50)
+    with pytest.raises(TypeError, match="load_article"):
+        compare_articles(SEEDS / "000_e6f0c9be4bb1d9ca.txt", "text")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="shingle_size"):
         compare_articles("a b c.", "a b c.", shingle_size=0)
 
@@ -180,3 +182,51 @@ def test_self_comparison_scores_one(first: list[str]) -> None:
     assert comparison.similarity.jaccard == 1.0
     assert comparison.verdict == "duplicate"
     assert all(x.score == 1.0 and x.kind == "identical" for x in comparison.alignments)
+
+
+messy = st.lists(
+    st.sampled_from(
+        [
+            *"abcXYZ .,!?;:'\"“”‘’«»`-—\n$%0123456789中。",
+            *("U.S.", " said ", " Peskov ", "Feb. ", " million ", " dollars", "<u>", "</u>", "``", "''", " he "),
+        ]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(messy, messy)
+def test_messy_text_never_crashes_and_spans_hold(first: str, second: str) -> None:
+    from compare.errors import ArticleCompareError
+    from compare.render.pair_markdown import render_pair_markdown
+    from compare.render.pair_text import render_pair_text
+
+    try:
+        comparison = compare_articles(first, second)
+    except ArticleCompareError:
+        return
+    render_pair_text(comparison, color=True)
+    render_pair_markdown(comparison)
+    for match in comparison.quotes:
+        for quote, article in ((match.a, comparison.a), (match.b, comparison.b)):
+            if quote is not None:
+                assert article.text[quote.start : quote.end] == quote.text
+    for sentence in comparison.a_sentences:
+        assert comparison.a.text[sentence.start : sentence.end] == sentence.text
+
+
+def test_every_pair_of_seeds_is_related_coverage() -> None:
+    from itertools import combinations
+
+    seeds = [load_article(p) for p in sorted(SEEDS.glob("*.txt"))]
+    verdicts = {compare_articles(a, b).verdict for a, b in combinations(seeds, 2)}
+    assert verdicts == {"related"}
+
+
+def test_shared_names_alone_make_articles_related_and_none_unrelated() -> None:
+    a = "Johnny Depp arrived at Simpsons in London for the Sleepy Hollow dinner with Tim Burton.\n"
+    b = "At the Sleepy Hollow premiere Depp wore a woolly hat; Burton smiled for the cameras.\n"
+    c = "Farmers in Normandy protested against cheap grain imports on Monday.\n"
+    assert compare_articles(a, b).verdict == "related"
+    assert compare_articles(a, c).verdict == "unrelated"

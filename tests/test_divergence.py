@@ -89,3 +89,11 @@ def test_entities_only_on_one_side() -> None:
     only_b = [d.b_text for d in kinds(comparison, "entity only in b")]
     assert only_a == ["Liz Truss"]
     assert only_b == ["Ukraine"]
+
+
+def test_aligned_claims_naming_different_actors_are_flagged() -> None:
+    a = load_article(SEEDS / "000_e6f0c9be4bb1d9ca.txt")
+    b = load_article(SEEDS / "003_625db1e6dcb7c4b7.txt")
+    (names,) = kinds(compare_articles(a, b), "names differ")
+    assert names.detail == "Germany vs Britain"
+    assert names.a_text.startswith("Germany also said")

@@ -224,3 +224,37 @@ def test_pair_does_not_import_datasketch_or_trafilatura() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_directory_is_refused(runner_in_dir: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    result = runner_in_dir.invoke(main, ["pair", "folder", "b.txt"])
+    assert result.exit_code == 2
+    assert "Invalid value for A: folder is a directory; pair compares two articles" in result.output
+
+
+def test_html_input_goes_through_trafilatura(runner_in_dir: CliRunner, tmp_path: Path) -> None:
+    paragraphs = "".join(f"<p>{line}</p>" for line in B_TEXT.splitlines()[1:] if line.strip())
+    html = (
+        "<html><head><title>Russia Says Weapons Deliveries Escalate Tensions</title></head>"
+        f"<body><nav>Home | World</nav><article><h1>Russia Says Weapons Deliveries Escalate Tensions</h1>{paragraphs}"
+        "</article><footer>Support The Moscow Times!</footer></body></html>"
+    )
+    (tmp_path / "b.html").write_text(html, encoding="utf-8")
+    result = runner_in_dir.invoke(main, ["pair", "a.txt", "b.html", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [x["kind"] for x in data["alignments"]] == ["near-identical", "paraphrase", "near-identical"]
+
+
+def test_jsonl_input_uses_its_first_article_and_metadata(runner_in_dir: CliRunner, tmp_path: Path) -> None:
+    records = [
+        {"id": "reuters-1", "title": "Kremlin warns", "source": "Reuters", "text": A_TEXT},
+        {"id": "reuters-2", "text": "Something else entirely about farming in France."},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    result = runner_in_dir.invoke(main, ["pair", "feed.jsonl", "b.txt", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["a"] == {"id": "reuters-1", "title": "Kremlin warns", "source": "Reuters"}
+    assert data["verdict"] == "same story"

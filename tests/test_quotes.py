@@ -143,3 +143,52 @@ def test_match_quotes_kinds() -> None:
     assert reworded.to_dict()["diff"] == (
         "We are [-deeply-] {+very+} concerned about [-the-] provocative actions [-of-] {+by+} the Ukrainian armed forces"
     )
+
+
+def test_capitalised_pronoun_and_sentence_words_are_not_speakers() -> None:
+    text = (
+        "Actor Leslie Grantham left the show in March.\n"
+        'He said: "Various companies have been trying to get us together."\n'
+        'Yesterday Leslie said: "It was time to go."\n'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Leslie Grantham", "Leslie Grantham"]
+
+
+def test_same_speaker_across_articles() -> None:
+    from compare.quotes import same_speaker
+
+    assert same_speaker("Leslie", "Leslie Grantham")
+    assert same_speaker("Peskov", "Dmitry Peskov")
+    assert same_speaker("the Kremlin", "Kremlin")
+    assert not same_speaker("the BBC", "Paul Pascoe")
+    assert not same_speaker(None, "Peskov")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('A source said: "They are now considering other churches."\n', "a source"),
+        ('"He has been a spent force for years," said one insider.\n', "one insider"),
+        ('His spokesman said: "He is only 50."\n', "his spokesman"),
+        ('Jane Root, BBC2 controller, said: "This is my first Christmas with the channel."\n', "Jane Root"),
+        ('Producer Arthur Baker, who says: "It was not the dog\'s fault."\n', "Arthur Baker"),
+        ('Lucas revealed: "We are already working on the next film."\n', "Lucas"),
+    ],
+)
+def test_roles_appositives_and_more_cue_verbs(text: str, speaker: str) -> None:
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == speaker
+
+
+def test_a_role_that_spoke_is_who_she_said_refers_to() -> None:
+    text = (
+        "Comedian Harry Enfield signed with Sky.\n"
+        "A spokeswoman for the BBC denied that the deal was a blow.\n"
+        '"He has loads of ideas," she said.\n'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["a spokeswoman for the BBC"]
+
+
+def test_doubled_quote_mark_counts_once() -> None:
+    text = 'Edmonds was sad to be ""throwing in the towel" after 30 years. Paul Pascoe said: "He is only 50."\n'
+    assert found(text) == [("throwing in the towel", None, None), ("He is only 50.", "Paul Pascoe", "said")]

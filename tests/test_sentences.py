@@ -29,6 +29,8 @@ def texts(text: str) -> list[str]:
         ("Gen. Mark Milley said so. Mr. Smith agreed.", ["Gen. Mark Milley said so.", "Mr. Smith agreed."]),
         ('"Who\'ll be attacking whom? Russia?" Peskov asked. "We assert it."', ['"Who\'ll be attacking whom?', 'Russia?" Peskov asked.', '"We assert it."']),
         ("AFP contributed reporting.", ["AFP contributed reporting."]),
+        ("It began at 9.30 a.m. Police said nobody was hurt.", ["It began at 9.30 a.m.", "Police said nobody was hurt."]),
+        ("Talks start at 10 a.m. GMT on Friday.", ["Talks start at 10 a.m. GMT on Friday."]),
         ("if anyone sets out ... they should know. Fine.", ["if anyone sets out ... they should know.", "Fine."]),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compare.comparison import Comparison, DiffOp
-from compare.quotes import speaker_key
+from compare.quotes import same_speaker
 
 
 def _cell(text: str | None) -> str:
@@ -40,7 +40,8 @@ def render_pair_markdown(comparison: Comparison) -> str:
         f"| sentences | {len(c.a_sentences)} | {len(c.b_sentences)} |",
         "",
         f"**Verdict: {c.verdict}** (Jaccard {sim.jaccard:.3f}, A in B {sim.containment_a_in_b:.3f}, "
-        f"B in A {sim.containment_b_in_a:.3f}; {len(c.alignments)} aligned sentences)",
+        f"B in A {sim.containment_b_in_a:.3f}; {len(c.alignments)} "
+        f"alignment{'' if len(c.alignments) == 1 else 's'})",
         "",
         f"## Agreements ({len(c.alignments)})",
         "",
@@ -68,7 +69,7 @@ def render_pair_markdown(comparison: Comparison) -> str:
         out += ["| Speaker | A's words | B's words | Difference |", "|---|---|---|---|"]
         for q in shared:
             speaker = q.a.speaker or "?"
-            if q.b.speaker and speaker_key(q.b.speaker) != speaker_key(q.a.speaker):
+            if q.b.speaker and not same_speaker(q.a.speaker, q.b.speaker):
                 speaker += f" / {q.b.speaker}"
             difference = q.kind if not q.diff else f"{q.kind}: {_diff_md(q.diff)}"
             out.append(f"| {_cell(speaker)} | {_cell(q.a.text)} | {_cell(q.b.text)} | {difference} |")
@@ -83,12 +84,12 @@ def render_pair_markdown(comparison: Comparison) -> str:
             out += ["", "</details>"]
 
     out += ["", "## Divergences", ""]
-    conflicts = [d for d in c.divergences if d.kind in ("conflicting figures", "framing")]
+    conflicts = [d for d in c.divergences if d.kind in ("conflicting figures", "names differ", "framing")]
     if conflicts:
         out += ["| Kind | Detail | A | B |", "|---|---|---|---|"]
         out += [f"| {d.kind} | {_cell(d.detail)} | {_cell(d.a_text)} | {_cell(d.b_text)} |" for d in conflicts]
     else:
-        out.append("No conflicting figures or framing differences.")
+        out.append("No conflicting figures, names or framing.")
     ents_a = [d.detail for d in c.divergences if d.kind == "entity only in a"]
     ents_b = [d.detail for d in c.divergences if d.kind == "entity only in b"]
     if ents_a or ents_b:

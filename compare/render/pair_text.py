@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from compare.comparison import Comparison, DiffOp
-from compare.quotes import speaker_key
+from compare.quotes import same_speaker
 
 WIDTH = 80
 _STYLES = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36", "dim": "2"}
@@ -109,7 +109,7 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         out.append("  (none)")
     for q in shared:
         speakers = q.a.speaker or "?"
-        if q.b.speaker and speaker_key(q.b.speaker) != speaker_key(q.a.speaker):
+        if q.b.speaker and not same_speaker(q.a.speaker, q.b.speaker):
             speakers += f" / {q.b.speaker}"
         out.append(f"  {speakers}: {paint(q.kind, 'yellow' if q.kind != 'same' else 'green')}")
         out += _wrap(f'"{q.a.text}"', "       ", "    A: ")
@@ -127,15 +127,15 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
 
     out += ["", paint("Divergences", "bold", "cyan")]
     conflicts = [d for d in c.divergences if d.kind == "conflicting figures"]
-    framing = [d for d in c.divergences if d.kind == "framing"]
+    framing = [d for d in c.divergences if d.kind in ("names differ", "framing")]
     if not conflicts and not framing:
-        out.append("  (no conflicting figures or framing differences)")
+        out.append("  (no conflicting figures, names or framing)")
     for d in conflicts:
         out += _wrap(d.detail, "    ", "  " + paint("figures: ", "red"))
         out += _wrap(d.a_text or "", "       ", "    A: ")
         out += _wrap(d.b_text or "", "       ", "    B: ")
     for d in framing:
-        out += _wrap(d.detail, "    ", "  " + paint("framing: ", "yellow"))
+        out += _wrap(d.detail, "    ", "  " + paint(f"{'names' if d.kind == 'names differ' else 'framing'}: ", "yellow"))
         out += _wrap(d.a_text or "", "       ", "    A: ")
         out += _wrap(d.b_text or "", "       ", "    B: ")
     for side in ("a", "b"):
