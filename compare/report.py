@@ -20,7 +20,9 @@ alignments is bounded by ``(align_per_article + 1) * N``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -93,9 +95,7 @@ def build_report(
             ``compare_articles``); the rest would drown the report.
         workers: processes that align pairs; None = one per core, 0 or 1 =
             this process only. Workers are used only from PARALLEL_MIN_PAIRS
-            pairs. As with any multiprocessing code, a script that calls this
-            needs the ``if __name__ == "__main__":`` guard; without it the
-            workers fail to start and the pairs are aligned here instead.
+            pairs; they never re-run the calling script.
         progress: called as ``progress(done, total)`` while articles are
             prepared and pairs aligned; ``total`` grows once the stories are known.
 
@@ -230,7 +230,7 @@ def _compare_pairs(
 
     count = default_workers() if workers is None else workers
     comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
-    if count > 1 and len(align) >= PARALLEL_MIN_PAIRS and _workers_can_start():
+    if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
@@ -239,7 +239,9 @@ def _compare_pairs(
             # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
             # breaks the pool with an error here instead of hanging forever.
             with ProcessPoolExecutor(max_workers=count, mp_context=_pool_context()) as pool:
-                for pair, result in zip(align, pool.map(_compare_task, tasks, chunksize=4), strict=False):
+                with _main_script_hidden():  # map() submits every task, so all workers start in here
+                    results = pool.map(_compare_task, tasks, chunksize=4)
+                for pair, result in zip(align, results, strict=False):
                     comparisons[pair] = result
                     tick(1)
         except BrokenProcessPool:
@@ -251,14 +253,25 @@ def _compare_pairs(
     return comparisons
 
 
-def _workers_can_start() -> bool:
-    """False when ``__main__`` is a script that does not exist as a file (``python -``, some
-    embedders): forkserver and spawn workers re-import it and would die on start."""
-    import os
-    import sys
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Start workers without re-running the caller's script in them.
 
-    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
-    return main_file is None or os.path.isfile(main_file)
+    forkserver and spawn workers import the parent's ``__main__`` file (or
+    fail to, for ``python -``); a script without an ``if __name__ ==
+    "__main__":`` guard would run again in every worker. The tasks only need
+    the library, so the path is hidden while the workers start. (The same
+    trick as ``compare.batch``, kept here rather than importing its private
+    helper.)
+    """
+    main = sys.modules.get("__main__")
+    hide = main is not None and getattr(getattr(main, "__spec__", None), "name", None) is None and hasattr(main, "__file__")
+    saved = main.__dict__.pop("__file__") if hide else None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if hide:
+            main.__file__ = saved  # type: ignore[union-attr]
 
 
 def _pool_context() -> Any:

@@ -273,7 +273,8 @@ def test_worker_processes_give_the_same_report(monkeypatch):
     assert parallel == sequential
 
 
-def test_report_from_a_stdin_script_does_not_hang_on_workers():
+@pytest.mark.parametrize("as_file", [False, True], ids=["stdin-script", "unguarded-script-file"])
+def test_report_scripts_use_workers_without_rerunning_the_script(as_file, tmp_path):
     import os
     import subprocess
     import sys
@@ -286,6 +287,12 @@ def test_report_from_a_stdin_script_does_not_hang_on_workers():
         "print(len(report.articles))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120, env=env, check=False)
+    if as_file:  # no `if __name__ == "__main__":` guard: workers must not run it again
+        path = tmp_path / "unguarded.py"
+        path.write_text(script, encoding="utf-8")
+        command, given = [sys.executable, str(path)], None
+    else:
+        command, given = [sys.executable, "-"], script
+    done = subprocess.run(command, input=given, capture_output=True, text=True, timeout=120, env=env, check=False)
     assert (done.returncode, done.stdout.strip()) == (0, "11"), done.stderr[-2000:]
     assert "Traceback" not in done.stderr
