@@ -12,7 +12,8 @@ from compare.articles import Article, iter_articles, load_article
 from compare.cli import main
 from compare.render.report_markdown import render_report_markdown
 from compare.render.report_svg import render_report_svg
-from compare.report import build_report, word_diff
+from compare.report import build_report
+from compare.story_content import word_diff
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
