@@ -127,3 +127,11 @@ def test_story_heading_skips_wire_editor_notes():
     articles = (ArticleInfo("mt.txt", "(supersedes item in PEOPLE Pars)", "PA", None, 10), *report.articles[1:])
     text = render_report_markdown(Report(articles, report.summary, report.duplicate_groups, report.stories, report.pairs, report.boilerplate))
     assert "## Story 1: Kremlin warns West" in text
+
+
+def test_wire_backticks_never_open_a_code_span():
+    report = _report()
+    articles = (ArticleInfo("mt.txt", "`I'M QUITTING', SAYS EDMONDS", "PA", None, 10), *report.articles[1:])
+    text = render_report_markdown(Report(articles, report.summary, report.duplicate_groups, report.stories, report.pairs, report.boilerplate))
+    assert "## Story 1: 'I'M QUITTING', SAYS EDMONDS" in text
+    assert "[Story 1: 'I'M QUITTING', SAYS EDMONDS](#story-1-im-quitting-says-edmonds)" in text

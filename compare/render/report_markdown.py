@@ -308,7 +308,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Wire copy opens quotes with a backtick (`like this'); unbalanced, it would start a code span.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
 
 
 def _cell(text: str) -> str:
