@@ -58,9 +58,10 @@ def _report(agreements: int = 2) -> Report:
     lonely = Story(2, ("lonely.txt",), (), None, None, (), (), (), ())
     pairs = (
         PairRelation("mt.txt", "reuters.txt", "same story", 0.04),
+        PairRelation("mt.txt", "lonely.txt", "related", 0.007),
         PairRelation("reuters.txt", "copy.txt", "near-duplicate", 0.93),
     )
-    group = DuplicateGroup(("reuters.txt", "copy.txt"), (pairs[1],), "reuters.txt", "reuters.txt")
+    group = DuplicateGroup(("reuters.txt", "copy.txt"), (pairs[2],), "reuters.txt", "reuters.txt")
     summary = Summary(4, ("Reuters", "The Moscow Times"), 2, "2022-04-21", "2022-04-22", 1, 2, 1, 1, 1)
     return Report(articles, summary, (group,), (story, lonely), pairs, (RemovedText("mt.txt", "Support The Moscow Times!", "known chrome: donation banner"),))
 
@@ -71,7 +72,7 @@ def test_json_has_exactly_the_issue_shape():
     assert data["articles"][0] == {"id": "mt.txt", "title": "Kremlin | warns <West>", "source": "The Moscow Times", "published": "2022-04-21"}
     assert data["duplicate_groups"] == [["reuters.txt", "copy.txt"]]
     assert [set(s) for s in data["stories"]] == [{"articles", "agreements", "divergences", "quotes"}] * 2
-    assert data["pairs"][1] == {"a": "reuters.txt", "b": "copy.txt", "relation": "near-duplicate", "score": 0.93}
+    assert data["pairs"][2] == {"a": "reuters.txt", "b": "copy.txt", "relation": "near-duplicate", "score": 0.93}
     extended = _report().to_dict(extended=True)
     assert {"summary", "boilerplate", "duplicate_group_details"} <= set(extended)
     assert extended["stories"][0]["date_range"] == ["2022-04-21", "2022-04-22"]
@@ -91,6 +92,7 @@ def test_markdown_has_summary_story_tables_and_working_heading_links():
     assert "| ″ | Weapons endanger Europe | told reporters | A2, A3 (Reuters) |" in text
     assert "earliest, longest" in text
     assert "## Articles that overlap nothing else" in text
+    assert "Related but below the story threshold: [A4](#articles-that-overlap-nothing-else) (1 article pair, best score 0.007)." in text
     assert "known chrome: donation banner" in text
 
 

@@ -52,8 +52,9 @@ def render_report_markdown(report: Report, *, heatmap: str | None = None, title:
     out.append("")
 
     out += _picture(report, labels, infos, heatmap)
+    related = _related_stories(report)
     for story in multi:
-        out += _story(story, headings[story.number], labels, infos)
+        out += _story(story, headings[story.number], labels, infos, related, headings, {s.number: s.articles[0] for s in singles})
     if singles:
         out += ["## Articles that overlap nothing else", ""]
         out += _article_table([s.articles[0] for s in singles], labels, infos)
@@ -114,7 +115,7 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
             out += ["No graph: " + ("too many articles to draw." if nodes > MERMAID_MAX_NODES else "no two articles overlap."), ""]
         return out
     drawn = {a for s in shown for a in s.articles}
-    out += ["Boxes are stories; thick lines are near-duplicates, thin lines the story links that were aligned as evidence (story score).", "", "```mermaid", "graph LR"]
+    out += ["Boxes are stories; thick lines are near-duplicates, thin lines the story links that were aligned as evidence (story score), dotted lines related stories.", "", "```mermaid", "graph LR"]
     for story in shown:
         if len(story.articles) > 1:
             out.append(f'  subgraph S{story.number}["Story {story.number}"]')
@@ -134,17 +135,41 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
             out.append(f'  {labels[pair.a]} ===|"{pair.relation} {pair.score:.2f}"| {labels[pair.b]}')
         elif pair.relation == "same story" and (pair.a, pair.b) in evidence:
             out.append(f'  {labels[pair.a]} ---|"{pair.score:.3f}"| {labels[pair.b]}')
+    boxed = {s.number for s in shown if len(s.articles) > 1}
+    for (first, second), (_count, best) in sorted(_related_stories(report).items()):
+        if first in boxed and second in boxed:
+            out.append(f'  S{first} -.-|"related {best:.3f}"| S{second}')
     out += ["```", ""]
     return out
 
 
-def _story(story: Story, heading: str, labels: dict[str, str], infos: dict[str, ArticleInfo]) -> list[str]:
+def _story(
+    story: Story,
+    heading: str,
+    labels: dict[str, str],
+    infos: dict[str, ArticleInfo],
+    related: dict[tuple[int, int], tuple[int, float]],
+    headings: dict[int, str],
+    singles: dict[int, str],
+) -> list[str]:
     out = [f"## {_inline(heading)}", ""]
     sources = ", ".join(story.sources) if story.sources else "no source given"
     dates = f"{story.first_date} to {story.last_date}" if story.first_date else "no dates given"
     out += [f"{len(story.articles)} articles; sources: {_inline(sources)}; dates: {dates}.", ""]
     out += _article_table(story.articles, labels, infos)
     out.append("")
+    if related:
+        links = []
+        for (first, second), (count, best) in sorted(related.items()):
+            if story.number in (first, second):
+                other = second if first == story.number else first
+                if other in headings:
+                    name, anchor = f"Story {other}", _slug(headings[other])
+                else:  # a story of one is listed with the articles that overlap nothing else
+                    name, anchor = labels[singles[other]], _slug("Articles that overlap nothing else")
+                links.append(f"[{name}](#{anchor}) ({count} article pair{'s' if count != 1 else ''}, best score {best:.3f})")
+        if links:
+            out += ["Related but below the story threshold: " + "; ".join(links) + ".", ""]
 
     out += ["### Why these articles are grouped", ""]
     if story.evidence:
@@ -277,6 +302,19 @@ def _appendix(report: Report, labels: dict[str, str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _related_stories(report: Report) -> dict[tuple[int, int], tuple[int, float]]:
+    """(story, story) -> (number of "related" article pairs between them, best score)."""
+    story_of = {a: s.number for s in report.stories for a in s.articles}
+    related: dict[tuple[int, int], tuple[int, float]] = {}
+    for pair in report.pairs:
+        if pair.relation != "related":
+            continue
+        key = tuple(sorted((story_of[pair.a], story_of[pair.b])))
+        count, best = related.get(key, (0, 0.0))  # type: ignore[arg-type]
+        related[key] = (count + 1, max(best, pair.score))  # type: ignore[index]
+    return related
 
 
 def _folded(header: list[str], rows: list[str], what: str) -> list[str]:
