@@ -4,8 +4,8 @@
 (as ``to_dict()`` dicts) and each member's quotes into the records of
 ``compare.report_model``:
 
-- agreements: aligned sentences (identical, near-identical, paraphrase,
-  partial) joined across pairs into claims; a claim carried by two or more
+- agreements: aligned sentences (identical, near-identical, paraphrase)
+  joined across pairs into claims; a claim carried by two or more
   sources is an agreement (an article without a source counts as its own);
 - quotes: every quote of every member, grouped by speaker (surname) and by
   quote (rapidfuzz ratio >= 80, or one holding the other), then by wording;
@@ -34,8 +34,9 @@ from compare.report_model import (
 from compare.stories import StoryClusters
 from compare.text import CleanText, fold, words
 
-#: Alignment kinds (from ``compare_articles``) that mean "the same claim".
-AGREEING_KINDS = frozenset({"identical", "near-identical", "paraphrase", "partial"})
+#: Alignment kinds (from ``compare_articles``) that mean "the same claim". Not
+#: "partial": a shared fragment ("the separatist-held Donetsk region") is not a claim.
+AGREEING_KINDS = frozenset({"identical", "near-identical", "paraphrase"})
 #: Quote match kinds (from ``compare_articles``) that mean "both carry this quote".
 SHARED_QUOTE_KINDS = frozenset({"same", "reworded"})
 

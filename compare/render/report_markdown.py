@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from compare.report_model import ArticleInfo, Report, Story
+from compare.report_model import Agreement, ArticleInfo, Report, Story
 
 #: Above this many articles the Mermaid graph shows multi-article stories only.
 MERMAID_MAX_NODES = 60
@@ -192,10 +192,8 @@ def _story(
 
     out += [f"### Agreements ({len(story.agreements)})", ""]
     if story.agreements:
-        rows = [
-            f"| {_cell(_shorten(a.text, 300))} | {_carriers(a.articles, a.sources, labels)} |" for a in story.agreements
-        ]
-        out += _folded(["| Claim (first wording) | Carried by |", "|---|---|"], rows, "more agreements")
+        rows = [f"| {_agreement_cell(a, labels)} | {_carriers(a.articles, a.sources, labels)} |" for a in story.agreements]
+        out += _folded(["| Claim (each differing wording) | Carried by |", "|---|---|"], rows, "more agreements")
     else:
         out += ["No claim is carried by two or more sources.", ""]
 
@@ -223,6 +221,24 @@ def _story(
     else:
         out += ["No quotes found.", ""]
     return out
+
+
+def _agreement_cell(agreement: Agreement, labels: dict[str, str]) -> str:
+    """The first wording, then every other article's wording when it differs from it."""
+    first_id, first_text = agreement.wordings[0]
+    parts = [f"{labels[first_id]}: {_cell(_shorten(first_text, 300))}"]
+    seen = {_words_key(first_text)}
+    for article_id, text in agreement.wordings[1:]:
+        if _words_key(text) not in seen:
+            seen.add(_words_key(text))
+            parts.append(f"{labels[article_id]}: {_cell(_shorten(text, 300))}")
+    if len(parts) == 1:
+        return _cell(_shorten(first_text, 300))
+    return "<br>".join(parts)
+
+
+def _words_key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _article_table(ids: Sequence[str], labels: dict[str, str], infos: dict[str, ArticleInfo]) -> list[str]:
