@@ -1,18 +1,20 @@
-"""Fingerprinting many articles: learned boilerplate first, then worker processes.
+"""Fingerprinting many articles in worker processes, learning boilerplate on the way.
 
-Two passes over a batch, both spread over worker processes when the batch is
-large enough to pay for them (fork start-up is a few milliseconds):
+Batch dedup needs chrome learned from the whole batch (lines seen in >= 3
+articles of one source) before it can fingerprint any article exactly. Doing
+that in two full passes tokenizes every article twice. Instead:
 
-1. *Learn*: the line keys of every article's short blocks, as
-   ``BoilerplateLearner`` counts them (once per article, lines of at most
-   ``max_words`` words, articles with a source only). Keys travel back as
-   64-bit integers in numpy arrays and are counted with ``np.unique``: a
-   Counter of 100,000 articles x 20 lines of hex strings would take 200 MB.
-2. *Fingerprint*: ``compare.fingerprint.fingerprint`` with the lines seen in
-   at least ``min_articles`` articles of the same source treated as chrome.
+1. *Learning pass*: every article is fingerprinted with known chrome removed,
+   and from the same tokens the keys of its lines are collected. Keys travel
+   back as 64-bit integers in numpy arrays and are counted with ``np.unique``
+   (``LineCounter``): a Counter of 100,000 articles x 20 lines of hex
+   strings would take 200 MB.
+2. *Second look*: only the articles holding a line now learned for their
+   source are fingerprinted again, with that line stripped.
 
-Tokenization dominates both passes, so on two cores two workers roughly
-halve the wall time; the parent meanwhile reads and parses the input.
+Tokenization dominates, so on two cores two workers roughly halve the wall
+time while the parent reads and parses the input. Workers come from a
+forkserver, so they do not inherit a parent that holds a large batch.
 """
 
 from __future__ import annotations
@@ -29,8 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from compare.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings, fingerprint
-from compare.text import line_key, split_blocks
+from compare.fingerprint import (
+    DEFAULT_SETTINGS,
+    Fingerprint,
+    FingerprintSettings,
+    content_tokens,
+    fingerprint,
+    fingerprint_tokens,
+)
 
 if TYPE_CHECKING:
     from compare.articles import Article
@@ -63,12 +71,6 @@ class LearnedLines:
 
     def counts(self) -> dict[str, int]:
         return {source: len(keys) for source, keys in self.keys.items()}
-
-
-def article_line_keys(text: str, max_words: int = 40) -> np.ndarray:
-    """Unique integer keys of an article's lines that could be learned as chrome."""
-    keys = {line_key(b.text) for b in split_blocks(text) if len(b.text.split()) <= max_words}
-    return np.array(sorted(int(k, 16) for k in keys), dtype=np.uint64)
 
 
 class LineCounter:
@@ -105,18 +107,40 @@ class LineCounter:
 # --- worker processes ------------------------------------------------------------
 
 
-def _keys_job(articles: Sequence[Article]) -> list[tuple[str | None, np.ndarray]]:
-    return [(a.source, article_line_keys(a.text) if a.source else np.empty(0, np.uint64)) for a in articles]
-
-
 def _fingerprint_job(task: tuple[FingerprintSettings, LearnedLines | None, Sequence[Article]]) -> list[Fingerprint]:
     # The learned lines travel with each chunk (a few kB): one pool serves
-    # the learning pass and every later batch without restarting.
+    # the whole run without restarting.
     settings, learned, articles = task
     return [
         fingerprint(a, settings=settings, learned=learned.for_source(a.source) if learned else None)
         for a in articles
     ]
+
+
+LearningPass = tuple[Fingerprint, "str | None", np.ndarray, "set[int]"]
+
+
+def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
+    """Fingerprint (known chrome only) plus the line keys to learn chrome from, in one tokenization.
+
+    Returns per article: the fingerprint, its source, the unique keys of its
+    short lines (what ``BoilerplateLearner`` counts) and of all its lines
+    (to tell whether a learned line occurs in it at all).
+    """
+    settings, articles = task
+    results = []
+    empty = np.empty(0, dtype=np.uint64)
+    for article in articles:
+        keys: list[tuple[int, bool]] = []
+        tokens, removed = content_tokens(article, line_keys=keys)
+        fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
+        if article.source:
+            every = {k for k, _ in keys}
+            short = np.array(list(every if all(s for _, s in keys) else {k for k, s in keys if s}), dtype=np.uint64)
+        else:
+            short, every = empty, set()
+        results.append((fp, article.source, short, every))
+    return results
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -210,16 +234,25 @@ class Fingerprinter:
     def _parallel(self, count: int | None) -> bool:
         return self.workers > 1 and (count is None or count >= PARALLEL_MIN_ARTICLES)
 
-    def line_keys(self, articles: Iterable[Article]) -> Iterator[tuple[str | None, np.ndarray]]:
-        """(source, ``article_line_keys``) of each article, in order, streaming."""
-        count = len(articles) if isinstance(articles, Sequence) else None
+    def learning_pass(
+        self,
+        articles: Iterable[Article],
+        *,
+        count: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[LearningPass]:
+        """``_learning_pass_job`` over the articles, in order."""
         if not self._parallel(count):
-            for chunk in _chunks(articles, _CHUNK * 4):
-                yield from _keys_job(chunk)
+            for chunk in _chunks(articles, _CHUNK):
+                yield from _learning_pass_job((self.settings, chunk))
+                if progress:
+                    progress(len(chunk))
             return
-        for keys in self._get_pool().imap(_keys_job, _chunks(articles, _CHUNK * 4)):
-            yield from keys
-
+        tasks = ((self.settings, chunk) for chunk in _chunks(articles, _CHUNK))
+        for results in self._get_pool().imap(_learning_pass_job, tasks):
+            yield from results
+            if progress:
+                progress(len(results))
 
     def fingerprints(
         self,
@@ -244,21 +277,6 @@ class Fingerprinter:
             yield from fingerprints
             if progress:
                 progress(len(fingerprints))
-
-
-def learn_boilerplate(
-    articles: Iterable[Article], fingerprinter: Fingerprinter, *, min_articles: int = 3
-) -> tuple[LearnedLines, int]:
-    """Lines that recur in at least ``min_articles`` articles of one source, and the batch size.
-
-    Streams: only the line keys of each article are kept.
-    """
-    counter = LineCounter()
-    count = 0
-    for source, keys in fingerprinter.line_keys(articles):
-        counter.add(source, keys)
-        count += 1
-    return counter.learned(min_articles), count
 
 
 class ArticleFiles:

@@ -173,25 +173,22 @@ def _settings(shingle_size: int | None, num_perm: int | None) -> Any:
     )
 
 
-class _LazyProgressBar:
-    """A click progress bar on standard error, drawn once the total is known."""
+class _ProgressBar:
+    """A click progress bar on standard error; with no known total it counts articles."""
 
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self._bar: Any = None
-
-    def start(self, total: int) -> None:
-        self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+    def __init__(self, label: str, total: int | None) -> None:
+        if total is None:
+            # An iterable without a length makes click draw an open-ended bar.
+            self._bar = click.progressbar(iterable=(x for x in ()), label=label, file=sys.stderr, show_pos=True)
+        else:
+            self._bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
         self._bar.__enter__()
 
     def update(self, done: int) -> None:
-        if self._bar is not None:
-            self._bar.update(done)
+        self._bar.update(done)
 
     def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
+        self._bar.__exit__(None, None, None)
 
 
 @main.command()
@@ -236,12 +233,11 @@ def dedup(
 
         articles = ArticleFiles(paths, max_article_bytes=int(max_article_mb * 1024 * 1024), on_error=problems)
     settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
-    bar = _LazyProgressBar("fingerprinting") if progress_enabled() else None
+    bar = _ProgressBar("fingerprinting", len(articles) if isinstance(articles, list) else None) if progress_enabled() else None
     try:
         result = find_duplicates(
             articles, threshold=threshold, containment_threshold=containment, settings=settings,
-            learn_boilerplate=not no_learn, workers=workers,
-            progress=bar.update if bar else None, on_total=bar.start if bar else None,
+            learn_boilerplate=not no_learn, workers=workers, progress=bar.update if bar else None,
         )
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None

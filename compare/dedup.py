@@ -183,17 +183,21 @@ def find_duplicates(
     progress: Callable[[int], None] | None = None,
     learn_boilerplate: bool = True,
     workers: int | None = None,
-    on_total: Callable[[int], None] | None = None,
 ) -> DedupResult:
     """Duplicate pairs and clusters in a batch of articles.
 
-    Memory: the batch is read twice when learning boilerplate (once to learn,
-    once to fingerprint). A re-iterable ``articles`` (a list, or
-    ``compare.batch.ArticleFiles`` that re-reads the files) is simply
-    iterated twice, and only fingerprints are kept: 100,000 articles need
-    ~300 MB of shingles instead of ~400 MB of text on top. A one-shot
-    iterator is first turned into a list, whose texts are released as they
-    are fingerprinted.
+    Boilerplate is learned in the same pass that fingerprints: each article
+    is fingerprinted without learned chrome while its line keys are counted;
+    then only the articles that hold a line learned for their source are
+    fingerprinted again. The result is the same as learning first and
+    fingerprinting second (tests/test_dedup.py checks it), at one
+    tokenization per article instead of two.
+
+    Memory: a re-iterable ``articles`` (a list, or
+    ``compare.batch.ArticleFiles``, which re-reads the files) is iterated
+    again for that second look and only fingerprints are kept: 100,000
+    articles need ~300 MB of shingles, not another ~400 MB of text. A
+    one-shot iterator is first turned into a list.
 
     Args:
         articles: the batch, in input order.
@@ -203,49 +207,63 @@ def find_duplicates(
         settings: fingerprint settings.
         progress: called with the number of articles fingerprinted since the
             last call.
-        learn_boilerplate: learn chrome as lines repeated in >= 3 articles of
-            one source in this batch (BoilerplateLearner rules) before
-            fingerprinting.
+        learn_boilerplate: treat lines repeated in >= 3 articles of one
+            source in this batch as chrome (BoilerplateLearner rules).
         workers: worker processes for fingerprinting (None = one per core).
-        on_total: called once with the number of articles, when known,
-            before fingerprinting starts (for a progress bar).
     """
-    from compare.batch import Fingerprinter
-    from compare.batch import learn_boilerplate as learn
-    from compare.index import IndexParameters
+    from compare.batch import Fingerprinter, LineCounter
 
     _check_thresholds(threshold, containment_threshold)
-    owned: list[Article | None] | None = None
     if isinstance(articles, Iterator):
-        owned = list(articles)
-        articles = owned  # type: ignore[assignment]
+        articles = list(articles)
     count = len(articles) if isinstance(articles, Sequence) else None
-    ids: list[str] = []
-    signatures: list[np.ndarray] = []
-    shingles: list[np.ndarray] = []
-    removed: dict[str, tuple[RemovedBlock, ...]] = {}
+    fingerprints: list[Fingerprint] = []
+    learned = None
     with Fingerprinter(settings, workers=workers) as fingerprinter:
-        learned = None
-        if learn_boilerplate:
-            learned, count = learn(articles, fingerprinter)
-        if on_total is not None and count is not None:
-            on_total(count)
-        for i, fp in enumerate(fingerprinter.fingerprints(articles, learned=learned, count=count, progress=progress)):
-            ids.append(fp.article_id)
-            signatures.append(fp.signature)
-            shingles.append(fp.shingles)
-            removed[fp.article_id] = fp.removed
-            if owned is not None:
-                owned[i] = None  # the text is no longer needed: free it
-    del owned
-    n = len(ids)
+        if not learn_boilerplate:
+            fingerprints.extend(fingerprinter.fingerprints(articles, count=count, progress=progress))
+        else:
+            counter = LineCounter()
+            lines: list[tuple[str | None, set[int]]] = []
+            for fp, source, short, every in fingerprinter.learning_pass(articles, count=count, progress=progress):
+                fingerprints.append(fp)
+                counter.add(source, short)
+                lines.append((source, every))
+            learned = counter.learned()
+            again = {
+                i for i, (source, every) in enumerate(lines)
+                if source and learned.keys.get(source) and not learned.keys[source].isdisjoint(every)
+            }
+            del lines
+            if again:
+                chosen = (a for i, a in enumerate(articles) if i in again)
+                redone = fingerprinter.fingerprints(chosen, learned=learned, count=len(again))
+                for i, fp in zip(sorted(again), redone, strict=True):
+                    fingerprints[i] = fp
+    return _verify(fingerprints, settings, threshold, containment_threshold, learned)
+
+
+def _verify(
+    fingerprints: list[Fingerprint],
+    settings: FingerprintSettings,
+    threshold: float,
+    containment_threshold: float,
+    learned: Any,
+) -> DedupResult:
+    """Candidates by banding, exact scores, relations and clusters."""
+    from compare.index import IndexParameters
+
+    n = len(fingerprints)
+    ids = [fp.article_id for fp in fingerprints]
     parameters = IndexParameters.build(settings, threshold)
-    matrix = np.stack(signatures) if signatures else np.empty((0, settings.num_perm), dtype=np.uint32)
-    del signatures
-    empty = np.fromiter((s.size == 0 for s in shingles), dtype=bool, count=n)
+    if n:
+        matrix = np.stack([fp.signature for fp in fingerprints])
+    else:
+        matrix = np.empty((0, settings.num_perm), dtype=np.uint32)
+    empty = np.fromiter((fp.is_empty for fp in fingerprints), dtype=bool, count=n)
     pairs = []
     for i, j in candidate_pairs(matrix, parameters.bands, parameters.rows, skip=empty).tolist():
-        jac, contained = overlap(shingles[i], shingles[j])
+        jac, contained = overlap(fingerprints[i].shingles, fingerprints[j].shingles)
         relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
         if relation is not None:
             pairs.append((i, j, DuplicatePair(ids[i], ids[j], jac, contained, relation)))
@@ -254,7 +272,7 @@ def find_duplicates(
         articles=n,
         pairs=tuple(p for _, _, p in pairs),
         clusters=tuple(tuple(ids[x] for x in c) for c in clusters),
-        removed=removed,
+        removed={fp.article_id: fp.removed for fp in fingerprints},
         learned=learned.counts() if learned else {},
     )
 

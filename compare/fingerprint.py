@@ -42,6 +42,7 @@ from compare.text import (
     RemovedBlock,
     _chrome_reason_of_folded,
     fold,
+    line_key,
     split_blocks,
     word_tokens,
 )
@@ -237,7 +238,12 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]]
 
 
-def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = None) -> tuple[list[str], tuple[RemovedBlock, ...]]:
+def content_tokens(
+    article: Article,
+    *,
+    learned: LearnedBoilerplate | None = None,
+    line_keys: list[tuple[int, bool]] | None = None,
+) -> tuple[list[str], tuple[RemovedBlock, ...]]:
     """Word tokens of the article's content blocks, and the blocks stripped as chrome.
 
     The same as ``words(strip_boilerplate(...).content)`` and its ``removed``
@@ -245,6 +251,14 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
     folded and tokenized once, and its tokens serve the learned-boilerplate
     key, where the two-step version folds and tokenizes every block three
     times. Tokenization is most of a fingerprint's cost.
+
+    Args:
+        article: the article.
+        learned: boilerplate learned for its source.
+        line_keys: when a list is given, ``(int(line_key(line), 16), short)``
+            is appended for every block, ``short`` when ``BoilerplateLearner``
+            would count it (at most 40 words): batch dedup learns chrome from
+            the same pass that fingerprints.
     """
     source = article.source
     tokens: list[str] = []
@@ -258,11 +272,16 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
         stripped = folded.strip()
         if _KNOWN_FOOTER.fullmatch(stripped):
             removed.extend(RemovedBlock(b.start, b.end, b.text, "known chrome: site footer") for b in blocks[i:])
+            if line_keys is not None:
+                line_keys.extend((int(line_key(b.text), 16), _is_short(b.text)) for b in blocks[i:])
             break
         reason = _chrome_reason_of_folded(stripped)
         block_tokens = tokenize(folded)
         if not variant_keys.isdisjoint(block_tokens):  # rare: map only blocks that need it
             block_tokens = [get(w, w) for w in block_tokens]
+        if line_keys is not None:
+            digest = hashlib.blake2b(" ".join(block_tokens).encode(), digest_size=8).digest()
+            line_keys.append((int.from_bytes(digest, "big"), _is_short(block.text)))
         if reason is None and learned is not None and learned.is_boilerplate(source, _key_of_tokens(block_tokens)):
             reason = f"learned: repeated across articles of {source}"
         if reason is None:
@@ -270,6 +289,11 @@ def content_tokens(article: Article, *, learned: LearnedBoilerplate | None = Non
         else:
             removed.append(RemovedBlock(block.start, block.end, block.text, reason))
     return tokens, tuple(removed)
+
+
+def _is_short(line: str, max_words: int = 40) -> bool:
+    """Whether ``BoilerplateLearner`` (default ``max_words``) would count the line."""
+    return len(line.split()) <= max_words
 
 
 def _key_of_tokens(tokens: list[str]) -> str:

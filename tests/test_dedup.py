@@ -187,3 +187,21 @@ def test_result_records_are_frozen():
     with pytest.raises(AttributeError):
         pair.a = "c"  # type: ignore[misc]
     assert DEFAULT_CONTAINMENT == 0.8
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_learning_while_fingerprinting_equals_learning_first(workers):
+    """One tokenization per article gives what BoilerplateLearner + fingerprint would."""
+    from compare.text import BoilerplateLearner
+
+    batch = _outlet_batch() * 2 + [Article(id=f"x{i}", source="Wire", text=a.text + "\nWire Service 2024") for i, a in enumerate(_random_variants(140, seed=3))]
+    batch = [Article(id=f"{a.id}#{n}", text=a.text, source=a.source) for n, a in enumerate(batch)]
+    learner = BoilerplateLearner()
+    learner.observe_all(batch)
+    expected = {a.id: fingerprint(a, learned=learner) for a in batch}
+    result = find_duplicates(batch, workers=workers)
+    assert result.removed == {i: fp.removed for i, fp in expected.items()}
+    assert any(r.reason.startswith("learned") for r in result.removed["x0#8"])
+    for pair in result.pairs:
+        assert (pair.jaccard, pair.containment) == overlap(expected[pair.a].shingles, expected[pair.b].shingles)
+    assert len(result.pairs) > 100
