@@ -474,13 +474,13 @@ def pair(article_a: str, article_b: str, fmt: str, output: Path | None, max_arti
     help="Also list, per article, near-duplicates already in this index (SQLite path or redis://host:port/db). "
     "The index is only read.",
 )
-@output_option(("markdown", "json"), "markdown")
+@output_option(("markdown", "json", "html"), "markdown")
 @input_options
 def report(paths: tuple[str, ...], index_spec: str | None, fmt: str, output: Path | None, max_article_mb: float) -> None:
     """Overlap report over many articles: stories, agreements, divergences, quotes.
 
     With --output FILE.md, a similarity heatmap FILE.svg is written beside the
-    report and linked from it.
+    report and linked from it; --format html is one self-contained page.
     """
     from compare.errors import ArticleCompareError
     from compare.report import build_report
@@ -516,6 +516,10 @@ def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, 
         if known is not None:
             data["index_matches"] = known
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from compare.render.report_html import render_report_html
+
+        return render_report_html(result, index_matches=known)
     from compare.render.report_markdown import render_index_matches, render_report_markdown
 
     heatmap = None

@@ -297,3 +297,12 @@ def test_report_scripts_use_workers_without_rerunning_the_script(as_file, tmp_pa
     done = subprocess.run(command, input=given, capture_output=True, text=True, timeout=120, env=env, check=False)
     assert (done.returncode, done.stdout.strip()) == (0, "11"), done.stderr[-2000:]
     assert "Traceback" not in done.stderr
+
+
+def test_cli_html_is_one_page_without_side_files(tmp_path):
+    target = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", str(FIXTURES / "seeds"), "-f", "html", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert list(tmp_path.iterdir()) == [target]

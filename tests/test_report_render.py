@@ -137,3 +137,36 @@ def test_wire_backticks_never_open_a_code_span():
     text = render_report_markdown(Report(articles, report.summary, report.duplicate_groups, report.stories, report.pairs, report.boilerplate))
     assert "## Story 1: 'I'M QUITTING', SAYS EDMONDS" in text
     assert "[Story 1: 'I'M QUITTING', SAYS EDMONDS](#story-1-im-quitting-says-edmonds)" in text
+
+
+def test_html_is_balanced_and_carries_every_section():
+    from html.parser import HTMLParser
+
+    from compare.render.report_html import render_report_html
+
+    class Balance(HTMLParser):
+        void = frozenset({"br", "meta", "rect", "text", "title"})
+
+        def __init__(self):
+            super().__init__()
+            self.stack, self.errors = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in self.void:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            if tag in self.void:
+                return
+            if self.stack and self.stack[-1] == tag:
+                self.stack.pop()
+            else:
+                self.errors += 1
+
+    page = render_report_html(_report(agreements=FOLD_ROWS + 2), index_matches={})
+    checker = Balance()
+    checker.feed(page)
+    assert (checker.errors, checker.stack) == (0, [])
+    for needle in ("Kremlin | warns &lt;West&gt;", "conflicting figures", "Dmitry Peskov", "<svg", "2 more agreements", "Already in the index", 'id="appendix"'):
+        assert needle in page, needle
+    assert "<script" not in page
