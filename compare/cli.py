@@ -107,55 +107,6 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.argument("article_a", metavar="A")
-@click.argument("article_b", metavar="B")
-@output_option(("text", "markdown", "json"), "text")
-@input_options
-def pair(
-    article_a: str, article_b: str, fmt: str, output: Path | None, max_article_mb: float
-) -> None:
-    """Compare two articles: verdict, shared claims and quotes, divergences.
-
-    A and B are files (.txt, .html, .json, .jsonl: the first article) or - for
-    standard input. Colour is used only when writing to a terminal.
-    """
-    from compare.align import compare_articles
-    from compare.errors import ArticleCompareError
-
-    for name, path in (("A", article_a), ("B", article_b)):
-        if path != "-" and Path(path).is_dir():
-            raise click.BadParameter(
-                f"{path} is a directory; pair compares two articles", param_hint=name
-            )
-    problems = InputProblems()
-    loaded = []
-    for path in (article_a, article_b):
-        article = next(iter(load_articles((path,), max_article_mb, problems)), None)
-        if article is not None:
-            loaded.append(article)
-    problems.exit_if_any()
-    if len(loaded) != 2:
-        raise click.ClickException("need two articles to compare")
-    try:
-        comparison = compare_articles(loaded[0], loaded[1])
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
-    if fmt == "json":
-        from compare.render.pair_json import render_pair_json
-
-        text = render_pair_json(comparison)
-    elif fmt == "markdown":
-        from compare.render.pair_markdown import render_pair_markdown
-
-        text = render_pair_markdown(comparison)
-    else:
-        from compare.render.pair_text import render_pair_text
-
-        text = render_pair_text(comparison, color=output is None and sys.stdout.isatty())
-    emit(text, output)
-
-
 # --- dedup, ingest, index (issue 2) -------------------------------------------------
 
 
@@ -501,3 +452,139 @@ def _stdout_closed() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())  # so that the exit-time flush does not fail again
     raise click.exceptions.Exit(141)
+
+
+@main.command()
+@click.argument("article_a", metavar="A")
+@click.argument("article_b", metavar="B")
+@output_option(("text", "markdown", "json"), "text")
+@input_options
+def pair(
+    article_a: str, article_b: str, fmt: str, output: Path | None, max_article_mb: float
+) -> None:
+    """Compare two articles: verdict, shared claims and quotes, divergences.
+
+    A and B are files (.txt, .html, .json, .jsonl: the first article) or - for
+    standard input. Colour is used only when writing to a terminal.
+    """
+    from compare.align import compare_articles
+    from compare.errors import ArticleCompareError
+
+    for name, path in (("A", article_a), ("B", article_b)):
+        if path != "-" and Path(path).is_dir():
+            raise click.BadParameter(
+                f"{path} is a directory; pair compares two articles", param_hint=name
+            )
+    problems = InputProblems()
+    loaded = []
+    for path in (article_a, article_b):
+        article = next(iter(load_articles((path,), max_article_mb, problems)), None)
+        if article is not None:
+            loaded.append(article)
+    problems.exit_if_any()
+    if len(loaded) != 2:
+        raise click.ClickException("need two articles to compare")
+    try:
+        comparison = compare_articles(loaded[0], loaded[1])
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    if fmt == "json":
+        from compare.render.pair_json import render_pair_json
+
+        text = render_pair_json(comparison)
+    elif fmt == "markdown":
+        from compare.render.pair_markdown import render_pair_markdown
+
+        text = render_pair_markdown(comparison)
+    else:
+        from compare.render.pair_text import render_pair_text
+
+        text = render_pair_text(comparison, color=output is None and sys.stdout.isatty())
+    emit(text, output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--index",
+    "index_spec",
+    metavar="SPEC",
+    help="Also list, per article, near-duplicates already in this index (SQLite path or redis://host:port/db). "
+    "The index is only read.",
+)
+@output_option(("markdown", "json", "html"), "markdown")
+@input_options
+def report(
+    paths: tuple[str, ...],
+    index_spec: str | None,
+    fmt: str,
+    output: Path | None,
+    max_article_mb: float,
+) -> None:
+    """Overlap report over many articles: stories, agreements, divergences, quotes.
+
+    With --output FILE.md, a similarity heatmap FILE.svg is written beside the
+    report and linked from it; --format html is one self-contained page.
+    """
+    from compare.errors import ArticleCompareError
+    from compare.report import build_report
+
+    problems = InputProblems()
+    articles = list(load_articles(paths, max_article_mb, problems))
+    if not articles:
+        problems.exit_if_any()
+        raise click.ClickException("no articles to report on")
+    try:
+        if progress_enabled():
+            with click.progressbar(length=len(articles), label="report", file=sys.stderr) as bar:
+
+                def advance(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                result = build_report(articles, progress=advance)
+        else:
+            result = build_report(articles)
+        known = _index_matches(index_spec, articles) if index_spec else None
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    emit(_render_report(result, fmt, output, known), output)
+    problems.exit_if_any()
+
+
+def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, Any] | None) -> str:
+    import json
+
+    if fmt == "json":
+        data = result.to_dict()
+        if known is not None:
+            data["index_matches"] = known
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        from compare.render.report_html import render_report_html
+
+        return render_report_html(result, index_matches=known)
+    from compare.render.report_markdown import render_index_matches, render_report_markdown
+
+    heatmap = None
+    if output is not None and len(result.articles) > 1:
+        from compare.render.report_svg import render_report_svg
+
+        svg_path = output.with_suffix(".svg")
+        try:
+            svg_path.write_text(render_report_svg(result), encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write {svg_path}: {error.strerror or error}"
+            ) from None
+        heatmap = svg_path.name
+    text = render_report_markdown(result, heatmap=heatmap)
+    if known is not None:
+        text += render_index_matches(known)
+    return text
+
+
+def _index_matches(spec: str, articles: list[Any]) -> dict[str, Any]:
+    from compare.report_index import index_matches
+
+    return index_matches(spec, articles)

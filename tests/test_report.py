@@ -1,0 +1,308 @@
+"""build_report and the report command on real fixtures and on bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compare.articles import Article, iter_articles, load_article
+from compare.cli import main
+from compare.render.report_markdown import render_report_markdown
+from compare.render.report_svg import render_report_svg
+from compare.report import build_report
+from compare.story_content import word_diff
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+UNRELATED = sorted((FIXTURES / "unrelated").glob("*.txt"))
+
+
+def _check_consistent(report) -> None:
+    """Invariants every report holds: each article in exactly one story, ids known."""
+    data = report.to_dict()
+    ids = [a["id"] for a in data["articles"]]
+    members = [a for story in data["stories"] for a in story["articles"]]
+    assert sorted(members) == sorted(ids)
+    for pair in data["pairs"]:
+        assert pair["a"] in ids and pair["b"] in ids and pair["a"] != pair["b"]
+        assert 0.0 <= pair["score"] <= 1.0
+    json.dumps(data)
+    render_report_markdown(report)
+    render_report_svg(report)
+
+
+@pytest.fixture(scope="module")
+def seeds_report():
+    return build_report(iter_articles([FIXTURES / "seeds"]))
+
+
+def test_seed_story_has_agreements_quotes_and_evidence(seeds_report):
+    _check_consistent(seeds_report)
+    multi = [s for s in seeds_report.stories if len(s.articles) > 1]
+    assert multi
+    biggest = max(multi, key=lambda s: len(s.articles))
+    assert biggest.evidence and all(e.score > 0 for e in biggest.evidence)
+    assert any(e.shared_sentences > 0 for e in biggest.evidence)
+    assert biggest.quotes
+    assert seeds_report.summary.boilerplate_blocks > 0  # Moscow Times chrome, listed in the appendix
+    assert any("Moscow Times" in r.text for r in seeds_report.boilerplate)
+
+
+def test_moscow_times_chrome_is_never_an_agreement(seeds_report):
+    for story in seeds_report.stories:
+        for agreement in story.agreements:
+            assert "support the moscow times" not in agreement.text.casefold()
+
+
+def test_progress_reports_increasing_work():
+    calls = []
+    build_report(iter_articles(SEEDS[:3]), progress=lambda done, total: calls.append((done, total)))
+    assert calls
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls[-1][0] == calls[-1][1]
+
+
+def test_word_diff_marks_changed_words():
+    assert word_diff("weapons threaten Europe", "weapons endanger all of Europe") == "weapons [-threaten-] {+endanger all of+} Europe"
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+def test_one_article_gives_one_story_and_no_pairs():
+    report = build_report([load_article(SEEDS[0])])
+    _check_consistent(report)
+    assert [s.articles for s in report.stories] == [(str(SEEDS[0]),)]
+    assert report.pairs == () and report.duplicate_groups == ()
+    assert "no two articles overlap" in render_report_markdown(report)
+
+
+def test_no_overlaps_gives_singletons():
+    report = build_report(iter_articles(UNRELATED))
+    _check_consistent(report)
+    assert all(len(s.articles) == 1 for s in report.stories)
+    assert report.summary.multi_article_stories == 0
+
+
+def test_only_duplicates_gives_one_group_and_one_story():
+    text = SEEDS[2].read_text(encoding="utf-8")
+    report = build_report([Article.from_text(text, id=f"copy-{n}") for n in range(3)])
+    _check_consistent(report)
+    assert [g.articles for g in report.duplicate_groups] == [("copy-0", "copy-1", "copy-2")]
+    assert [s.articles for s in report.stories] == [("copy-0", "copy-1", "copy-2")]
+    assert {p.relation for p in report.pairs} == {"duplicate"}
+
+
+def test_articles_without_titles_sources_or_dates_render():
+    articles = [Article(id=f"bare-{n}", text=path.read_text(encoding="utf-8")) for n, path in enumerate(SEEDS[:3])]
+    report = build_report(articles)
+    _check_consistent(report)
+    text = render_report_markdown(report)
+    assert "(no title)" in text
+    assert "no dates given" in text
+    assert report.summary.first_date is None and report.summary.unknown_source_articles == 3
+
+
+def test_boilerplate_only_and_empty_articles_do_not_break_the_report():
+    chrome = "Support The Moscow Times!\n\nRead more\n"
+    articles = [Article(id="chrome", text=chrome), Article(id="empty", text=""), load_article(SEEDS[0])]
+    report = build_report(articles)
+    _check_consistent(report)
+    assert len(report.stories) == 3
+
+
+def test_repeated_ids_are_kept_apart():
+    text = SEEDS[1].read_text(encoding="utf-8")
+    report = build_report([Article.from_text(text, id="same"), Article.from_text(UNRELATED[0].read_text(encoding="utf-8"), id="same")])
+    _check_consistent(report)
+    assert [a.id for a in report.articles] == ["same", "same (2)"]
+
+
+def test_empty_input_gives_an_empty_report():
+    report = build_report([])
+    assert report.to_dict() == {"articles": [], "duplicate_groups": [], "stories": [], "pairs": []}
+    assert "| Articles | 0 |" in render_report_markdown(report)
+
+
+def test_bad_knob_is_a_clear_value_error():
+    with pytest.raises(ValueError, match="one_source_claims_per_article"):
+        build_report([], one_source_claims_per_article=-1)
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def test_cli_markdown_to_stdout_without_progress_when_piped():
+    result = CliRunner().invoke(main, ["report", *map(str, SEEDS[:3])])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# Overlap report\n")
+    assert "report [" not in result.output  # no progress bar text
+
+
+def test_cli_json_has_the_issue_shape():
+    result = CliRunner().invoke(main, ["report", "--format", "json", *map(str, SEEDS[:2])])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"articles", "duplicate_groups", "stories", "pairs"}
+
+
+def test_cli_output_file_writes_the_heatmap_beside_it(tmp_path):
+    target = tmp_path / "out.md"
+    result = CliRunner().invoke(main, ["report", str(FIXTURES / "seeds"), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "(out.svg)" in target.read_text(encoding="utf-8")
+    assert (tmp_path / "out.svg").read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_cli_missing_path_is_one_line_and_exit_1(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "nope.txt")])
+    assert result.exit_code == 1
+    assert "no such file or directory" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_bad_file_among_good_ones_still_reports_and_exits_1(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", str(SEEDS[0]), str(empty)])
+    assert result.exit_code == 1
+    assert "empty file" in result.output
+    assert "# Overlap report" in result.output
+
+
+def test_cli_unwritable_output_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(SEEDS[0]), "-o", str(tmp_path / "missing-dir" / "r.md")])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+
+
+# --- --index ------------------------------------------------------------------------------------
+
+
+def test_cli_index_lists_articles_already_ingested_and_leaves_the_index_alone(tmp_path):
+    from compare.dedup import ingest
+    from compare.index import open_index
+
+    index_path = tmp_path / "index.sqlite"
+    with open_index(str(index_path)) as index:
+        list(ingest(iter_articles([FIXTURES / "seeds"]), index))
+        before = index.stats().to_dict()
+    variant = FIXTURES / "variants" / "000_new_headline.txt"
+    result = CliRunner().invoke(main, ["report", str(variant), str(UNRELATED[0]), "--index", str(index_path)])
+    assert result.exit_code == 0, result.output
+    section = result.output.split("## Already in the index", 1)[1]
+    assert "000_e6f0c9be4bb1d9ca.txt" in section and "duplicate" in section
+    assert UNRELATED[0].name not in section
+    as_json = CliRunner().invoke(main, ["report", str(variant), "--index", str(index_path), "--format", "json"])
+    matches = json.loads(as_json.output)["index_matches"]
+    assert list(matches) == [str(variant)]
+    with open_index(str(index_path)) as index:
+        assert index.stats().to_dict() == before
+
+
+def test_cli_index_that_does_not_exist_is_a_clean_error(tmp_path):
+    missing = tmp_path / "none.sqlite"
+    result = CliRunner().invoke(main, ["report", str(SEEDS[0]), "--index", str(missing)])
+    assert result.exit_code == 1
+    assert "no index there" in result.output and "Traceback" not in result.output
+    assert not missing.exists()
+
+
+# --- divergences across a story -----------------------------------------------------------------
+
+_SHARED_BODY = (
+    "Kremlin spokesman Dmitry Peskov said Western arms deliveries to Ukraine would prolong the conflict in the east.\n\n"
+    "The comments came as Britain's foreign secretary urged allies to send heavy weapons to Kyiv.\n\n"
+    "Foreign Ministry spokeswoman Maria Zakharova accused the West of fuelling the fighting in the Donbas region.\n\n"
+)
+
+
+def _two_outlets() -> list[Article]:
+    return [
+        Article(
+            id="mt",
+            source="The Moscow Times",
+            published="2022-04-21",
+            title="Kremlin warns West over arms",
+            text="Kremlin warns West over arms\n\n" + _SHARED_BODY
+            + '"The tendency to pump weapons into Ukraine threatens the security of the whole continent," Peskov told reporters.\n\n'
+            "The United States has earmarked over $1 billion in security assistance to Kyiv since the start of the invasion.\n",
+        ),
+        Article(
+            id="reuters",
+            source="Reuters",
+            published="2022-04-22",
+            title="Kremlin says arms for Ukraine threaten Europe",
+            text="Kremlin says arms for Ukraine threaten Europe\n\n" + _SHARED_BODY
+            + '"The tendency to pump weapons into Ukraine endangers the security of the entire continent," Peskov warned.\n\n'
+            "The United States has earmarked over 200 million dollars in security assistance to Kyiv since the start of the invasion.\n",
+        ),
+    ]
+
+
+def test_story_lists_agreements_conflicting_figures_reworded_quotes_and_cue_verbs():
+    report = build_report(_two_outlets())
+    _check_consistent(report)
+    (story,) = report.stories
+    assert story.articles == ("mt", "reuters")
+    assert (story.first_date, story.last_date) == ("2022-04-21", "2022-04-22")
+    assert story.sources == ("Reuters", "The Moscow Times")
+    claims = [a.text for a in story.agreements]
+    assert any("Maria Zakharova accused the West" in c for c in claims)
+    assert all(set(a.sources) == {"Reuters", "The Moscow Times"} for a in story.agreements)
+    kinds = {d.kind: d for d in story.divergences}
+    assert "$1 billion vs 200 million dollars" in kinds["conflicting figures"].detail
+    assert kinds["reworded quote"].detail == (
+        "The tendency to pump weapons into Ukraine [-threatens-] {+endangers+} the security of the [-whole-] {+entire+} continent"
+    )
+    assert kinds["different cue verbs"].detail == "Dmitry Peskov: told / warned"
+    (quote,) = [q for q in story.quotes if q.speaker == "Dmitry Peskov"]
+    assert [(w.articles, w.cues) for w in quote.wordings] == [(("mt",), ("told",)), (("reuters",), ("warned",))]
+
+
+def test_worker_processes_give_the_same_report(monkeypatch):
+    import compare.report
+
+    articles = list(iter_articles([FIXTURES / "seeds", FIXTURES / "variants"]))
+    sequential = build_report(articles, workers=0)
+    monkeypatch.setattr(compare.report, "PARALLEL_MIN_PAIRS", 1)
+    parallel = build_report(articles, workers=2)
+    assert parallel == sequential
+
+
+@pytest.mark.parametrize("as_file", [False, True], ids=["stdin-script", "unguarded-script-file"])
+def test_report_scripts_use_workers_without_rerunning_the_script(as_file, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import compare.report as r\n"
+        "from compare.articles import iter_articles\n"
+        "r.PARALLEL_MIN_PAIRS = 1\n"
+        f"report = r.build_report(iter_articles([{str(FIXTURES / 'seeds')!r}, {str(FIXTURES / 'variants')!r}]), workers=2)\n"
+        "print(len(report.articles))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if as_file:  # no `if __name__ == "__main__":` guard: workers must not run it again
+        path = tmp_path / "unguarded.py"
+        path.write_text(script, encoding="utf-8")
+        command, given = [sys.executable, str(path)], None
+    else:
+        command, given = [sys.executable, "-"], script
+    done = subprocess.run(command, input=given, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, "11"), done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_html_is_one_page_without_side_files(tmp_path):
+    target = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", str(FIXTURES / "seeds"), "-f", "html", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+    assert list(tmp_path.iterdir()) == [target]
