@@ -22,10 +22,8 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +37,7 @@ from compare.fingerprint import (
     fingerprint,
     fingerprint_tokens,
 )
+from compare.workers import main_script_hidden, worker_context
 
 if TYPE_CHECKING:
     from compare.articles import Article
@@ -86,7 +85,9 @@ class LineCounter:
 
     def add_counts(self, source: str, keys: Iterable[int], counts: Iterable[int]) -> None:
         """Counts carried over from elsewhere (an index), as repeated keys."""
-        repeated = np.repeat(np.fromiter(keys, dtype=np.uint64), np.fromiter(counts, dtype=np.int64))
+        repeated = np.repeat(
+            np.fromiter(keys, dtype=np.uint64), np.fromiter(counts, dtype=np.int64)
+        )
         if repeated.size:
             self._parts[source].append(repeated)
 
@@ -101,14 +102,19 @@ class LineCounter:
 
     def learned(self, min_articles: int = 3) -> LearnedLines:
         return LearnedLines(
-            {source: frozenset(keys[counts >= min_articles].tolist()) for source, (keys, counts) in self.totals().items()}
+            {
+                source: frozenset(keys[counts >= min_articles].tolist())
+                for source, (keys, counts) in self.totals().items()
+            }
         )
 
 
 # --- worker processes ------------------------------------------------------------
 
 
-def _fingerprint_job(task: tuple[FingerprintSettings, LearnedLines | None, Sequence[Article]]) -> list[Fingerprint]:
+def _fingerprint_job(
+    task: tuple[FingerprintSettings, LearnedLines | None, Sequence[Article]],
+) -> list[Fingerprint]:
     # The learned lines travel with each chunk (a few kB): one pool serves
     # the whole run without restarting.
     settings, learned, articles = task
@@ -167,38 +173,6 @@ def default_workers() -> int:
     return max(1, min(cores, 8))
 
 
-@contextmanager
-def _main_script_hidden() -> Iterator[None]:
-    """Start workers without re-running the caller's script in them.
-
-    forkserver and spawn workers import the parent's ``__main__`` file; a
-    script without an ``if __name__ == "__main__":`` guard would then run
-    again in every worker (and start workers of its own, forever). The tasks
-    only need ``compare.batch``, so the script's path is hidden while the
-    workers start (they are never restarted: no ``maxtasksperchild``).
-    """
-    main = sys.modules.get("__main__")
-    hide = main is not None and getattr(getattr(main, "__spec__", None), "name", None) is None and hasattr(main, "__file__")
-    saved = main.__dict__.pop("__file__") if hide else None  # type: ignore[union-attr]
-    try:
-        yield
-    finally:
-        if hide:
-            main.__file__ = saved  # type: ignore[union-attr]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    # forkserver: workers are forked from a small server process, not from
-    # this one, which may hold 100,000 articles by then: with "fork" every
-    # worker's RSS would count the parent's heap again. spawn elsewhere.
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["compare.batch"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 class Fingerprinter:
     """Fingerprints batches of articles, in worker processes when it pays.
 
@@ -210,7 +184,9 @@ class Fingerprinter:
         workers: worker processes; None = one per core, 0 or 1 = in this process.
     """
 
-    def __init__(self, settings: FingerprintSettings = DEFAULT_SETTINGS, *, workers: int | None = None) -> None:
+    def __init__(
+        self, settings: FingerprintSettings = DEFAULT_SETTINGS, *, workers: int | None = None
+    ) -> None:
         if workers is not None and workers < 0:
             raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
         self.settings = settings
@@ -231,8 +207,8 @@ class Fingerprinter:
 
     def _get_pool(self) -> multiprocessing.pool.Pool:
         if self._pool is None:
-            with _main_script_hidden():
-                self._pool = _context().Pool(self.workers)
+            with main_script_hidden():
+                self._pool = worker_context(["compare.batch"]).Pool(self.workers)
         return self._pool
 
     def _parallel(self, count: int | None) -> bool:

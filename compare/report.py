@@ -19,9 +19,7 @@ alignments is bounded by ``(align_per_article + 1) * N``.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -38,6 +36,7 @@ from compare.report_model import (
 from compare.stories import DEFAULT_STORY_SETTINGS, StoryClusters, StorySettings, cluster_stories
 from compare.story_content import build_story, iso_date
 from compare.text import BoilerplateLearner, CleanText, strip_boilerplate, words
+from compare.workers import main_script_hidden, worker_context
 
 Progress = Callable[[int, int], None]
 
@@ -90,7 +89,9 @@ def build_report(
     tick(n)
     position = {a.id: i for i, a in enumerate(batch)}
     found = cluster_stories([c.content for c in cleaned], settings=story_settings)
-    clusters = _merge_duplicate_groups(found.clusters, [[position[i] for i in g] for g in duplicates.clusters])
+    clusters = _merge_duplicate_groups(
+        found.clusters, [[position[i] for i in g] for g in duplicates.clusters]
+    )
     align = _pairs_to_align(found, clusters, story_settings)
 
     tick.total += len(align)
@@ -98,16 +99,30 @@ def build_report(
 
     quotes = _story_quotes_extractor()
     stories = tuple(
-        build_story(number, members, batch, cleaned, found, comparisons, quotes, one_source_claims_per_article)
+        build_story(
+            number,
+            members,
+            batch,
+            cleaned,
+            found,
+            comparisons,
+            quotes,
+            one_source_claims_per_article,
+        )
         for number, members in enumerate(clusters, 1)
     )
-    duplicate_groups = tuple(_duplicate_group(g, duplicates.pairs, batch, cleaned, position) for g in duplicates.clusters)
+    duplicate_groups = tuple(
+        _duplicate_group(g, duplicates.pairs, batch, cleaned, position) for g in duplicates.clusters
+    )
     pairs = _pair_relations(batch, duplicates.pairs, found, clusters, story_settings)
     infos = tuple(
-        ArticleInfo(a.id, a.title, a.source, a.published, len(words(c.content))) for a, c in zip(batch, cleaned, strict=True)
+        ArticleInfo(a.id, a.title, a.source, a.published, len(words(c.content)))
+        for a, c in zip(batch, cleaned, strict=True)
     )
     boilerplate = tuple(
-        RemovedText(a.id, removed.text, removed.reason) for a, c in zip(batch, cleaned, strict=True) for removed in c.removed
+        RemovedText(a.id, removed.text, removed.reason)
+        for a, c in zip(batch, cleaned, strict=True)
+        for removed in c.removed
     )
     dates = sorted(d for d in (iso_date(a.published) for a in batch) if d)
     summary = Summary(
@@ -180,7 +195,9 @@ def _merge_duplicate_groups(
     return tuple(sorted(tuple(sorted(m)) for m in merged.values()))
 
 
-def _pairs_to_align(found: StoryClusters, clusters: Sequence[Sequence[int]], settings: StorySettings) -> tuple[tuple[int, int], ...]:
+def _pairs_to_align(
+    found: StoryClusters, clusters: Sequence[Sequence[int]], settings: StorySettings
+) -> tuple[tuple[int, int], ...]:
     if clusters == found.clusters:
         return found.align
     from compare.stories import pairs_to_align
@@ -209,8 +226,13 @@ def _compare_pairs(
         try:
             # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
             # breaks the pool with an error here instead of hanging forever.
-            with ProcessPoolExecutor(max_workers=count, mp_context=_pool_context()) as pool:
-                with _main_script_hidden():  # map() submits every task, so all workers start in here
+            with ProcessPoolExecutor(
+                max_workers=count,
+                mp_context=worker_context(
+                    ["compare.align", "compare.quotes", "compare.divergence"]
+                ),
+            ) as pool:
+                with main_script_hidden():  # map() submits every task, so all workers start in here
                     results = pool.map(_compare_task, tasks, chunksize=4)
                 for pair, result in zip(align, results, strict=False):
                     comparisons[pair] = result
@@ -222,42 +244,6 @@ def _compare_pairs(
             comparisons[(a, b)] = _compare(batch[a], batch[b])
             tick(1)
     return comparisons
-
-
-@contextmanager
-def _main_script_hidden() -> Iterator[None]:
-    """Start workers without re-running the caller's script in them.
-
-    forkserver and spawn workers import the parent's ``__main__`` file (or
-    fail to, for ``python -``); a script without an ``if __name__ ==
-    "__main__":`` guard would run again in every worker. The tasks only need
-    the library, so the path is hidden while the workers start. (The same
-    trick as ``compare.batch``, kept here rather than importing its private
-    helper.)
-    """
-    main = sys.modules.get("__main__")
-    hide = main is not None and getattr(getattr(main, "__spec__", None), "name", None) is None and hasattr(main, "__file__")
-    saved = main.__dict__.pop("__file__") if hide else None  # type: ignore[union-attr]
-    try:
-        yield
-    finally:
-        if hide:
-            main.__file__ = saved  # type: ignore[union-attr]
-
-
-def _pool_context() -> Any:
-    # forkserver: workers fork from a small server that has imported the
-    # library once, not from this process and the whole batch it holds.
-    # (One forkserver serves the whole process, so its preload list is
-    # whichever module asked first, compare.batch when dedup ran; workers
-    # import the aligner on their first task either way.)
-    import multiprocessing
-
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["compare.align", "compare.quotes", "compare.divergence"])
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def _compare_task(pair: tuple[Article, Article]) -> dict[str, Any] | None:
@@ -292,11 +278,17 @@ def _story_quotes_extractor() -> Callable[[Article], list[Any]]:
 
 
 def _duplicate_group(
-    group: Sequence[str], all_pairs: Sequence[Any], batch: Sequence[Article], cleaned: Sequence[CleanText], position: dict[str, int]
+    group: Sequence[str],
+    all_pairs: Sequence[Any],
+    batch: Sequence[Article],
+    cleaned: Sequence[CleanText],
+    position: dict[str, int],
 ) -> DuplicateGroup:
     members = set(group)
     pairs = tuple(
-        PairRelation(p.a, p.b, p.relation, p.containment if p.relation == "contained" else p.jaccard)
+        PairRelation(
+            p.a, p.b, p.relation, p.containment if p.relation == "contained" else p.jaccard
+        )
         for p in all_pairs
         if p.a in members and p.b in members
     )
@@ -324,7 +316,11 @@ def _pair_relations(
         if (link.a, link.b) in relations:
             continue
         if story_of[link.a] == story_of[link.b]:
-            relations[(link.a, link.b)] = PairRelation(batch[link.a].id, batch[link.b].id, "same story", link.score)
+            relations[(link.a, link.b)] = PairRelation(
+                batch[link.a].id, batch[link.b].id, "same story", link.score
+            )
         elif link.score >= settings.related_threshold:
-            relations[(link.a, link.b)] = PairRelation(batch[link.a].id, batch[link.b].id, "related", link.score)
+            relations[(link.a, link.b)] = PairRelation(
+                batch[link.a].id, batch[link.b].id, "related", link.score
+            )
     return tuple(relations[key] for key in sorted(relations))

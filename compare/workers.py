@@ -1,0 +1,49 @@
+"""Worker-process plumbing shared by batch fingerprinting and report alignment."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+
+@contextmanager
+def main_script_hidden() -> Iterator[None]:
+    """Start workers without re-running the caller's script in them.
+
+    forkserver and spawn workers import the parent's ``__main__`` file; a
+    script without an ``if __name__ == "__main__":`` guard would then run
+    again in every worker (and start workers of its own, forever), and
+    ``python -`` has no file to import at all. The tasks only need the
+    library, so the script's path is hidden while the workers start; pools
+    must therefore never restart workers (no ``maxtasksperchild``).
+    """
+    main = sys.modules.get("__main__")
+    hide = (
+        main is not None
+        and getattr(getattr(main, "__spec__", None), "name", None) is None
+        and hasattr(main, "__file__")
+    )
+    saved = main.__dict__.pop("__file__") if hide else None  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        if hide:
+            main.__file__ = saved  # type: ignore[union-attr]
+
+
+def worker_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:
+    """forkserver where available (spawn elsewhere), preloading ``preload``.
+
+    Workers fork from a small server process, not from this one, which may
+    hold 100,000 articles by then: with "fork" every worker's RSS would count
+    the parent's heap again. One forkserver serves the whole process, so its
+    preload list is whichever caller asked first; workers import what else
+    they need on their first task.
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        return context
+    return multiprocessing.get_context("spawn")
