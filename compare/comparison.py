@@ -7,6 +7,7 @@ Spans are character offsets into each article's text as loaded.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,17 +42,26 @@ class DiffOp:
     b_words: str
 
 
-def render_diff(ops: tuple[DiffOp, ...]) -> str:
-    """A diff as one line in wdiff notation: ``[-removed-]{+added+}``."""
+def render_diff(
+    ops: tuple[DiffOp, ...],
+    *,
+    equal: Callable[[str], str] = str,
+    removed: Callable[[str], str] = lambda words: f"[-{words}-]",
+    added: Callable[[str], str] = lambda words: f"{{+{words}+}}",
+) -> str:
+    """A diff as one line; wdiff notation (``[-removed-]{+added+}``) unless told otherwise.
+
+    The renderers pass their own markup (colour, Markdown) for each kind of step.
+    """
     parts = []
     for op in ops:
         if op.tag == "equal":
-            parts.append(op.a_words)
+            parts.append(equal(op.a_words))
             continue
         if op.a_words:
-            parts.append(f"[-{op.a_words}-]")
+            parts.append(removed(op.a_words))
         if op.b_words:
-            parts.append(f"{{+{op.b_words}+}}")
+            parts.append(added(op.b_words))
     return " ".join(parts)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from compare.comparison import Comparison, DiffOp
+from compare.comparison import Comparison, DiffOp, render_diff
 from compare.quotes import same_speaker
 
 
@@ -13,16 +13,9 @@ def _cell(text: str | None) -> str:
 
 
 def _diff_md(ops: tuple[DiffOp, ...]) -> str:
-    parts = []
-    for op in ops:
-        if op.tag == "equal":
-            parts.append(_cell(op.a_words))
-            continue
-        if op.a_words:
-            parts.append(f"~~{_cell(op.a_words)}~~")
-        if op.b_words:
-            parts.append(f"**{_cell(op.b_words)}**")
-    return " ".join(parts)
+    return render_diff(
+        ops, equal=_cell, removed=lambda words: f"~~{_cell(words)}~~", added=lambda words: f"**{_cell(words)}**"
+    )
 
 
 def render_pair_markdown(comparison: Comparison) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from compare.comparison import Comparison, DiffOp
+from compare.comparison import Comparison, DiffOp, render_diff
 from compare.quotes import same_speaker
 
 WIDTH = 80
@@ -34,16 +34,11 @@ def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
 
 
 def _diff_text(ops: tuple[DiffOp, ...], paint: _Painter) -> str:
-    parts = []
-    for op in ops:
-        if op.tag == "equal":
-            parts.append(op.a_words)
-            continue
-        if op.a_words:
-            parts.append(paint(f"[-{op.a_words}-]", "red"))
-        if op.b_words:
-            parts.append(paint(f"{{+{op.b_words}+}}", "green"))
-    return " ".join(parts)
+    return render_diff(
+        ops,
+        removed=lambda words: paint(f"[-{words}-]", "red"),
+        added=lambda words: paint(f"{{+{words}+}}", "green"),
+    )
 
 
 def _wrap_diff(ops: tuple[DiffOp, ...], paint: _Painter, indent: str) -> list[str]:
