@@ -16,6 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Tests must not fail because the machine is slow: no per-example deadline anywhere.
+settings.register_profile("article-compare", deadline=None)
+settings.load_profile("article-compare")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
