@@ -340,17 +340,27 @@ _MOJIBAKE_RUN = re.compile(r"[\u00c0-\u00ff]{3,}")
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WIRE_LINE_END = re.compile(r"<[ \t]*$", re.MULTILINE)
+# Inline formatting tags left in copy-pasted text (seed 002 has "the Kremlin
+# <u>said</u> Tuesday"): markup, not words, so they would otherwise show up in
+# quotes, diffs and reports. Only these inline tags: block structure and
+# anything else that merely starts with "<" are left alone.
+_INLINE_TAG = re.compile(r"</?(?:a|b|i|u|em|strong|span|sup|sub|font|mark|small)(?:\s[^<>]*)?>", re.IGNORECASE)
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def clean_plain_text(text: str) -> str:
     """Newlines unified, control bytes dropped, wire-copy line conventions undone.
 
-    Press Association copy (METER) ends each paragraph with ``<`` and wraps
+    Inline formatting tags (``<u>``, ``<b>``, ``<a href=…>``) are dropped and
+    ``<br>`` becomes a line break. Press Association copy (METER) ends each
+    paragraph with ``<`` and wraps
     lines inside a paragraph; when most lines follow that convention, the
     wrapped lines are joined so that a paragraph is one line again.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROLS.sub("", text)
+    if "<" in text:
+        text = _INLINE_TAG.sub("", _LINE_BREAK_TAG.sub("\n", text))
     lines = [line for line in text.split("\n") if line.strip()]
     marked = sum(1 for line in lines if line.rstrip().endswith("<"))
     if lines and marked >= 0.3 * len(lines):

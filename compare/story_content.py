@@ -37,6 +37,11 @@ from compare.text import CleanText, fold, words
 #: Alignment kinds (from ``compare_articles``) that mean "the same claim". Not
 #: "partial": a shared fragment ("the separatist-held Donetsk region") is not a claim.
 AGREEING_KINDS = frozenset({"identical", "near-identical", "paraphrase"})
+#: Divergence kinds that make an aligned pair two different claims, not one: the
+#: lexical matcher can align "Germany said it will ship weapons" with "Britain
+#: said it had begun supplying weapons"; ``pair`` flags the names, and the report
+#: must not list the pair as something the sources agree on.
+DISPUTING_KINDS = frozenset({"names differ", "conflicting figures"})
 #: Quote match kinds (from ``compare_articles``) that mean "both carry this quote".
 SHARED_QUOTE_KINDS = frozenset({"same", "reworded"})
 
@@ -145,8 +150,15 @@ def _agreements(
     for (a, b), result in sorted(compared.items()):
         if result is None:
             continue
+        disputed = {
+            (tuple(d["a_span"]), tuple(d["b_span"]))
+            for d in result.get("divergences", ())
+            if d.get("kind") in DISPUTING_KINDS and d.get("a_span") and d.get("b_span")
+        }
         for alignment in result.get("alignments", ()):
             if alignment.get("kind") not in AGREEING_KINDS:
+                continue
+            if (tuple(alignment["a_span"]), tuple(alignment["b_span"])) in disputed:
                 continue
             left, right = (a, alignment["a_index"]), (b, alignment["b_index"])
             if context.in_boilerplate(a, alignment["a_span"]) or context.in_boilerplate(b, alignment["b_span"]):

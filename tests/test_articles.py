@@ -504,3 +504,14 @@ def test_cli_on_the_fixture_directory_groups_each_variant_with_its_seed(dedup_cl
         frozenset({"fixtures/unrelated/reservoir_drought_hosepipe_ban.txt", "fixtures/formats/three_articles.jsonl:3"}),
     }
     assert clusters == expected
+
+
+def test_inline_formatting_tags_in_plain_text_are_dropped_but_other_angle_brackets_kept():
+    article = Article.from_text("Kremlin: arms\nThe Kremlin <u>said</u> Tuesday, <a href='x'>citing</a> sources.<br>Prices rose 3 < 4 times.\n")
+    assert article.text == "Kremlin: arms\nThe Kremlin said Tuesday, citing sources.\nPrices rose 3 < 4 times.\n"
+
+
+def test_seed_with_underline_tags_loads_without_markup():
+    article = load_article(FIXTURES / "seeds" / "002_368f83f70b87536e.txt")
+    assert "<u>" not in article.text and "</u>" not in article.text
+    assert "the Kremlin said Tuesday" in article.text

@@ -58,6 +58,22 @@ def test_moscow_times_chrome_is_never_an_agreement(seeds_report):
             assert "support the moscow times" not in agreement.text.casefold()
 
 
+def test_an_aligned_pair_naming_other_actors_is_not_an_agreement():
+    shared = (
+        "The Kremlin said on Thursday that Western arms deliveries to Kyiv threaten the security of the continent.\n"
+        "Moscow has repeatedly complained about the deliveries since the start of its military operation in February.\n"
+        "Officials in Brussels said the next package would include air defence systems and artillery shells.\n"
+    )
+    a = Article.from_text(shared + "Germany said this week it will start shipping heavy weapons to Ukraine.\n", id="a", source="Outlet A")
+    b = Article.from_text(shared + "Britain said this week it will start shipping heavy weapons to Ukraine.\n", id="b", source="Outlet B")
+    report = build_report([a, b])
+    (story,) = report.stories
+    texts = [agreement.text for agreement in story.agreements]
+    assert any("Kremlin said on Thursday" in text for text in texts)  # the shared claims are agreements
+    assert not any("heavy weapons" in text for text in texts)  # Germany vs Britain is not
+    assert any(d.kind == "names differ" for d in story.divergences)
+
+
 def test_progress_reports_increasing_work():
     calls = []
     build_report(iter_articles(SEEDS[:3]), progress=lambda done, total: calls.append((done, total)))
