@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from compare.articles import Article
@@ -296,6 +296,8 @@ def extract_quotes(
         spans.extend(_quote_spans(text, masked, block.start, block.end))
     starts = [s.start for s in sentences]
     quotes: list[Quote] = []
+    runs_on: list[bool] = []
+    unattributed: list[bool] = []
     for start, end in sorted(spans):
         body_start, body_end = _trim_quote(masked, start, end)
         if body_end <= body_start:
@@ -316,6 +318,21 @@ def extract_quotes(
             speakers.spoke(start, speaker)
         fragment = bool(re.search(r"[\w)]\s*$", before)) and len(masked[body_start:body_end].split()) < 12
         quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, fragment))
+        # No closing mark: the quote runs on into the next paragraph. Without an
+        # attribution of its own it belongs to whoever the continuation names.
+        runs_on.append(end >= len(masked) or masked[end] not in "\"'")
+        unattributed.append(cue is None and (not before.strip() or before.strip().endswith((".", "?", "!"))))
+    for k in range(len(quotes) - 2, -1, -1):
+        following = quotes[k + 1]
+        if (
+            runs_on[k]
+            and unattributed[k]
+            and not unattributed[k + 1]
+            and following.speaker
+            and not masked[quotes[k].end : following.start].strip(" \t\r\n\"'")
+        ):
+            quotes[k] = replace(quotes[k], speaker=following.speaker)
+            unattributed[k] = False
     return quotes
 
 

@@ -192,3 +192,17 @@ def test_a_role_that_spoke_is_who_she_said_refers_to() -> None:
 def test_doubled_quote_mark_counts_once() -> None:
     text = 'Edmonds was sad to be ""throwing in the towel" after 30 years. Paul Pascoe said: "He is only 50."\n'
     assert found(text) == [("throwing in the towel", None, None), ("He is only 50.", "Paul Pascoe", "said")]
+
+
+def test_quote_over_paragraphs_takes_the_speaker_named_in_its_last_paragraph():
+    # Wire style: the first paragraph has no closing mark, the attribution comes
+    # at the end of the next one. Zakharova is only mentioned, never quoted.
+    text = (
+        "Talks stall\n\nMaria Zakharova spoke on Monday.\n\n"
+        '"We have been clear. The West has ignored it.\n\n'
+        '"Now it must listen," said Foreign Minister Sergei Lavrov.\n'
+    )
+    assert [(q.text, q.speaker) for q in extract_quotes(text)] == [
+        ("We have been clear. The West has ignored it.", "Sergei Lavrov"),
+        ("Now it must listen", "Sergei Lavrov"),
+    ]
