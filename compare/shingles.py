@@ -120,7 +120,7 @@ class CandidatePairs:
     Attributes:
         a, b: article positions.
         shared: number of shingles both carry (after dropping frequent ones).
-        score: weighted containment: the IDF mass (``log(N / df)`` per
+        score: weighted containment: the IDF mass (``log((N + 1) / df)`` per
             shingle) of the shared shingles over the IDF mass of the smaller
             article. Rare shared phrases count for more than common ones, and
             a short newspaper piece built from a long wire story scores high.
@@ -165,7 +165,9 @@ def candidate_pairs(
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     counts = np.diff(np.r_[starts, len(hashes)])
     # IDF weight per shingle, times its content factor; shingles over max_df weigh nothing.
-    weights = np.where(counts <= max_df, np.log(n / counts), 0.0) * factors[starts]
+    # Smoothed (N + 1): with log(N / df) a phrase every article carries weighs
+    # nothing, so two articles (or N copies) of one story scored 0 and never grouped.
+    weights = np.where(counts <= max_df, np.log((n + 1) / counts), 0.0) * factors[starts]
     mass = np.bincount(docs, weights=np.repeat(weights, counts), minlength=n)
     keys, key_weights = [], []
     for df in range(2, max_df + 1):

@@ -113,6 +113,21 @@ def test_only_duplicates_gives_one_group_and_one_story():
     assert {p.relation for p in report.pairs} == {"duplicate"}
 
 
+def test_two_articles_of_one_story_are_grouped_without_other_articles_around():
+    # Seeds 001 and 002 form a story in the five-seed report. Alone, every shared
+    # phrase is in both articles (df == N), which plain log(N / df) weighed 0.
+    report = build_report([load_article(SEEDS[1]), load_article(SEEDS[2])])
+    _check_consistent(report)
+    assert [s.articles for s in report.stories] == [(str(SEEDS[1]), str(SEEDS[2]))]
+    assert [p.relation for p in report.pairs] == ["same story"]
+
+
+def test_identical_copies_show_a_full_story_score_as_evidence():
+    text = SEEDS[2].read_text(encoding="utf-8")
+    report = build_report([Article.from_text(text, id=f"copy-{n}") for n in range(3)])
+    assert [e.score for e in report.stories[0].evidence] == [1.0, 1.0, 1.0]
+
+
 def test_articles_without_titles_sources_or_dates_render():
     articles = [Article(id=f"bare-{n}", text=path.read_text(encoding="utf-8")) for n, path in enumerate(SEEDS[:3])]
     report = build_report(articles)
