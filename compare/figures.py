@@ -58,6 +58,12 @@ _PERCENT = re.compile(rf"(?<![\w.])(?P<num>{_NUMBER})\s?(?:%|percent\b|per cent\
 _DATE = re.compile(
     r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?\s(?P<day>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s(?P<year>(?:19|20)\d{2})\b)?",
 )
+# British and European style, "24 February 2022", "9th of June": the METER papers write dates so.
+_DATE_DAY_FIRST = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|"
+    r"June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])\.?"
+    r"(?:,?\s(?P<year>(?:19|20)\d{2})\b)?",
+)
 _COUNT = re.compile(
     rf"(?<![\w.$€£¥₽-])(?P<num>{_NUMBER})(?:\s(?P<mag>thousand|million|billion|trillion))?(?:[\s-](?P<unit>[a-z]+))?"
 )
@@ -141,7 +147,7 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
         claim(match, Figure("money", _number(match["num"], match["mag"]), currency, match.start(), match.end(), match.group()))
     for match in _PERCENT.finditer(text):
         claim(match, Figure("percent", _number(match["num"], None), "", match.start(), match.end(), match.group()))
-    for match in _DATE.finditer(text):
+    for match in (*_DATE_DAY_FIRST.finditer(text), *_DATE.finditer(text)):
         month = _MONTHS[match["month"].lower()[:3]]
         day = int(match["day"])
         if not 1 <= day <= 31:

@@ -29,6 +29,20 @@ def test_figures_are_normalized() -> None:
     assert canonicalize_figures("$200 million") == canonicalize_figures("200 million dollars")
 
 
+def test_day_first_dates_are_dates() -> None:
+    (a,) = find_figures("held on 24 February 2022 in Minsk")
+    (b,) = find_figures("held on Feb. 24, 2022 in Minsk")
+    assert a.key == b.key == ("date", "2022-02-24", "")
+    assert [(f.kind, f.value) for f in find_figures("on the 9th of June, 12 marchers")] == [
+        ("date", "06-09"), ("count", 12.0),
+    ]
+    comparison = compare_articles(
+        "The talks were held on 24 February 2022 in Minsk.\n", "The talks were held on Feb. 25, 2022 in Minsk.\n"
+    )
+    (conflict,) = kinds(comparison, "conflicting figures")
+    assert conflict.detail == "24 February 2022 vs Feb. 25, 2022"
+
+
 def test_aligned_claims_with_different_figures_conflict() -> None:
     a = "Washington has authorized an additional $1 billion in security aid to Ukraine, a senior US official said.\n"
     b = "Washington has authorized an additional 200 million dollars in security aid to Ukraine, a senior US official said.\n"
