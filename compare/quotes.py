@@ -103,7 +103,11 @@ _AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<w
 _AFTER_SUBJECT_CUE = re.compile(
     rf"^[\s,.?!]*(?P<who>(?:[\w'.-]+\s+){{0,7}}?){_ADVERBIAL.replace('*', '*?')}(?P<cue>{CUE_PATTERN})"
 )
-_AFTER_CUE_SUBJECT = re.compile(r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+(?P<who>[^,.;:\"]+)")
+# The subject runs to the next punctuation, but the dots of "U.S." or "Dr." do not end it.
+_AFTER_CUE_SUBJECT = re.compile(
+    r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+"
+    r"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Lt|Col|St)\.(?=\s[A-Z])|[^,.;:\"])+)"
+)
 _LATER_ATTRIBUTION = re.compile(
     rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
 )
@@ -155,6 +159,10 @@ def _person_or_body(run: str) -> str:
         tokens.pop(0)  # "On Wednesday", "But Peskov": sentence words, not part of a name
     if tokens[-1].lower() in _CALENDAR:
         return run
+    for size in (2, 1):  # "Foreign Ministry", "White House": both words are the body, not a title
+        tail = " ".join(tokens[-size:])
+        if len(tokens) >= size and tail.lower() in _INSTITUTIONS_NEED_THE:
+            return "the " + tail
     tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])  # "Vladimir Putin's spokesman": Putin is named
     kept: list[str] = []
     for token in reversed(tokens):

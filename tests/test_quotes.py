@@ -206,3 +206,17 @@ def test_quote_over_paragraphs_takes_the_speaker_named_in_its_last_paragraph():
         ("We have been clear. The West has ignored it.", "Sergei Lavrov"),
         ("Now it must listen", "Sergei Lavrov"),
     ]
+
+
+def test_abbreviations_do_not_cut_the_speaker_named_after_the_cue():
+    # "U.S." used to end the subject at its first dot: the speaker came out as "U".
+    assert found('"We will not back down," said U.S. Secretary of State Antony Blinken.\n') == [
+        ("We will not back down", "Antony Blinken", "said")
+    ]
+
+
+def test_an_institution_named_alone_keeps_its_whole_name():
+    # "Foreign" is a title word ("Foreign Minister Lavrov"), which cut the body to "the Ministry".
+    assert found('"We will respond," the Foreign Ministry said in a statement.\n') == [
+        ("We will respond", "the Foreign Ministry", "said")
+    ]
