@@ -112,7 +112,8 @@ _LATER_ATTRIBUTION = re.compile(
     rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
 )
 _HEADLINE_SOURCE = re.compile(rf"[-–—:]\s*(?P<who>{_NAME_RUN.pattern})\s*$")
-_SINGLE = re.compile(r"(?<![\w'])'(?=[A-Za-z])(?P<body>[^'\n]*?[^\s'])'(?![\w'])")
+# Apostrophes inside words ("it's", "wasn't") do not end a single-quoted quote.
+_SINGLE = re.compile(r"(?<![\w'])'(?=[A-Za-z])(?P<body>(?:[^'\n]|(?<=\w)'(?=\w))*?[^\s'])'(?![\w'])")
 
 #: Title and descriptive words dropped from a name run to leave the person:
 #: "Russia's Foreign Minister Sergei Lavrov" -> "Sergei Lavrov".

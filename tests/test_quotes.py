@@ -220,3 +220,13 @@ def test_an_institution_named_alone_keeps_its_whole_name():
     assert found('"We will respond," the Foreign Ministry said in a statement.\n') == [
         ("We will respond", "the Foreign Ministry", "said")
     ]
+
+
+def test_single_quotes_holding_apostrophes_are_found():
+    # British copy quotes with single marks; "don't" used to end the quote, so none was found.
+    assert found("Talks\n\nVictoria Beckham said: 'I was worried. It wasn't easy.'\n") == [
+        ("I was worried. It wasn't easy.", "Victoria Beckham", "said")
+    ]
+    assert found("Talks\n\nElton John arrived. 'I don't know what they're doing,' he said.\n") == [
+        ("I don't know what they're doing", "Elton John", "said")
+    ]
