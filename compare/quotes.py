@@ -565,10 +565,30 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
             used_b.add(j)
             diff = word_diff(a[i].text, b[j].text) if wa != wb else ()
             matches.append(QuoteMatch(kind, a[i], b[j], -negative / 100.0, diff))
+        # The other half of a quote broken by its attribution ('"This all leads," he
+        # said, "to escalation."') is in the other side's whole quote, already taken
+        # by its first half: it is carried there too, not one-sided.
+        for i in set(range(len(a))) - used_a:
+            for j in sorted(used_b):
+                if len(a_words[i]) >= 2 and _contains(b_words[j], a_words[i]):
+                    matches.append(_fragment_match(a[i], b[j]))
+                    used_a.add(i)
+                    break
+        for j in set(range(len(b))) - used_b:
+            for i in sorted(used_a):
+                if len(b_words[j]) >= 2 and _contains(a_words[i], b_words[j]):
+                    matches.append(_fragment_match(a[i], b[j]))
+                    used_b.add(j)
+                    break
     matches.sort(key=lambda m: (m.a.start if m.a else 0))
     matches += [QuoteMatch("only in a", q, None, 0.0) for i, q in enumerate(a) if i not in used_a]
     matches += [QuoteMatch("only in b", None, q, 0.0) for j, q in enumerate(b) if j not in used_b]
     return matches
+
+
+def _fragment_match(a: Quote, b: Quote) -> QuoteMatch:
+    known = a.speaker and b.speaker and not same_speaker(a.speaker, b.speaker)
+    return QuoteMatch("different speaker" if known else "same", a, b, 1.0, ())
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:

@@ -230,3 +230,13 @@ def test_single_quotes_holding_apostrophes_are_found():
     assert found("Talks\n\nElton John arrived. 'I don't know what they're doing,' he said.\n") == [
         ("I don't know what they're doing", "Elton John", "said")
     ]
+
+
+def test_both_halves_of_a_broken_quote_match_the_whole_quote():
+    a = extract_quotes('Talks\n\nDmitry Peskov spoke.\n\n"This all leads," he said, "to further escalation."\n')
+    b = extract_quotes('Talks\n\n"This all leads to further escalation," Dmitry Peskov said.\n')
+    # The second half used to be reported as a quote only A carries.
+    assert [(m.kind, m.a.text) for m in match_quotes(a, b)] == [
+        ("same", "This all leads"),
+        ("same", "to further escalation."),
+    ]
