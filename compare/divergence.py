@@ -111,6 +111,14 @@ def _figure_group(figure: Figure) -> tuple[str, str] | None:
     return None
 
 
+def _keys(figures: Sequence[Figure], other: Sequence[Figure]) -> set[tuple[str, float | str, str]]:
+    """Figure keys to compare with ``other``'s; when either side writes a date
+    without its year ("Feb. 24" / "February 24, 2022") dates compare by day only."""
+    if not any(f.kind == "date" and len(str(f.value)) == 5 for f in (*figures, *other)):
+        return {f.key for f in figures}
+    return {(f.kind, str(f.value)[-5:], "") if f.kind == "date" else f.key for f in figures}
+
+
 def _describe(figures: Sequence[Figure]) -> str:
     return ", ".join(dict.fromkeys(f.text for f in figures))
 
@@ -127,7 +135,7 @@ def conflicting_figures(a: Prepared, b: Prepared, alignments: Sequence[Alignment
         for group in {g for g in map(_figure_group, fa) if g} & {g for g in map(_figure_group, fb) if g}:
             in_a = [f for f in fa if _figure_group(f) == group]
             in_b = [f for f in fb if _figure_group(f) == group]
-            if {f.key for f in in_a} != {f.key for f in in_b}:
+            if _keys(in_a, in_b) != _keys(in_b, in_a):
                 found.append(
                     Divergence("conflicting figures", a_text, b_text, f"{_describe(in_a)} vs {_describe(in_b)}", a_span, b_span, 1.0)
                 )

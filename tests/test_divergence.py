@@ -43,6 +43,14 @@ def test_day_first_dates_are_dates() -> None:
     assert conflict.detail == "24 February 2022 vs Feb. 25, 2022"
 
 
+def test_a_date_written_without_its_year_is_the_same_date() -> None:
+    a = "Russia invaded Ukraine on Feb. 24 after months of buildup.\n"
+    b = "Russia invaded Ukraine on February 24, 2022 after months of buildup.\n"
+    assert kinds(compare_articles(a, b), "conflicting figures") == []
+    (conflict,) = kinds(compare_articles(a.replace("24", "25"), b), "conflicting figures")
+    assert conflict.detail == "Feb. 25 vs February 24, 2022"
+
+
 def test_aligned_claims_with_different_figures_conflict() -> None:
     a = "Washington has authorized an additional $1 billion in security aid to Ukraine, a senior US official said.\n"
     b = "Washington has authorized an additional 200 million dollars in security aid to Ukraine, a senior US official said.\n"
