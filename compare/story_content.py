@@ -314,10 +314,13 @@ def _divergences(
     context: StoryContext,
     one_source_claims: int,
 ) -> tuple[Divergence, ...]:
-    found: dict[tuple[str, str | None, str | None], Divergence] = {}
+    found: dict[tuple[str, str | None, str | None, str], Divergence] = {}
 
     def add(divergence: Divergence) -> None:
-        found.setdefault((divergence.kind, _key(divergence.a_text or ""), _key(divergence.b_text or "")), divergence)
+        # One sentence pair can conflict on several figures ("$200 million vs $1 billion",
+        # "5% vs 7%"): each is its own divergence, not only the first.
+        detail = divergence.detail if divergence.kind == "conflicting figures" else ""
+        found.setdefault((divergence.kind, _key(divergence.a_text or ""), _key(divergence.b_text or ""), detail), divergence)
 
     story_sources = {context.source_key(p) for p in members}
     for quote in quotes:

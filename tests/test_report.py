@@ -128,6 +128,20 @@ def test_identical_copies_show_a_full_story_score_as_evidence():
     assert [e.score for e in report.stories[0].evidence] == [1.0, 1.0, 1.0]
 
 
+def test_every_conflicting_figure_of_one_sentence_pair_is_reported():
+    base = (
+        "Kremlin rejects aid plan\n\nMoscow rejected the Western aid plan for Kyiv on Monday, officials said.\n\n"
+        '"There will be no deal on weapons," the Kremlin said in a statement on Monday.\n\n'
+        "Washington approved {money} in aid, up {pct} from last year, the Pentagon said.\n"
+    )
+    a = Article.from_text(base.format(money="$200 million", pct="5%"), id="a")
+    b = Article.from_text(base.format(money="$1 billion", pct="7%"), id="b")
+    (story,) = build_report([a, b]).stories
+    details = sorted(d.detail for d in story.divergences if d.kind == "conflicting figures")
+    # Only the first conflict of the sentence pair used to survive.
+    assert details == ["$200 million vs $1 billion", "5% vs 7%"]
+
+
 def test_articles_without_titles_sources_or_dates_render():
     articles = [Article(id=f"bare-{n}", text=path.read_text(encoding="utf-8")) for n, path in enumerate(SEEDS[:3])]
     report = build_report(articles)
