@@ -144,6 +144,14 @@ _LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(
 )
 _INSTITUTIONS_NEED_THE = frozenset(("kremlin", "white house", "pentagon", "state department", "foreign ministry"))
 _PRONOUNS = frozenset(("he", "she", "it", "they", "we"))
+_NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ian|ean|can|ese|ish|i)|Western|Soviet|German|French|Greek|Dutch|Swiss|Thai")
+#: Head nouns of a definite phrase naming a body, not a person ("the ministry said").
+_INSTITUTION_NOUNS = frozenset(
+    str.split(
+        """ministry department office government embassy agency committee commission council
+        company firm club police army military court parliament cabinet administration"""
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,13 +470,23 @@ def _resolve(phrase: str, position: int, sentence, masked: str, speakers: _Speak
     if runs:
         name = _person_or_body(runs[-1])
         if phrase.lower().startswith("the ") and not name.startswith("the ") and len(runs) == 1 and " " not in name:
+            if not phrase.endswith(runs[-1]) and _NATIONALITY.fullmatch(runs[-1]):
+                # "the senior Russian diplomat": a role, not "the Russian" ("the BBC spokeswoman" stays "the BBC")
+                return _definite_role(phrase, position, speakers)
             return "the " + name
         return name
     if first in _NEW_ROLE:
         return phrase[0].lower() + phrase[1:]  # "a Sky spokeswoman", kept as a role
     if first == "the":
-        return speakers.last_person(position)
+        return _definite_role(phrase, position, speakers)
     return None
+
+
+def _definite_role(phrase: str, position: int, speakers: _Speakers) -> str | None:
+    """ "the ministry" is a body and stays as written; "the diplomat" is the last person who spoke."""
+    if phrase.split()[-1].lower() in _INSTITUTION_NOUNS:
+        return phrase[0].lower() + phrase[1:]
+    return speakers.last_person(position)
 
 
 def _pronoun(pronoun: str, position: int, sentence, masked: str, speakers: _Speakers) -> str | None:
@@ -507,7 +525,7 @@ def _subject_of(
     if match:
         if match["det"].lower() in _NEW_ROLE:
             return f"{match['det'].lower()} {match['role']}"
-        return speakers.last_person(position)
+        return _definite_role(f"the {match['role']}", position, speakers)
     return None
 
 

@@ -240,3 +240,11 @@ def test_both_halves_of_a_broken_quote_match_the_whole_quote():
         ("same", "This all leads"),
         ("same", "to further escalation."),
     ]
+
+
+def test_definite_phrases_after_the_quote_a_role_or_a_body():
+    # "the senior Russian diplomat" used to become "the Russian"; "the ministry" the last person named.
+    text = '"We will respond," Sergei Ryabkov said.\n\n"It is critical," the senior Russian diplomat said.\n'
+    assert [q.speaker for q in extract_quotes(text)] == ["Sergei Ryabkov", "Sergei Ryabkov"]
+    text = 'Sergei Lavrov met Antony Blinken on Monday.\n\n"It is unacceptable," the ministry said.\n'
+    assert found(text) == [("It is unacceptable", "the ministry", "said")]
