@@ -99,6 +99,9 @@ _ROLE_EVENT = re.compile(
 _APPOSITIVE_BEFORE_CUE = re.compile(
     rf"(?P<who>{_NAME_RUN.pattern}),\s+(?:[^,\"]{{1,80}},\s+)?(?:who\s+)?{_ADVERBIAL}\s*$"
 )
+_AFTER_APPOSITIVE_CUE = re.compile(
+    rf"^[\s,.?!]*(?P<who>{_NAME_RUN.pattern}),\s+[^\"]{{1,80}}?,\s+(?P<cue>{CUE_PATTERN})"
+)
 _AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<who>{_NAME_RUN.pattern})\s+as\s+saying")
 _AFTER_SUBJECT_CUE = re.compile(
     rf"^[\s,.?!]*(?P<who>(?:[\w'.-]+\s+){{0,7}}?){_ADVERBIAL.replace('*', '*?')}(?P<cue>{CUE_PATTERN})"
@@ -438,6 +441,9 @@ def _attribute(
         who = _resolve(match["who"], position, sentence, masked, speakers)
         if who:
             return who, match["cue"]
+    match = _AFTER_APPOSITIVE_CUE.match(after)  # '," Blinken, who arrived on Monday, told reporters'
+    if match:
+        return _person_or_body(match["who"]), match["cue"]
     cues = list(_CUE.finditer(before))
     for cue in reversed(cues):
         who = _subject_of(before[: cue.start()], cue.group(), position, sentence, masked, speakers, before)

@@ -248,3 +248,8 @@ def test_definite_phrases_after_the_quote_a_role_or_a_body():
     assert [q.speaker for q in extract_quotes(text)] == ["Sergei Ryabkov", "Sergei Ryabkov"]
     text = 'Sergei Lavrov met Antony Blinken on Monday.\n\n"It is unacceptable," the ministry said.\n'
     assert found(text) == [("It is unacceptable", "the ministry", "said")]
+
+
+def test_an_appositive_between_the_quote_and_its_cue_keeps_the_speaker():
+    # The relative clause hid the cue: the quote had no speaker at all.
+    assert found('"We must act," Blinken, who arrived on Monday, told reporters.\n') == [("We must act", "Blinken", "told")]
