@@ -203,6 +203,15 @@ def test_cli_output_file_writes_the_heatmap_beside_it(tmp_path):
     assert (tmp_path / "out.svg").read_text(encoding="utf-8").startswith("<svg")
 
 
+def test_heatmap_link_survives_spaces_and_parentheses_in_the_file_name(tmp_path):
+    # "](my report (1).svg)" is no Markdown link: the image never showed.
+    target = tmp_path / "my report (1).md"
+    result = CliRunner().invoke(main, ["report", str(FIXTURES / "seeds"), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "(my%20report%20%281%29.svg)" in target.read_text(encoding="utf-8")
+    assert (tmp_path / "my report (1).svg").exists()
+
+
 def test_cli_missing_path_is_one_line_and_exit_1(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path / "nope.txt")])
     assert result.exit_code == 1
