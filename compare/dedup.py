@@ -442,6 +442,10 @@ def _ingest_batches(
         for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
             if source and not copy and short.size:
                 by_source.setdefault(source, []).append(short)
+        # An id sent twice in one batch: the later version replaces the earlier,
+        # as it would from a later batch. Every backend keeps one entry per id
+        # (SQLite refused the whole batch, Redis kept both versions' bands).
+        new = list({article.id: (fp, article) for fp, article in new}.values())
         index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
         yield from results
 
