@@ -37,7 +37,7 @@ from compare.fingerprint import (
     fingerprint,
     fingerprint_tokens,
 )
-from compare.workers import main_script_hidden, worker_context
+from compare.workers import ignore_interrupts, main_script_hidden, worker_context
 
 if TYPE_CHECKING:
     from compare.articles import Article
@@ -208,7 +208,7 @@ class Fingerprinter:
     def _get_pool(self) -> multiprocessing.pool.Pool:
         if self._pool is None:
             with main_script_hidden():
-                self._pool = worker_context(["compare.batch"]).Pool(self.workers)
+                self._pool = worker_context(["compare.batch"]).Pool(self.workers, initializer=ignore_interrupts)
         return self._pool
 
     def _parallel(self, count: int | None) -> bool:
