@@ -172,3 +172,20 @@ def test_an_id_given_twice_in_one_batch_keeps_the_later_version(backend, tmp_pat
             assert index.check() == []
     finally:
         index.close()
+
+
+@pytest.mark.timeout(60)
+def test_stopping_an_ingest_early_stops_its_worker_pool(tmp_path):
+    """Ctrl-C, ``kill`` or a reader that stops (``| head``) close the ingest generator while the
+    pool's feeder thread waits for room two batches ahead; closing must not wait for it forever
+    (``Pool.terminate()`` joins that thread)."""
+    import random
+
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(2000)]
+    batch = [Article(id=f"a{i}", text=" ".join(rng.choices(vocabulary, k=120))) for i in range(3000)]
+    with open_index(tmp_path / "i.sqlite") as index:
+        results = ingest(iter(batch), index, batch_size=50, workers=2)
+        assert next(results).status == "new"
+        results.close()  # hung here, in Fingerprinter.close()
+        assert index.check() == []
