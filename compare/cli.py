@@ -339,7 +339,10 @@ def ingest(
     problems = InputProblems()
     spec = index_spec or default_index_spec()
     counts: dict[str, int] = {}
-    stream = output.open("w", encoding="utf-8") if output else None
+    try:
+        stream = output.open("w", encoding="utf-8") if output else None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     show_progress = progress_enabled() and (stream is not None or not sys.stdout.isatty())
     try:
         with open_index(
