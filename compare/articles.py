@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -156,7 +156,16 @@ def _load_file(path: Path, where: str, limit: int, handle: ErrorHandler) -> Iter
 
 
 def _load_stream(stream: BinaryIO, limit: int, handle: ErrorHandler) -> Iterator[Article]:
-    data = stream.read(limit + 1)
+    first = stream.readline(limit + 1)
+    if _is_json_object_line(first):
+        second = stream.readline(limit + 1)
+        if second.strip():
+            # JSON lines: streamed like a .jsonl file, so a feed piped in has no
+            # total size limit (the limit is per line, i.e. per article).
+            yield from _load_jsonl(chain([first, second], stream), "-", limit, handle)  # type: ignore[arg-type]
+            return
+        first += second
+    data = first + stream.read(limit + 1 - len(first))
     if len(data) > limit:
         handle(InputError("-", f"standard input is over the {_mb(limit)} limit for one article; pipe JSON lines for many articles"))
         return
@@ -171,6 +180,17 @@ def _load_stream(stream: BinaryIO, limit: int, handle: ErrorHandler) -> Iterator
             yield Article.from_text(text, id="-")
     except InputError as error:
         handle(error)
+
+
+def _is_json_object_line(line: bytes) -> bool:
+    """One whole JSON object on the line: the start of JSON lines (or a one-line document)."""
+    stripped = line.removeprefix(codecs.BOM_UTF8).strip()
+    if not (stripped.startswith(b"{") and stripped.endswith(b"}")):
+        return False
+    try:
+        return isinstance(json.loads(stripped), dict)
+    except ValueError:
+        return False
 
 
 def _articles_from_json_document(data: bytes, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:

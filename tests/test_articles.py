@@ -515,3 +515,19 @@ def test_seed_with_underline_tags_loads_without_markup():
     article = load_article(FIXTURES / "seeds" / "002_368f83f70b87536e.txt")
     assert "<u>" not in article.text and "</u>" not in article.text
     assert "the Kremlin said Tuesday" in article.text
+
+
+def test_json_lines_on_stdin_are_streamed_without_a_total_limit():
+    """The limit is per article: a feed piped into ingest or dedup must not be refused as a whole
+    ("standard input is over the 10.0 MB limit ... pipe JSON lines" while piping JSON lines)."""
+    line = json.dumps({"text": "A short story of a few words. " * 10}) + "\n"
+    data = line.encode() * 100  # 32 kB in all, 321 bytes a line
+    errors: list[InputError] = []
+    articles = list(iter_articles(["-"], stdin=io.BytesIO(data), max_article_bytes=1024, on_error=errors.append))
+    assert errors == []
+    assert [a.id for a in articles] == [f"-:{n}" for n in range(1, 101)]
+
+
+def test_one_json_object_on_stdin_keeps_the_id_dash():
+    (article,) = iter_articles(["-"], stdin=io.BytesIO(b'{"text": "Only one."}\n'))
+    assert article.id == "-"
