@@ -200,7 +200,9 @@ def _articles_from_json_document(data: bytes, where: str, limit: int, handle: Er
         document = json.loads(text)
     except json.JSONDecodeError as error:
         if text.lstrip().startswith("{") and "\n" in text.strip():
-            yield from _load_jsonl_lines(text.splitlines(), where, limit, handle)
+            # Split on "\n" only: splitlines() also splits on U+2028, U+0085 and other
+            # separators that JSON allows raw inside strings (pasted web text has them).
+            yield from _load_jsonl_lines(text.split("\n"), where, limit, handle)
             return
         raise InputError(where, f"malformed JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
     if isinstance(document, dict):

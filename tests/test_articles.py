@@ -531,3 +531,15 @@ def test_json_lines_on_stdin_are_streamed_without_a_total_limit():
 def test_one_json_object_on_stdin_keeps_the_id_dash():
     (article,) = iter_articles(["-"], stdin=io.BytesIO(b'{"text": "Only one."}\n'))
     assert article.id == "-"
+
+
+def test_json_lines_in_a_json_file_may_hold_a_raw_line_separator(tmp_path):
+    """U+2028 and U+0085 are legal unescaped inside JSON strings (json.dumps(ensure_ascii=False)
+    writes them raw); they used to split the line and lose the article as 'malformed'."""
+    records = [{"id": "p", "text": "First part.\u2028Second part\u0085after it."}, {"id": "q", "text": "Another story."}]
+    path = tmp_path / "feed.json"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    errors: list[InputError] = []
+    articles = list(iter_articles([path], on_error=errors.append))
+    assert errors == []
+    assert [a.id for a in articles] == ["p", "q"]
