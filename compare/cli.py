@@ -105,22 +105,6 @@ def main() -> None:
     Inputs: .txt (any common encoding), .html/.htm, .json, .jsonl files,
     directories (searched recursively) and - for standard input.
     """
-    _exit_cleanly_on_sigterm()
-
-
-def _exit_cleanly_on_sigterm() -> None:
-    """``kill PID`` unwinds like Ctrl-C: open transactions roll back and the
-    worker pool is stopped, instead of the workers outliving the parent and
-    printing BrokenPipe tracebacks. Exit status 143, as the shell reports."""
-    import signal
-    import threading
-
-    def stop(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second TERM kills at once
-        raise SystemExit(128 + signal.SIGTERM)
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)
 
 
 # --- dedup, ingest, index (issue 2) -------------------------------------------------
