@@ -377,7 +377,7 @@ def _open_existing(index_spec: str | None) -> Any:
             f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}"
         )
     try:
-        return open_index(spec)
+        return open_index(spec, create=False)
     except IndexStoreError as error:
         raise click.ClickException(str(error)) from None
 

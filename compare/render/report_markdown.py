@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import quote as url_quote
 
 from compare.report_model import Agreement, ArticleInfo, Report, Story
 
@@ -107,8 +106,7 @@ _EDITORS_NOTE = re.compile(r"^\s*(\(|embargoed\b)", re.IGNORECASE)
 def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInfo], heatmap: str | None) -> list[str]:
     out = ["## Picture", ""]
     if heatmap:
-        # Percent-encoded: a space or parenthesis in the file name ends a Markdown link target.
-        out += [f"![Pairwise similarity heatmap, articles ordered by story]({url_quote(heatmap)})", ""]
+        out += [f"![Pairwise similarity heatmap, articles ordered by story]({heatmap})", ""]
     multi = [s for s in report.stories if len(s.articles) > 1]
     shown = report.stories if len(report.articles) <= MERMAID_MAX_NODES else multi
     nodes = sum(len(s.articles) for s in shown)
