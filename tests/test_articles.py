@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from compare.articles import DEFAULT_MAX_ARTICLE_BYTES, Article, iter_articles, load_article
+from compare.articles import (
+    DEFAULT_MAX_ARTICLE_BYTES,
+    Article,
+    clean_plain_text,
+    iter_articles,
+    load_article,
+)
 from compare.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -543,3 +549,16 @@ def test_json_lines_in_a_json_file_may_hold_a_raw_line_separator(tmp_path):
     articles = list(iter_articles([path], on_error=errors.append))
     assert errors == []
     assert [a.id for a in articles] == ["p", "q"]
+
+
+def test_utf8_with_one_stray_windows_1252_byte_keeps_its_utf8(tmp_path):
+    """One cp1252 en dash in a UTF-8 file made the whole file decode as a legacy encoding:
+    every curly apostrophe became mojibake and an exact copy was only a near-duplicate."""
+    original = (FIXTURES / "seeds/000_e6f0c9be4bb1d9ca.txt").read_bytes()
+    cut = original.index(b".")
+    path = tmp_path / "pasted.txt"
+    path.write_bytes(original[:cut] + b" \x96" + original[cut:])
+    article = load_article(path)
+    head, tail = original[:cut].decode("utf-8"), original[cut:].decode("utf-8")
+    assert article.text == clean_plain_text(head + " \u2013" + tail)
+    assert "\ufffd" not in article.text
