@@ -24,7 +24,33 @@ def test_fingerprint_workers_leave_ctrl_c_to_the_parent():
     assert handler == signal.SIG_IGN
 
 
-@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+def _wait_for_workers(pid: int, timeout: float = 30.0) -> None:
+    """Until the pool's workers (grandchildren, via the forkserver) run, plus a second so
+    that they are past their start-up; on a busy machine that takes longer than a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = _children(pid)
+        if any(_children(child) for child in children):
+            time.sleep(1.0)
+            return
+        time.sleep(0.1)
+    pytest.fail("no worker processes started")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc (Linux)")
 def test_ctrl_c_during_dedup_stops_it_without_tracebacks(tmp_path):
     """A terminal's Ctrl-C reaches the whole process group, workers included."""
     rng = random.Random(5)
@@ -41,7 +67,7 @@ def test_ctrl_c_during_dedup_stops_it_without_tracebacks(tmp_path):
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    time.sleep(3)  # workers started and busy
+    _wait_for_workers(process.pid)
     assert process.poll() is None, "dedup finished before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)
     try:
