@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from compare.fingerprint import (
     fingerprint,
     fingerprint_tokens,
 )
-from compare.workers import main_script_hidden, worker_context
+from compare.workers import ignore_interrupts, main_script_hidden, worker_context
 
 if TYPE_CHECKING:
     from compare.articles import Article
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 PARALLEL_MIN_ARTICLES = 400
 CHUNK_SIZE = 64  # articles per task sent to a worker
 _CHUNK = CHUNK_SIZE
+_POOL_STOP_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -200,15 +202,24 @@ class Fingerprinter:
         self.close()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        # Pool.terminate() kills the workers, then joins its task thread, which
+        # can be stuck for good halfway through sending a task no worker will
+        # read (it drains the task pipe only while it has data: CPython's
+        # _help_stuff_finish race, met on Ctrl-C during dedup). Give it bounded
+        # time in a daemon thread: the workers are gone either way.
+        stopper = threading.Thread(target=pool.terminate, name="stop fingerprint pool", daemon=True)
+        stopper.start()
+        stopper.join(timeout=_POOL_STOP_SECONDS)
+        if not stopper.is_alive():
+            pool.join()
 
     def _get_pool(self) -> multiprocessing.pool.Pool:
         if self._pool is None:
             with main_script_hidden():
-                self._pool = worker_context(["compare.batch"]).Pool(self.workers)
+                self._pool = worker_context(["compare.batch"]).Pool(self.workers, initializer=ignore_interrupts)
         return self._pool
 
     def _parallel(self, count: int | None) -> bool:

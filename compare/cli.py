@@ -323,7 +323,10 @@ def ingest(
     problems = InputProblems()
     spec = index_spec or default_index_spec()
     counts: dict[str, int] = {}
-    stream = output.open("w", encoding="utf-8") if output else None
+    try:
+        stream = output.open("w", encoding="utf-8") if output else None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     show_progress = progress_enabled() and (stream is not None or not sys.stdout.isatty())
     try:
         with open_index(
@@ -374,7 +377,7 @@ def _open_existing(index_spec: str | None) -> Any:
             f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}"
         )
     try:
-        return open_index(spec)
+        return open_index(spec, create=False)
     except IndexStoreError as error:
         raise click.ClickException(str(error)) from None
 

@@ -390,60 +390,75 @@ def _ingest_batches(
     pending: deque[Article] = deque()
     ahead = threading.Semaphore(2 * batch_size + 2 * CHUNK_SIZE)
 
+    stopping = threading.Event()
+
     def feed() -> Iterator[Article]:
         for article in chain(head, source):
             ahead.acquire()
+            if stopping.is_set():
+                return
             pending.append(article)
             yield article
 
     small = len(head) < PARALLEL_MIN_ARTICLES  # a few articles: no worker start-up
     stream = fingerprinter.learning_pass(feed(), count=len(head) if small else None)
-    for analysed in _chunked(stream, batch_size):
-        chunk = [pending.popleft() for _ in analysed]
-        ahead.release(len(analysed))
-        fps = _strip_learned_lines(chunk, analysed, index)
-        indexed = index.candidates_many(fps)
-        stored = index.get({i for ids in indexed for i in ids})
-        # Earlier new articles of this batch are candidates too: bucket them as we go.
-        local_buckets: dict[tuple[int, int], list[int]] = {}
-        keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
-        results: list[IngestResult] = []
-        new: list[tuple[Fingerprint, Article]] = []
-        copies: list[bool] = []
-        for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
-            matches = []
-            if not fp.is_empty:
-                local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
-                others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
-                others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
-                for other_id, other_shingles in others:
-                    jac, contained = overlap(fp.shingles, other_shingles)
-                    relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
-                    if relation is not None:
-                        matches.append((relation, Match(other_id, jac, contained)))
-            if any(r != "contained" for r, _ in matches):
-                status = "duplicate"
-            elif matches:
-                status = "contained"
-            else:
-                status = "new"
-                new.append((fp, article))
+    try:
+        for analysed in _chunked(stream, batch_size):
+            chunk = [pending.popleft() for _ in analysed]
+            ahead.release(len(analysed))
+            fps = _strip_learned_lines(chunk, analysed, index)
+            indexed = index.candidates_many(fps)
+            stored = index.get({i for ids in indexed for i in ids})
+            # Earlier new articles of this batch are candidates too: bucket them as we go.
+            local_buckets: dict[tuple[int, int], list[int]] = {}
+            keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
+            results: list[IngestResult] = []
+            new: list[tuple[Fingerprint, Article]] = []
+            copies: list[bool] = []
+            for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
+                matches = []
                 if not fp.is_empty:
-                    for band, key in enumerate(keys[position].tolist()):
-                        local_buckets.setdefault((band, key), []).append(position)
-            ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
-            results.append(IngestResult(article.id, status, tuple(ranked)))
-            copies.append(any(r == "duplicate" for r, _ in matches))
-        # Chrome is learned from every article of a source except plain copies
-        # (Jaccard >= 0.9): a story re-sent three times must not become chrome,
-        # but short pieces that only look alike because of their chrome must
-        # count, or the chrome would never be learned.
-        by_source: dict[str, list[np.ndarray]] = {}
-        for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
-            if source and not copy and short.size:
-                by_source.setdefault(source, []).append(short)
-        index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
-        yield from results
+                    local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
+                    others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
+                    others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
+                    for other_id, other_shingles in others:
+                        jac, contained = overlap(fp.shingles, other_shingles)
+                        relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+                        if relation is not None:
+                            matches.append((relation, Match(other_id, jac, contained)))
+                if any(r != "contained" for r, _ in matches):
+                    status = "duplicate"
+                elif matches:
+                    status = "contained"
+                else:
+                    status = "new"
+                    new.append((fp, article))
+                    if not fp.is_empty:
+                        for band, key in enumerate(keys[position].tolist()):
+                            local_buckets.setdefault((band, key), []).append(position)
+                ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
+                results.append(IngestResult(article.id, status, tuple(ranked)))
+                copies.append(any(r == "duplicate" for r, _ in matches))
+            # Chrome is learned from every article of a source except plain copies
+            # (Jaccard >= 0.9): a story re-sent three times must not become chrome,
+            # but short pieces that only look alike because of their chrome must
+            # count, or the chrome would never be learned.
+            by_source: dict[str, list[np.ndarray]] = {}
+            for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
+                if source and not copy and short.size:
+                    by_source.setdefault(source, []).append(short)
+            # An id sent twice in one batch: the later version replaces the earlier,
+            # as it would from a later batch. Every backend keeps one entry per id
+            # (SQLite refused the whole batch, Redis kept both versions' bands).
+            new = list({article.id: (fp, article) for fp, article in new}.values())
+            index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
+            yield from results
+    finally:
+        # Stopped early (Ctrl-C, kill, an error, a closed generator): the pool's
+        # task thread may be waiting in feed() for room that never comes, and
+        # Pool.terminate() joins that thread.
+        stopping.set()
+        ahead.release()
 
 
 def _strip_learned_lines(chunk: list[Article], analysed: list[Any], index: ArticleIndex) -> list[Fingerprint]:

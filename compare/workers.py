@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -47,3 +48,15 @@ def worker_context(preload: Sequence[str]) -> multiprocessing.context.BaseContex
         context.set_forkserver_preload(list(preload))
         return context
     return multiprocessing.get_context("spawn")
+
+
+def ignore_interrupts() -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle, not each worker's.
+
+    A terminal sends SIGINT to the whole process group. Workers that take it
+    print one KeyboardInterrupt traceback each, and one interrupted while
+    writing a result leaves half a message in the result pipe, on which the
+    parent's ``Pool.terminate()`` then waits forever. The parent stops the
+    workers itself when it unwinds.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

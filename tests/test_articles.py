@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from compare.articles import DEFAULT_MAX_ARTICLE_BYTES, Article, iter_articles, load_article
+from compare.articles import (
+    DEFAULT_MAX_ARTICLE_BYTES,
+    Article,
+    clean_plain_text,
+    iter_articles,
+    load_article,
+)
 from compare.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -515,3 +521,44 @@ def test_seed_with_underline_tags_loads_without_markup():
     article = load_article(FIXTURES / "seeds" / "002_368f83f70b87536e.txt")
     assert "<u>" not in article.text and "</u>" not in article.text
     assert "the Kremlin said Tuesday" in article.text
+
+
+def test_json_lines_on_stdin_are_streamed_without_a_total_limit():
+    """The limit is per article: a feed piped into ingest or dedup must not be refused as a whole
+    ("standard input is over the 10.0 MB limit ... pipe JSON lines" while piping JSON lines)."""
+    line = json.dumps({"text": "A short story of a few words. " * 10}) + "\n"
+    data = line.encode() * 100  # 32 kB in all, 321 bytes a line
+    errors: list[InputError] = []
+    articles = list(iter_articles(["-"], stdin=io.BytesIO(data), max_article_bytes=1024, on_error=errors.append))
+    assert errors == []
+    assert [a.id for a in articles] == [f"-:{n}" for n in range(1, 101)]
+
+
+def test_one_json_object_on_stdin_keeps_the_id_dash():
+    (article,) = iter_articles(["-"], stdin=io.BytesIO(b'{"text": "Only one."}\n'))
+    assert article.id == "-"
+
+
+def test_json_lines_in_a_json_file_may_hold_a_raw_line_separator(tmp_path):
+    """U+2028 and U+0085 are legal unescaped inside JSON strings (json.dumps(ensure_ascii=False)
+    writes them raw); they used to split the line and lose the article as 'malformed'."""
+    records = [{"id": "p", "text": "First part.\u2028Second part\u0085after it."}, {"id": "q", "text": "Another story."}]
+    path = tmp_path / "feed.json"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    errors: list[InputError] = []
+    articles = list(iter_articles([path], on_error=errors.append))
+    assert errors == []
+    assert [a.id for a in articles] == ["p", "q"]
+
+
+def test_utf8_with_one_stray_windows_1252_byte_keeps_its_utf8(tmp_path):
+    """One cp1252 en dash in a UTF-8 file made the whole file decode as a legacy encoding:
+    every curly apostrophe became mojibake and an exact copy was only a near-duplicate."""
+    original = (FIXTURES / "seeds/000_e6f0c9be4bb1d9ca.txt").read_bytes()
+    cut = original.index(b".")
+    path = tmp_path / "pasted.txt"
+    path.write_bytes(original[:cut] + b" \x96" + original[cut:])
+    article = load_article(path)
+    head, tail = original[:cut].decode("utf-8"), original[cut:].decode("utf-8")
+    assert article.text == clean_plain_text(head + " \u2013" + tail)
+    assert "\ufffd" not in article.text

@@ -160,3 +160,13 @@ def test_progress_bar_on_stderr_only_when_it_is_a_terminal(monkeypatch):
     shown = run("dedup", "fixtures/seeds", "--workers", "0")
     assert "fingerprinting" in shown.stderr
     assert shown.stdout == quiet.stdout
+
+
+@pytest.mark.parametrize("command", ["dedup", "ingest"])
+def test_output_into_a_missing_directory_is_one_line_and_exit_1(tmp_path, command):
+    target = tmp_path / "no-such-dir" / "out.txt"
+    args = [command, SEED_0, "-o", target] + (["--index", tmp_path / "i.sqlite"] if command == "ingest" else [])
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"Error: cannot write {target}: No such file or directory" in result.output

@@ -168,3 +168,13 @@ def test_an_ingest_killed_midway_leaves_every_reported_article_and_a_consistent_
         assert set(reopened.get(added)) == set(added)
         matched = {m["id"] for r in results for m in r["matches"]}
         assert set(reopened.get(matched)) == matched
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("command", [["stats"], ["export"], ["remove", "x"]])
+def test_index_commands_on_an_empty_redis_prefix_do_not_create_an_index(redis_url, command):
+    """Reading a mistyped prefix used to write default settings there, so a later
+    'ingest --shingle-size 5' into it was refused as 'built with shingle_size=4'."""
+    spec = f"{redis_url}?prefix=typo"
+    assert_one_line_error(run("index", *command, "--index", spec), "no index there", "article-compare ingest")
+    assert run("ingest", SEED_0, "--index", spec, "--shingle-size", "5").exit_code == 0

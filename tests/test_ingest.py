@@ -149,3 +149,43 @@ def test_the_index_learns_an_outlets_chrome_over_time(backend, tmp_path, request
         assert index.stats().learned_boilerplate == 6 or backend == "redis"
     finally:
         index.close()
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def test_an_id_given_twice_in_one_batch_keeps_the_later_version(backend, tmp_path, request):
+    """A feed that re-sends an id with new text must not lose the whole batch (SQLite: UNIQUE
+    constraint) nor leave the earlier version's band entries behind (Redis): the later version
+    replaces the earlier one, as it does when the id comes back in a later batch."""
+    spec = {"memory": "memory", "sqlite": str(tmp_path / "i.sqlite")}.get(backend) or request.getfixturevalue("redis_url")
+    first, second, other = (load_article(p) for p in (SEED_0, SEED_3, "fixtures/seeds/001_70d18d04582d512c.txt"))
+    batch = [Article(id="A", text=first.text), Article(id="B", text=other.text), Article(id="A", text=second.text)]
+    index = open_index(spec)
+    try:
+        results = list(ingest(batch, index, workers=0))
+        assert [(r.id, r.status) for r in results] == [("A", "new"), ("B", "new"), ("A", "new")]
+        assert index.stats().articles == 2
+        (again,) = ingest([Article(id="again", text=second.text)], index, workers=0)
+        assert [m.id for m in again.matches] == ["A"] and again.matches[0].jaccard == 1.0
+        (old,) = ingest([Article(id="old", text=first.text)], index, workers=0)
+        assert old.status == "new"  # the earlier version of A is gone from the LSH too
+        if backend != "memory":
+            assert index.check() == []
+    finally:
+        index.close()
+
+
+@pytest.mark.timeout(60)
+def test_stopping_an_ingest_early_stops_its_worker_pool(tmp_path):
+    """Ctrl-C, ``kill`` or a reader that stops (``| head``) close the ingest generator while the
+    pool's feeder thread waits for room two batches ahead; closing must not wait for it forever
+    (``Pool.terminate()`` joins that thread)."""
+    import random
+
+    rng = random.Random(3)
+    vocabulary = [f"w{i}" for i in range(2000)]
+    batch = [Article(id=f"a{i}", text=" ".join(rng.choices(vocabulary, k=120))) for i in range(3000)]
+    with open_index(tmp_path / "i.sqlite") as index:
+        results = ingest(iter(batch), index, batch_size=50, workers=2)
+        assert next(results).status == "new"
+        results.close()  # hung here, in Fingerprinter.close()
+        assert index.check() == []

@@ -261,6 +261,7 @@ def open_index(
     settings: FingerprintSettings | None = None,
     threshold: float = 0.5,
     lock_timeout: float = 10.0,
+    create: bool = True,
 ) -> ArticleIndex:
     """Open (or create) an index.
 
@@ -274,6 +275,10 @@ def open_index(
         threshold: the lowest Jaccard the caller will report. LSH candidates
             are generated down to ``min(threshold, CANDIDATE_THRESHOLD)``.
         lock_timeout: seconds an SQLite write waits for another writer.
+        create: False to refuse a Redis URL (prefix) that holds no index
+            instead of creating one: a reader (stats, export) must not pin
+            default settings under a mistyped prefix. (SQLite callers can
+            check that the file exists.)
 
     Raises:
         SettingsMismatchError: the index was built with other settings.
@@ -292,7 +297,7 @@ def open_index(
     if text.startswith(("redis://", "rediss://", "unix://")):
         from compare.index.redis_store import RedisIndex
 
-        return RedisIndex.open(text, parameters, explicit=explicit)
+        return RedisIndex.open(text, parameters, explicit=explicit, create=create)
     if "://" in text:
         raise IndexStoreError(f"{text}: unknown index scheme; use a file path, 'memory' or redis://host:port/db")
     from compare.index.sqlite_store import SQLiteIndex

@@ -95,7 +95,7 @@ class RedisIndex(ArticleIndex):
         )
 
     @classmethod
-    def open(cls, spec: str, requested: IndexParameters, *, explicit: bool = True) -> RedisIndex:
+    def open(cls, spec: str, requested: IndexParameters, *, explicit: bool = True, create: bool = True) -> RedisIndex:
         import redis
 
         where = _redact(spec)
@@ -112,6 +112,11 @@ class RedisIndex(ArticleIndex):
         client = redis.Redis(**params)
         try:
             client.ping()
+            if not create and not client.exists(f"{prefix}:settings"):
+                raise IndexStoreError(
+                    f"{where}: no index there (no key {prefix}:settings); "
+                    f"build one with: article-compare ingest PATH... --index {where}"
+                )
             parameters = cls._settings(client, f"{prefix}:settings", requested, where, explicit)
         except redis.RedisError as error:
             client.close()
