@@ -99,3 +99,18 @@ def redis_url(redis_server: str) -> str:
     client.flushdb()
     client.close()
     return f"{redis_server}/{db}"
+
+
+@pytest.fixture
+def outlet_chrome() -> list[str]:
+    """Eight lines of one outlet's site chrome, long enough that they alone make short pieces alike."""
+    return [
+        "The Daily Planet is an independent newspaper owned by its readers and staff",
+        "Every story we publish is free to read thanks to the support of our members",
+        "Tell us what you think about this story by writing to the letters editor today",
+        "Our journalists follow the editors code of practice and the press complaints rules",
+        "Corrections and clarifications are published on page two of every weekday edition",
+        "Photographs supplied by our own staff unless a credit line says otherwise below",
+        "Advertising enquiries should go to the commercial department and not to reporters",
+        "Printed on recycled paper at the regional press hall by union members since 1952",
+    ]

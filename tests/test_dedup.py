@@ -145,23 +145,13 @@ def test_parallel_workers_give_the_same_result_as_one_process():
     assert len(one.clusters) >= 140
 
 
-def _outlet_batch() -> list[Article]:
-    chrome = [
-        "The Daily Planet is an independent newspaper owned by its readers and staff",
-        "Every story we publish is free to read thanks to the support of our members",
-        "Tell us what you think about this story by writing to the letters editor today",
-        "Our journalists follow the editors code of practice and the press complaints rules",
-        "Corrections and clarifications are published on page two of every weekday edition",
-        "Photographs supplied by our own staff unless a credit line says otherwise below",
-        "Advertising enquiries should go to the commercial department and not to reporters",
-        "Printed on recycled paper at the regional press hall by union members since 1952",
-    ]
+def _outlet_batch(chrome: list[str]) -> list[Article]:
     bodies = [paragraphs(p)[:1] for p in SEEDS[:4]]
     return [Article(id=f"planet-{i}", source="Daily Planet", text="\n".join(body + chrome)) for i, body in enumerate(bodies)]
 
 
-def test_chrome_learned_from_the_batch_does_not_make_articles_of_one_outlet_duplicates():
-    batch = _outlet_batch()
+def test_chrome_learned_from_the_batch_does_not_make_articles_of_one_outlet_duplicates(outlet_chrome):
+    batch = _outlet_batch(outlet_chrome)
     unlearned = find_duplicates(batch, workers=0, learn_boilerplate=False)
     learned = find_duplicates(batch, workers=0)
     assert unlearned.pairs, "the fixture must be one where chrome alone would make duplicates"
@@ -193,11 +183,11 @@ def test_result_records_are_frozen():
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_learning_while_fingerprinting_equals_learning_first(workers):
+def test_learning_while_fingerprinting_equals_learning_first(workers, outlet_chrome):
     """One tokenization per article gives what BoilerplateLearner + fingerprint would."""
     from compare.text import BoilerplateLearner
 
-    batch = _outlet_batch() * 2 + [Article(id=f"x{i}", source="Wire", text=a.text + "\nWire Service 2024") for i, a in enumerate(_random_variants(140, seed=3))]
+    batch = _outlet_batch(outlet_chrome) * 2 + [Article(id=f"x{i}", source="Wire", text=a.text + "\nWire Service 2024") for i, a in enumerate(_random_variants(140, seed=3))]
     batch = [Article(id=f"{a.id}#{n}", text=a.text, source=a.source) for n, a in enumerate(batch)]
     learner = BoilerplateLearner()
     learner.observe_all(batch)

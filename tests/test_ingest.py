@@ -125,17 +125,10 @@ def test_worker_processes_give_the_same_results_as_one_process(tmp_path):
 
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
-def test_the_index_learns_an_outlets_chrome_over_time(backend, tmp_path, request):
+def test_the_index_learns_an_outlets_chrome_over_time(backend, tmp_path, request, outlet_chrome):
     """Short pieces that share only their outlet's chrome stop matching once the chrome is learned."""
     spec = {"memory": "memory", "sqlite": str(tmp_path / "i.sqlite")}.get(backend) or request.getfixturevalue("redis_url")
-    chrome = [
-        "The Daily Planet is an independent newspaper owned by its readers and staff",
-        "Every story we publish is free to read thanks to the support of our members",
-        "Tell us what you think about this story by writing to the letters editor today",
-        "Our journalists follow the editors code of practice and the press complaints rules",
-        "Corrections and clarifications are published on page two of every weekday edition",
-        "Photographs supplied by our own staff unless a credit line says otherwise below",
-    ]
+    chrome = outlet_chrome[:6]
     bodies = []
     for path in sorted((REPO / "fixtures" / "seeds").glob("*.txt")) + sorted((REPO / "fixtures" / "unrelated").glob("*.txt")):
         paragraphs = [line for line in load_article(path).text.splitlines() if len(line.split()) > 12]
@@ -146,7 +139,7 @@ def test_the_index_learns_an_outlets_chrome_over_time(backend, tmp_path, request
         results = [next(iter(ingest([piece], index, workers=0))) for piece in pieces]
         assert results[1].status == "duplicate"  # chrome not learned yet: it alone makes them alike
         assert [r.status for r in results[5:]] == ["new"] * (len(pieces) - 5)
-        assert index.stats().learned_boilerplate == 6 or backend == "redis"
+        assert index.stats().learned_boilerplate == 6
     finally:
         index.close()
 

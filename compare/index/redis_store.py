@@ -295,9 +295,16 @@ class RedisIndex(ArticleIndex):
         try:
             articles = self._redis.hlen(self._meta)
             indexed = self._redis.hlen(self._lsh.keys._name)
+            learned = sum(
+                sum(1 for count in self._redis.hvals(key) if int(count) >= LEARN_MIN_ARTICLES)
+                for key in self._redis.scan_iter(match=_glob_escape(self._prefix) + ":lines:*", count=1000)
+            )
         except redis.RedisError as error:
             raise self._wrap(error, "counting") from None
-        return IndexStats(self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows, indexed * p.bands)
+        return IndexStats(
+            self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows,
+            indexed * p.bands, learned,
+        )
 
     def export(self) -> Iterator[dict[str, Any]]:
         import redis
@@ -332,3 +339,8 @@ class RedisIndex(ArticleIndex):
             storage._redis.close()
             storage._buffer.reset()
         self._redis.close()
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` as a literal in a Redis SCAN MATCH pattern (a prefix may hold ``*`` or ``[``)."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
