@@ -113,8 +113,15 @@ class Quote:
             or None when no attribution was found.
         cue: the attribution verb as written ("said", "told", "wrote"), or None.
         start, end: span of the quoted words in ``Article.text``.
-        fragment: True for a few words quoted inside the reporter's own
-            sentence ("dismissed the claim as 'total disinformation'").
+        fragment: True when the quote is not a full quotation (``kind`` is
+            "partial" or "scare").
+        kind: "full" (a quotation that stands as what the speaker said:
+            it opens its sentence, or follows a colon or "he said,"),
+            "partial" (words quoted inside the reporter's own sentence that
+            has an attribution: 'dismissed the claim as "total disinformation"'),
+            or "scare" (quoted words with no one saying them in the sentence:
+            a title, a nickname, a term held at a distance). Scare quotes are
+            never treated as statements.
     """
 
     text: str
@@ -123,6 +130,12 @@ class Quote:
     start: int
     end: int
     fragment: bool = False
+    kind: str = "full"
+
+    @property
+    def is_statement(self) -> bool:
+        """True for full and partial quotes: words someone is reported to have said."""
+        return self.kind != "scare"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +144,7 @@ class Quote:
             "cue": self.cue,
             "span": [self.start, self.end],
             "fragment": self.fragment,
+            "kind": self.kind,
         }
 
 

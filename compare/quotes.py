@@ -35,6 +35,7 @@ development: 20/30 speakers right.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -64,13 +65,19 @@ _CUES = (
     "remarked", "answered", "retorted", "snapped", "beamed", "gushed", "fumed", "raged",
     "blasted", "boasted", "sighed", "vowed", "pledged", "promised", "predicted", "agreed",
     "disclosed", "quipped", "shouted", "screamed", "whispered", "pleaded", "demanded",
+    "emphasized", "emphasised", "concluded", "exclaimed", "observed", "suggested", "countered",
+    "cautioned", "contended", "maintained", "asserted", "mused", "lamented", "bragged", "wondered",
+    "recounted", "mocked", "testified", "objected", "interjected", "tells", "emailed", "texted",
+    "explaining", "emphasizing", "concluding", "recalling", "suggesting", "asking", "declaring",
+    "pointing", "joking", "quipping", "vowing", "promising", "predicting", "answering", "replying",
 )
 _PARTICIPLES = frozenset(c for c in _CUES if c.endswith("ing"))
 CUE_PATTERN = r"\b(?:" + "|".join(_CUES) + r")\b"
 _CUE = re.compile(CUE_PATTERN)
 # A capitalised word or an initialism ("U.S.", "F."); a plain word never takes
 # a trailing period, so a name run stops at the end of a sentence.
-_TOKEN = r"(?:(?:[A-Z]\.){1,3}(?![\w])|[A-Z][\w'-]*)"
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Rev|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Hon|Amb|Atty|Supt|Det|Insp)\.(?=[ \t]+[A-Z])"
+_TOKEN = rf"(?:{_HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)"
 _NAME_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:al|bin|de|van|von|der)[ \t]+)?{_TOKEN})*")
 # Words allowed between a subject and its cue verb: "Peskov also told",
 # "Ryabkov in remarks on Wednesday described", "NATO a day earlier had told".
@@ -109,7 +116,7 @@ _AFTER_SUBJECT_CUE = re.compile(
 # The subject runs to the next punctuation, but the dots of "U.S." or "Dr." do not end it.
 _AFTER_CUE_SUBJECT = re.compile(
     r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+"
-    r"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Prof|Lt|Col|St)\.(?=\s[A-Z])|[^,.;:\"])+)"
+    rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b{_HONORIFIC}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
 )
 _LATER_ATTRIBUTION = re.compile(
     rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
@@ -126,7 +133,8 @@ TITLE_WORDS = frozenset(
         spokeswoman spokesperson press chief general gen senator sen representative rep
         governor gov mayor ambassador chancellor king queen prince pope premier chairman
         director head leader official commander colonel col lieutenant lt sergeant sgt
-        mr mrs ms dr prof professor minister's interior state senior ministry kremlin
+        mr mrs ms dr prof professor minister's interior rev reverend capt captain adm admiral maj major hon amb
+        atty supt det insp sgt father rabbi imam bishop cardinal sheriff attorney nominee candidate state senior ministry kremlin
         presenter promoter actor actress singer star producer manager boss editor writer
         comedian model musician guitarist drummer player coach captain officer inspector
         detective lawyer solicitor judge mp councillor doctor analyst aide adviser advisor
@@ -145,8 +153,19 @@ _LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(
         unlike although though since because stunning former veteran"""
     )
 )
+_PARTY_TAG = re.compile(r"\((?:[RDI]|GOP|Dem|Rep)-[A-Z][\w. ]{1,16}\)|,[ \t]+[RDI]-[A-Z][A-Za-z.]{1,10}\.?,(?=[ \t])")
 _INSTITUTIONS_NEED_THE = frozenset(("kremlin", "white house", "pentagon", "state department", "foreign ministry"))
 _PRONOUNS = frozenset(("he", "she", "it", "they", "we"))
+#: Last words of a capitalised run that names a group or a place, not a person ("Iowa Democrats").
+_GROUP_NOUNS = frozenset(
+    str.split(
+        """democrats republicans conservatives liberals americans house senate congress committee party
+        department ministry office council court university college school news times post journal
+        network foundation institute association union campaign group county city state states america
+        country company inc corp co agency administration commission board bureau center centre church
+        club fund team tower airport hotel street avenue road station"""
+    )
+)
 _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ian|ean|can|ese|ish|i)|Western|Soviet|German|French|Greek|Dutch|Swiss|Thai")
 #: Head nouns of a definite phrase naming a body, not a person ("the ministry said").
 _INSTITUTION_NOUNS = frozenset(
@@ -181,7 +200,7 @@ def _person_or_body(run: str) -> str:
         bare = token.rstrip(".,").lower()
         if bare.endswith(("'s", "’s")) or bare in TITLE_WORDS:
             break
-        kept.append(token.rstrip(",."))
+        kept.append(token.rstrip(",") if re.fullmatch(r"(?:[A-Z]\.)+,?", token) else token.rstrip(",."))
     name = " ".join(reversed(kept)) or tokens[-1].rstrip(",.")
     if name.lower() in _INSTITUTIONS_NEED_THE or (not kept and tokens[-1].lower() in TITLE_WORDS):
         return "the " + name
@@ -211,7 +230,16 @@ def same_speaker(first: str | None, second: str | None) -> bool:
 class _Speakers:
     """Full names seen in one article, and who spoke last."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(
+        self, text: str, sentences: Sequence[Sentence] = (), quote_spans: Sequence[tuple[int, int]] = ()
+    ) -> None:
+        self.text = text
+        self.sentence_starts = [s.start for s in sentences]
+        self.sentence_ends = [s.end for s in sentences]
+        self.quote_spans = sorted(quote_spans)
+        self.quote_starts = [s for s, _ in self.quote_spans]
+        self.attributed: list[tuple[int, str]] = []
+        self._genders: dict[str, str] | None = None
         # Words the article also writes in lower case ("now", "despite", "stunning")
         # are not the first word of a name when they open a sentence.
         self.lowercase = frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))
@@ -220,7 +248,14 @@ class _Speakers:
         for match in _NAME_RUN.finditer(text):
             name = self.trim(_person_or_body(match.group()))
             parts = name.split()
-            if len(parts) >= 2 and not name.startswith("the ") and parts[-1].lower() not in _CALENDAR:
+            if (
+                2 <= len(parts) <= 4
+                and not name.startswith("the ")
+                and not _person_or_body(match.group()).startswith("the ")
+                and parts[-1].lower() not in _CALENDAR
+                and parts[-1].lower() not in _GROUP_NOUNS
+                and not any(p.lower() in STOPWORDS for p in parts)
+            ):
                 key = speaker_key(name)
                 if key and len(name) > len(self.full.get(key, "")):
                     self.full[key] = name
@@ -238,7 +273,7 @@ class _Speakers:
         while len(tokens) >= 2 and (
             tokens[0].lower() in self.lowercase
             or tokens[0].lower() in _LEADING_NOT_NAME
-            or (tokens[0].isupper() and len(tokens[0]) > 2 and not tokens[1].isupper())  # "SHOWBIZ Elton"
+            or (tokens[0].isupper() and tokens[0].isalpha() and len(tokens[0]) > 2 and not tokens[1].isupper())  # "SHOWBIZ Elton"
         ):
             tokens.pop(0)
         return " ".join(tokens)
@@ -284,6 +319,78 @@ class _Speakers:
             return earlier[-1][1] if earlier else None
         return best[1]
 
+    def gender(self, name: str) -> str | None:
+        """ "m", "f" or None: from "Mr."/"Ms." before the name and the pronouns that follow its mentions."""
+        if self._genders is None:
+            self._genders = _genders(self.text, self.mentions)
+        if name.split()[0] in _NEW_ROLE:  # "a spokeswoman for the BBC"
+            return "f" if _FEMALE_WORDS.search(name) else "m" if _MALE_WORDS.search(name) else None
+        return self._genders.get(name)
+
+    def resolve_pronoun(self, pronoun: str, position: int) -> str | None:
+        """The person "he"/"she" at ``position`` refers to: the subject of the nearest
+        sentence before it that names a person of a compatible gender.
+
+        Sentences are read backwards from the one holding ``position``; a sentence
+        whose quote was attributed gives that quote's speaker; a sentence that opens
+        with a compatible pronoun refers further back and is skipped; otherwise the
+        first compatible person named in it (outside quotation marks) is the subject.
+        """
+        wanted = "f" if pronoun in ("she", "her") else "m"
+        k = bisect.bisect_right(self.sentence_starts, position) - 1
+        for _ in range(12):
+            if k < 0:
+                break
+            start = self.sentence_starts[k]
+            end = min(position, self.sentence_ends[k])
+            k -= 1
+            if position - start > 3000:
+                break
+
+            def compatible(name: str) -> bool:
+                return self.is_person(name) and self.gender(name) in (None, wanted)
+
+            spoken = [name for at, name in self.attributed if start <= at < end and compatible(name)]
+            if spoken:
+                return spoken[-1]
+            opening = _OPENING_PRONOUN.match(self.text, start, end)
+            if opening and opening["p"].lower() in ({"she"} if wanted == "f" else {"he"}):
+                continue
+            named = [(at, name) for at, name in self.mentions if start <= at < end and not self.quoted(at)]
+            named += [(at, name) for at, name in self.events if start <= at < end and name.split()[0] in _NEW_ROLE]
+            for _at, name in sorted(named):
+                if compatible(name):
+                    return name
+        return self.last_person(position)
+
+    def quoted(self, position: int) -> bool:
+        k = bisect.bisect_right(self.quote_starts, position) - 1
+        return k >= 0 and position < self.quote_spans[k][1]
+
+
+_OPENING_PRONOUN = re.compile(r"[\s\"'(]*(?:(?:But|And|Then|Later|Now|So|Still|Yet)\s+)?(?P<p>[Hh]e|[Ss]he)\b")
+_HIS = re.compile(r"\b(?:(?P<m>he|his|him|himself)|(?P<f>she|her|hers|herself))\b", re.I)
+_FEMALE_WORDS = re.compile(r"\b(?:Mrs|Ms|Miss)\.?\s*$|\b(?:spokeswoman|congresswoman|chairwoman|businesswoman|actress|queen|wife|mother|daughter|sister)\b", re.I)
+_MALE_WORDS = re.compile(r"\bMr\.?\s*$|\b(?:spokesman|congressman|businessman|actor|king|husband|father|son|brother)\b", re.I)
+
+
+def _genders(text: str, mentions: Sequence[tuple[int, str]]) -> dict[str, str]:
+    """Each person's gender from the words right before and the pronouns right after
+    their mentions (up to the next person named, 150 characters at most)."""
+    votes: dict[str, list[int]] = {}
+    for k, (at, name) in enumerate(mentions):
+        vote = votes.setdefault(name, [0, 0])
+        before = text[max(0, at - 30) : at]
+        if _FEMALE_WORDS.search(before):
+            vote[1] += 3
+        elif _MALE_WORDS.search(before):
+            vote[0] += 3
+        stop = mentions[k + 1][0] if k + 1 < len(mentions) else len(text)
+        window = text[at : min(stop, at + 150)]
+        for match in _HIS.finditer(window):
+            vote[0 if match["m"] else 1] += 1
+    return {name: ("m" if m > f else "f") for name, (m, f) in votes.items() if m != f}
+
 
 def extract_quotes(
     article: Article | str, *, clean: CleanText | None = None, sentences: Sequence[Sentence] | None = None
@@ -306,14 +413,16 @@ def extract_quotes(
     if sentences is None:
         sentences = split_sentences(text if isinstance(article, str) else article, clean=clean)
     masked = mask_inline_tags(text).translate(_QUOTE_FOLD).replace("``", '" ').replace("''", ' "')
-    speakers = _Speakers(masked)
+    # "Rep. Michele Bachmann (R-Minn.)", "Sen. X, D-N.Y., said": the party-state tag is not a name.
+    masked = _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
+    spans: list[tuple[int, int]] = []
+    for block in clean.blocks:
+        spans.extend(_quote_spans(text, masked, block.start, block.end))
+    speakers = _Speakers(masked, sentences, spans)
     for match in re.finditer(rf"(?P<who>{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})", masked):
         speakers.spoke(match.start("cue"), speakers.canonical(_person_or_body(match["who"])))
     for match in _ROLE_EVENT.finditer(masked):  # "A spokesman for the BBC denied ..."
         speakers.spoke(match.start("cue"), f"{match['det'].lower()} {match['role']}")
-    spans: list[tuple[int, int]] = []
-    for block in clean.blocks:
-        spans.extend(_quote_spans(text, masked, block.start, block.end))
     starts = [s.start for s in sentences]
     quotes: list[Quote] = []
     runs_on: list[bool] = []
@@ -329,15 +438,16 @@ def extract_quotes(
         after = masked[end + 1 : after_end] if end < after_end else ""
         speaker, cue = _attribute(masked, before, after, start, sentence, speakers, quotes)
         if speaker and speaker.lower() in _PRONOUNS:  # "He said: ..." caught as a capitalised name
-            speaker = speakers.last_person(start) if speaker.lower() in ("he", "she") else None
+            speaker = speakers.resolve_pronoun(speaker.lower(), start) if speaker.lower() in ("he", "she") else None
         elif speaker and speaker.lower() in _LEADING_NOT_NAME:  # "In" is nobody
             speaker = None
         if speaker:
             if speaker[0].isupper():  # roles ("a source") and "the Kremlin" stay as written
                 speaker = speakers.canonical(speaker)
             speakers.spoke(start, speaker)
-        fragment = bool(re.search(r"[\w)]\s*$", before)) and len(masked[body_start:body_end].split()) < 12
-        quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, fragment))
+            speakers.attributed.append((start, speaker))
+        kind = _kind(before, after, masked[start:end], cue)
+        quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, kind != "full", kind))
         # No closing mark: the quote runs on into the next paragraph. Without an
         # attribution of its own it belongs to whoever the continuation names.
         runs_on.append(end >= len(masked) or masked[end] not in "\"'")
@@ -354,6 +464,22 @@ def extract_quotes(
             quotes[k] = replace(quotes[k], speaker=following.speaker)
             unattributed[k] = False
     return quotes
+
+
+# A lead that introduces a quotation: '... he said,' / 'Issa continued,' / 'According to X,'.
+_INTRODUCING_COMMA = re.compile(rf"(?:{CUE_PATTERN}|\b[Aa]ccording\s+to\b)[^,;\"]{{0,60}},$")
+
+
+def _kind(before: str, after: str, body: str, cue: str | None) -> str:
+    """ "full", "partial" or "scare" (see ``Quote.kind``) from where the quote stands in its sentence."""
+    lead = before.rstrip()
+    opens = not lead or lead.endswith((":", ".", "?", "!", '"', "'")) or bool(_INTRODUCING_COMMA.search(lead))
+    if opens:
+        tail = after.lstrip(" \t")
+        # "'Thin-skinned' Trump quells critics": the quoted words are part of the sentence.
+        if not (tail[:1].isalpha() and not body.rstrip().endswith((".", "?", "!", ",", "-", "—"))):
+            return "full"
+    return "partial" if cue else "scare"
 
 
 def _sentence_at(sentences: Sequence, starts: list[int], position: int):
@@ -429,7 +555,8 @@ def _attribute(
         return _person_or_body(match["who"]), "quoted as saying"
     match = _AFTER_CUE_SUBJECT.match(after)  # '," said Kremlin spokesman Dmitry Peskov'
     if match:
-        runs = _NAME_RUN.findall(match["who"])
+        # "said Rep. Michele Bachmann on Tuesday": a day or a sentence word is no speaker
+        runs = [r for r in _NAME_RUN.findall(match["who"]) if r.split()[-1].lower() not in _LEADING_NOT_NAME]
         if runs:
             return _person_or_body(runs[-1]), match["cue"]
         role = match["who"].strip().split()
@@ -497,7 +624,7 @@ def _definite_role(phrase: str, position: int, speakers: _Speakers) -> str | Non
 
 def _pronoun(pronoun: str, position: int, sentence, masked: str, speakers: _Speakers) -> str | None:
     if pronoun in ("he", "she"):
-        return speakers.last_person(position)
+        return speakers.resolve_pronoun(pronoun, position)
     if sentence is not None:
         runs = _NAME_RUN.findall(masked[sentence.start : position])
         if runs:
@@ -553,6 +680,7 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
     quote (two words or more) appears word for word in the longer one
     ("same"), or the word sequences are 60 % alike ("reworded", with the diff).
     "different speaker" overrides both when the two speakers are known and differ.
+    Scare quotes (``Quote.kind == "scare"``) are left out: they are nobody's statement.
     """
     import numpy as np
     from rapidfuzz import fuzz, process
@@ -560,6 +688,8 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
 
     from compare.align import word_diff
 
+    a = [q for q in a if q.is_statement]  # scare quotes are nobody's statement
+    b = [q for q in b if q.is_statement]
     a_words = [words(q.text) for q in a]
     b_words = [words(q.text) for q in b]
     matches: list[QuoteMatch] = []

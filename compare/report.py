@@ -267,7 +267,7 @@ def _story_quotes_extractor() -> Callable[[Article], list[Any]]:
 
     def extract(article: Article) -> list[Any]:
         try:
-            return list(extract_quotes(article))
+            return [quote for quote in extract_quotes(article) if quote.is_statement]  # scare quotes say nothing
         except (ArticleCompareError, ValueError):
             return []
 

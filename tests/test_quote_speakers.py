@@ -1,0 +1,128 @@
+"""Speakers that hold on house styles the rules were not written on (issue: who said it).
+
+Each case listed in the issue is a test here, written as a short article of its own (not
+the sentence of the corpus it was seen in), plus the quote kinds (full, partial, scare).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.quotes import extract_quotes, match_quotes
+
+
+def speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in extract_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            'The crowd cheered. "We will not be silent," said the Rev. Al Sharpton, who led the march.',
+            "Al Sharpton",
+        ),
+        ('"It is the wrong road," said the Rev. Jesse Jackson.', "Jesse Jackson"),
+        (
+            '"This is a fight for the party," said Rep. Michele Bachmann (R-Minn.) on Tuesday.',
+            "Michele Bachmann",
+        ),
+        ('"We will not back down," said Sen. Chuck Schumer (D-N.Y.).', "Chuck Schumer"),
+        ('"The bill is dead," Sen. Mike Lee, R-Utah, said on Monday.', "Mike Lee"),
+        ('"We are ready," Dr. Jane Smith said.', "Jane Smith"),
+    ],
+)
+def test_titles_honorifics_and_party_state_tags_are_not_the_speaker(
+    text: str, speaker: str
+) -> None:
+    assert speakers(text) == [speaker]
+
+
+def test_mr_and_a_surname_after_an_aside_is_the_person_named_in_full_earlier() -> None:
+    text = (
+        "Rep. G.K. Butterfield of North Carolina chairs the caucus.\n\n"
+        'Mr. Butterfield, noting the turnout in the primaries, added: "Our voters are energized."'
+    )
+    assert speakers(text) == ["G.K. Butterfield"]
+
+
+def test_he_said_goes_to_the_person_of_the_last_sentence_not_the_last_who_spoke() -> None:
+    text = (
+        "Former Mexican President Vicente Fox said the wall would never be paid for. "
+        '"I am not going to pay for that wall," Fox said.\n\n'
+        "Felipe Calderon, who led Mexico from 2006 to 2012, has also dismissed Trump's idea as useless.\n\n"
+        '"It is a waste of money," he said.'
+    )
+    assert speakers(text) == ["Vicente Fox", "Felipe Calderon"]
+
+
+def test_she_said_skips_a_man_named_last() -> None:
+    text = (
+        "Nicole Hargrove, a worker at the plant, said she was uncomfortable with Mr. Trump's attacks.\n\n"
+        '"But I would like to turn him loose on the banks," she said.'
+    )
+    assert speakers(text) == ["Nicole Hargrove"]
+
+
+def test_a_sentence_opening_with_he_refers_further_back() -> None:
+    text = (
+        "Senator Bernie Sanders spoke in Iowa.\n\n"
+        "He says he respects Hillary Clinton and Donald Trump's voters. "
+        'He adds, "In a campaign things get heated up."'
+    )
+    assert speakers(text) == ["Bernie Sanders"]
+
+
+def test_apposition_role_and_surname_are_one_speaker() -> None:
+    text = (
+        'Dmitry Peskov, the Kremlin spokesman, said: "This is a dangerous path."\n\n'
+        'Later the Kremlin spokesman said: "We will respond."\n\n'
+        '"Nobody wants that," Peskov told reporters.'
+    )
+    assert speakers(text) == ["Dmitry Peskov", "Dmitry Peskov", "Dmitry Peskov"]
+
+
+def test_an_organisation_speaks_when_the_text_says_so() -> None:
+    text = 'The ministry said the talks would continue. "We remain open to dialogue," the ministry said.'
+    assert speakers(text) == ["the ministry"]
+
+
+def test_a_white_house_official_is_not_a_person_named_white_house() -> None:
+    text = (
+        "Speaking to reporters, White House press secretary Josh Earnest argued the debate was healthy.\n\n"
+        '"That debate is good for our democracy," he said.'
+    )
+    assert speakers(text) == ["Josh Earnest"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ('Peskov said: "This is a dangerous path."', ["full"]),
+        ('"This is a dangerous path," Peskov said.', ["full"]),
+        ('Issa continued, "Yes. For more than 15 years I have watched."', ["full"]),
+        ('Sen. Ted Cruz called the plan a "disaster" in a speech.', ["partial"]),
+        ('Ryan said Obama\'s words "amount to a form of intimidation."', ["partial"]),
+        ('The so-called "Gang of Eight" bill failed in the House.', ["scare"]),
+        ('Her blockbuster film, "Trainwreck," opened in July.', ["scare"]),
+        ("'Thin-skinned' Trump quells critics with threats.", ["scare"]),
+    ],
+)
+def test_quote_kinds(text: str, kinds: list[str]) -> None:
+    assert [q.kind for q in extract_quotes(text)] == kinds
+
+
+def test_scare_quotes_are_never_statements_in_pair_matching() -> None:
+    a = extract_quotes(
+        'The so-called "Gang of Eight" bill failed. "We will try again," Schumer said.'
+    )
+    b = extract_quotes('The "Gang of Eight" plan is dead. "We will try again," Schumer said.')
+    assert all(q.is_statement for m in match_quotes(a, b) for q in (m.a, m.b) if q is not None)
+    assert [m.kind for m in match_quotes(a, b)] == ["same"]
+
+
+def test_quote_records_have_spans_into_the_text() -> None:
+    text = 'Intro line.\n\n"We remain open," the ministry said.'
+    (quote,) = extract_quotes(text)
+    assert text[quote.start : quote.end] == quote.text == "We remain open"
+    assert quote.to_dict()["kind"] == "full"
