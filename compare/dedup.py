@@ -27,6 +27,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -375,9 +376,7 @@ def _ingest_batches(
     batch_size: int,
 ) -> Iterator[IngestResult]:
     from compare.batch import CHUNK_SIZE, PARALLEL_MIN_ARTICLES
-    from compare.index.bands import band_keys
 
-    parameters = index.parameters
     # One continuous stream of fingerprints, so that the workers fingerprint
     # the next batch while this process looks up, verifies and commits the
     # current one. The articles wait in ``pending`` (filled by the pool's
@@ -406,59 +405,71 @@ def _ingest_batches(
         for analysed in _chunked(stream, batch_size):
             chunk = [pending.popleft() for _ in analysed]
             ahead.release(len(analysed))
-            fps = _strip_learned_lines(chunk, analysed, index)
-            indexed = index.candidates_many(fps)
-            stored = index.get({i for ids in indexed for i in ids})
-            # Earlier new articles of this batch are candidates too: bucket them as we go.
-            local_buckets: dict[tuple[int, int], list[int]] = {}
-            keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
-            results: list[IngestResult] = []
-            new: list[tuple[Fingerprint, Article]] = []
-            copies: list[bool] = []
-            for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
-                matches = []
-                if not fp.is_empty:
-                    local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
-                    others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
-                    others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
-                    for other_id, other_shingles in others:
-                        jac, contained = overlap(fp.shingles, other_shingles)
-                        relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
-                        if relation is not None:
-                            matches.append((relation, Match(other_id, jac, contained)))
-                if any(r != "contained" for r, _ in matches):
-                    status = "duplicate"
-                elif matches:
-                    status = "contained"
-                else:
-                    status = "new"
-                    new.append((fp, article))
-                    if not fp.is_empty:
-                        for band, key in enumerate(keys[position].tolist()):
-                            local_buckets.setdefault((band, key), []).append(position)
-                ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
-                results.append(IngestResult(article.id, status, tuple(ranked)))
-                copies.append(any(r == "duplicate" for r, _ in matches))
-            # Chrome is learned from every article of a source except plain copies
-            # (Jaccard >= 0.9): a story re-sent three times must not become chrome,
-            # but short pieces that only look alike because of their chrome must
-            # count, or the chrome would never be learned.
-            by_source: dict[str, list[np.ndarray]] = {}
-            for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
-                if source and not copy and short.size:
-                    by_source.setdefault(source, []).append(short)
-            # An id sent twice in one batch: the later version replaces the earlier,
-            # as it would from a later batch. Every backend keeps one entry per id
-            # (SQLite refused the whole batch, Redis kept both versions' bands).
-            new = list({article.id: (fp, article) for fp, article in new}.values())
-            index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
-            yield from results
+            # One atomic check-and-add per batch: no other writer can add an article
+            # between its lookups and its add (see ArticleIndex.atomically).
+            yield from index.atomically(partial(_check_batch, chunk, analysed, index, threshold, containment_threshold))
     finally:
         # Stopped early (Ctrl-C, kill, an error, a closed generator): the pool's
         # task thread may be waiting in feed() for room that never comes, and
         # Pool.terminate() joins that thread.
         stopping.set()
         ahead.release()
+
+
+def _check_batch(
+    chunk: list[Article], analysed: list[Any], index: ArticleIndex, threshold: float, containment_threshold: float
+) -> list[IngestResult]:
+    """Statuses of one batch, and the add of its new articles (run inside ``index.atomically``)."""
+    from compare.index.bands import band_keys
+
+    parameters = index.parameters
+    fps = _strip_learned_lines(chunk, analysed, index)
+    indexed = index.candidates_many(fps)
+    stored = index.get({i for ids in indexed for i in ids})
+    # Earlier new articles of this batch are candidates too: bucket them as we go.
+    local_buckets: dict[tuple[int, int], list[int]] = {}
+    keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
+    results: list[IngestResult] = []
+    new: list[tuple[Fingerprint, Article]] = []
+    copies: list[bool] = []
+    for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
+        matches = []
+        if not fp.is_empty:
+            local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
+            others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
+            others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
+            for other_id, other_shingles in others:
+                jac, contained = overlap(fp.shingles, other_shingles)
+                relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+                if relation is not None:
+                    matches.append((relation, Match(other_id, jac, contained)))
+        if any(r != "contained" for r, _ in matches):
+            status = "duplicate"
+        elif matches:
+            status = "contained"
+        else:
+            status = "new"
+            new.append((fp, article))
+            if not fp.is_empty:
+                for band, key in enumerate(keys[position].tolist()):
+                    local_buckets.setdefault((band, key), []).append(position)
+        ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
+        results.append(IngestResult(article.id, status, tuple(ranked)))
+        copies.append(any(r == "duplicate" for r, _ in matches))
+    # Chrome is learned from every article of a source except plain copies
+    # (Jaccard >= 0.9): a story re-sent three times must not become chrome,
+    # but short pieces that only look alike because of their chrome must
+    # count, or the chrome would never be learned.
+    by_source: dict[str, list[np.ndarray]] = {}
+    for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
+        if source and not copy and short.size:
+            by_source.setdefault(source, []).append(short)
+    # An id sent twice in one batch: the later version replaces the earlier,
+    # as it would from a later batch. Every backend keeps one entry per id
+    # (SQLite refused the whole batch, Redis kept both versions' bands).
+    new = list({article.id: (fp, article) for fp, article in new}.values())
+    index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
+    return results
 
 
 def _strip_learned_lines(chunk: list[Article], analysed: list[Any], index: ArticleIndex) -> list[Fingerprint]:

@@ -17,11 +17,12 @@ signatures made with another shingle size or seed would silently never match.
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -54,6 +55,9 @@ LEARN_MIN_ARTICLES = 3
 
 #: source -> uint64 line keys (``int(compare.text.line_key(line), 16)``).
 LineCounts = Mapping[str, np.ndarray]
+
+
+T = TypeVar("T")
 
 
 def default_index_spec() -> str:
@@ -186,6 +190,11 @@ class ArticleIndex(ABC):
     Use as a context manager. ``add`` is atomic per call: either every
     article of the call is stored (signature, shingles, metadata, bands) or,
     when it raises, none is.
+
+    Check-and-add is atomic through ``atomically(step)``: the lookups and the
+    ``add`` that ``step`` makes form one unit that no other writer (process,
+    machine or thread) can interleave with, so concurrent ingests give the
+    statuses of some serial order.
     """
 
     backend: str = ""
@@ -193,6 +202,37 @@ class ArticleIndex(ABC):
     def __init__(self, location: str, parameters: IndexParameters) -> None:
         self.location = location
         self.parameters = parameters
+        # Threads sharing this object take turns; other processes are kept
+        # out by the backend (SQLite write lock, Redis lock key).
+        self._turn = threading.RLock()
+        self._depth = 0
+
+    def atomically(self, step: Callable[[], T]) -> T:
+        """Run ``step`` (lookups, then ``add``) as one atomic check-and-add; returns its result.
+
+        Every read ``step`` makes sees the index as no other writer can change
+        it until ``step``'s writes are committed together at its end. On a
+        backend where exclusivity can be lost (a Redis lock whose lease ran
+        out), the commit is refused and ``step`` runs again from the start, so
+        it must not have side effects other than index calls. Nested calls
+        join the outer one.
+        """
+        with self._turn:
+            if self._depth:
+                return step()
+            self._depth += 1
+            try:
+                return self._exclusive(step)
+            finally:
+                self._depth -= 1
+
+    def _exclusive(self, step: Callable[[], T]) -> T:
+        """Backend hook: run ``step`` with writers of other processes kept out."""
+        return step()
+
+    @property
+    def _in_step(self) -> bool:
+        return self._depth > 0
 
     @property
     def settings(self) -> FingerprintSettings:
@@ -262,6 +302,7 @@ def open_index(
     threshold: float = 0.5,
     lock_timeout: float = 10.0,
     create: bool = True,
+    read_only: bool = False,
 ) -> ArticleIndex:
     """Open (or create) an index.
 
@@ -274,11 +315,15 @@ def open_index(
             ``DEFAULT_SETTINGS`` for a new one.
         threshold: the lowest Jaccard the caller will report. LSH candidates
             are generated down to ``min(threshold, CANDIDATE_THRESHOLD)``.
-        lock_timeout: seconds an SQLite write waits for another writer.
+        lock_timeout: seconds a write waits for another writer (the SQLite
+            write lock, the Redis index lock).
         create: False to refuse a Redis URL (prefix) that holds no index
             instead of creating one: a reader (stats, export) must not pin
             default settings under a mistyped prefix. (SQLite callers can
             check that the file exists.)
+        read_only: open for reading only (stats, export, ``report
+            --index``): nothing is created or written, not even an SQLite
+            journal, so an index in a read-only directory can be read.
 
     Raises:
         SettingsMismatchError: the index was built with other settings.
@@ -287,6 +332,8 @@ def open_index(
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    if spec is not None and not os.fspath(spec):
+        raise IndexStoreError("the index location is empty; give a file path, 'memory' or redis://host:port/db")
     parameters = IndexParameters.build(settings or DEFAULT_SETTINGS, threshold)
     explicit = settings is not None
     text = "memory" if spec is None else os.fspath(spec)
@@ -297,9 +344,9 @@ def open_index(
     if text.startswith(("redis://", "rediss://", "unix://")):
         from compare.index.redis_store import RedisIndex
 
-        return RedisIndex.open(text, parameters, explicit=explicit, create=create)
+        return RedisIndex.open(text, parameters, explicit=explicit, create=create and not read_only, lock_timeout=lock_timeout)
     if "://" in text:
         raise IndexStoreError(f"{text}: unknown index scheme; use a file path, 'memory' or redis://host:port/db")
     from compare.index.sqlite_store import SQLiteIndex
 
-    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout, explicit=explicit)
+    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout, explicit=explicit, read_only=read_only)

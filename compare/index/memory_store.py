@@ -40,6 +40,9 @@ class MemoryIndex(ArticleIndex):
 
     def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
         batch = list(items)
+        return self.atomically(lambda: self._add(batch, lines))
+
+    def _add(self, batch: list[tuple[Fingerprint, Article]], lines: LineCounts | None) -> list[str]:
         for source, keys in (lines or {}).items():
             for key in keys.tolist():
                 self._lines[source, key] = self._lines.get((source, key), 0) + 1
@@ -59,7 +62,8 @@ class MemoryIndex(ArticleIndex):
         return {s: k for s, k in found.items() if k}
 
     def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
-        return [sorted(self._lsh.query(self._minhash(fp))) for fp in fingerprints]
+        with self._turn:
+            return [sorted(self._lsh.query(self._minhash(fp))) for fp in fingerprints]
 
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
         return {i: self._articles[i] for i in ids if i in self._articles}
@@ -67,8 +71,9 @@ class MemoryIndex(ArticleIndex):
     def remove(self, article_id: str) -> None:
         if article_id not in self._articles:
             raise IndexStoreError(f"memory: no article with id {article_id!r} in the index")
-        self._lsh.remove(article_id)
-        del self._articles[article_id]
+        with self._turn:
+            self._lsh.remove(article_id)
+            del self._articles[article_id]
 
     def stats(self) -> IndexStats:
         p = self.parameters

@@ -1,25 +1,41 @@
 """Redis index: datasketch ``MinHashLSH`` on its Redis storage, shared by many workers.
 
-Keys under the prefix ``P`` (``?prefix=`` in the URL, default "article-compare"):
+Keys under the prefix ``P`` (``?prefix=`` in the URL, default
+"article-compare"; ``%`` and ``:`` in it are written ``%25`` and ``%3A``, so
+that no key of one prefix can be a key of another: every key is ``P:`` and a
+rest, and ``P`` holds no colon):
 
-- ``P:settings``: hash of fingerprint settings and band parameters.
-- ``P:lsh_bucket_*`` / ``P:lsh_keys``: datasketch's own Redis layout for
+- ``P:settings``: hash of fingerprint settings, band parameters and format.
+- ``P:lsh_bucket_*`` / ``P:lsh_keys*``: datasketch's own Redis layout for
   ``MinHashLSH(storage_config={"type": "redis", "basename": b"P:lsh"})``, so
   ``MinHashLSH.query`` on this prefix answers from what ingest wrote.
 - ``P:meta``, ``P:shingles``, ``P:signatures``: hashes id -> JSON metadata,
   uint32 shingle bytes, uint32 signature bytes.
+- ``P:lines``: hash "16 hex digits of a line key:source" -> how many stored
+  articles of that source carried the line (learned chrome).
+- ``P:lock``: the writers' lock (below); absent when nobody writes.
 
-Atomicity: datasketch's insertion session flushes one pipeline per hash
-table, so a crash between flushes would leave an article in some bands and
-not others. Instead each batch goes through *one* MULTI/EXEC pipeline, into
+Atomicity: each batch's writes go through *one* MULTI/EXEC pipeline, into
 which datasketch's storage objects write their commands (their ``_insert``
 takes the client to write to): a batch is fully visible or not at all.
+
+Check-and-add (``atomically``): a writer takes ``P:lock`` (SET NX with a
+random token and a lease of a few seconds, renewed by a heartbeat thread
+while it works), does its lookups, and commits with WATCH on the lock: the
+EXEC runs only if the lock still holds its own token, and releases the lock
+in the same transaction. A writer that was paused past its lease (SIGSTOP, a
+long GC) finds the lock gone or taken, its EXEC is refused and it does its
+lookups again; a killed writer's lock expires with its lease.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -34,6 +50,7 @@ from compare.index import (
     IndexStats,
     LineCounts,
     StoredArticle,
+    T,
 )
 
 if TYPE_CHECKING:
@@ -42,13 +59,43 @@ if TYPE_CHECKING:
 
 _UINT32 = np.dtype("<u4")
 DEFAULT_PREFIX = "article-compare"
+#: Layout of the keys (2: escaped prefix, one ``P:lines`` hash, ``P:lock``).
+FORMAT = 2
+#: Seconds a command may take before the worker gives up (``?socket_timeout=`` in the URL).
+SOCKET_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 3.0
+#: Lease of the writers' lock; the holder renews it every third of it while it works.
+LOCK_LEASE = 6.0
+#: Attempts of one check-and-add whose lock was lost before its commit.
+COMMIT_ATTEMPTS = 5
+
+
+def escape_prefix(prefix: str) -> str:
+    """The prefix as written in key names: no colon, so prefixes cannot overlap."""
+    return prefix.replace("%", "%25").replace(":", "%3A")
+
+
+def _positive_seconds(query: dict[str, list[str]], name: str, default: float) -> float:
+    if name not in query:
+        return default
+    text = query[name][0]
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value < 86400.0:
+        raise ValueError(f"{name}={text} must be a number of seconds, for example {name}=5")
+    return value
 
 
 def _connection_params(spec: str) -> tuple[dict[str, Any], str]:
     parts = urlsplit(spec)
     query = parse_qs(parts.query)
     prefix = query.get("prefix", [DEFAULT_PREFIX])[0]
-    params: dict[str, Any] = {"socket_connect_timeout": 3.0, "socket_timeout": 30.0}
+    params: dict[str, Any] = {
+        "socket_connect_timeout": _positive_seconds(query, "socket_connect_timeout", CONNECT_TIMEOUT),
+        "socket_timeout": _positive_seconds(query, "socket_timeout", SOCKET_TIMEOUT),
+    }
     if parts.scheme == "unix":
         params["unix_socket_path"] = parts.path
         params["db"] = int(query.get("db", ["0"])[0])
@@ -83,10 +130,13 @@ class RedisIndex(ArticleIndex):
 
         super().__init__(location, parameters)
         self._redis = client
-        self._prefix = prefix
+        self._prefix = prefix = escape_prefix(prefix)
         self._meta = f"{prefix}:meta"
         self._shingles = f"{prefix}:shingles"
         self._signatures = f"{prefix}:signatures"
+        self._lines = f"{prefix}:lines"
+        self._lock = f"{prefix}:lock"
+        self._writes: list[Callable[[Any], None]] | None = None
         self._lsh = MinHashLSH(
             num_perm=parameters.settings.num_perm,
             params=(parameters.bands, parameters.rows),
@@ -95,7 +145,9 @@ class RedisIndex(ArticleIndex):
         )
 
     @classmethod
-    def open(cls, spec: str, requested: IndexParameters, *, explicit: bool = True, create: bool = True) -> RedisIndex:
+    def open(
+        cls, spec: str, requested: IndexParameters, *, explicit: bool = True, create: bool = True, lock_timeout: float = 10.0
+    ) -> RedisIndex:
         import redis
 
         where = _redact(spec)
@@ -107,46 +159,141 @@ class RedisIndex(ArticleIndex):
         from redis.retry import Retry
 
         # redis-py's default retries with up to 10 s backoff: a worker pointed
-        # at a dead server should say so within a second, not after eight.
-        params["retry"] = Retry(ExponentialBackoff(cap=0.5, base=0.05), 2)
+        # at a dead server should say so within a second, not after eight. A
+        # timeout is not retried: a frozen server fails within socket_timeout.
+        params["retry"] = Retry(ExponentialBackoff(cap=0.5, base=0.05), 2, supported_errors=(redis.ConnectionError,))
         client = redis.Redis(**params)
+        settings_key = f"{escape_prefix(prefix)}:settings"
         try:
             client.ping()
-            if not create and not client.exists(f"{prefix}:settings"):
+            if not create and not client.exists(settings_key):
                 raise IndexStoreError(
-                    f"{where}: no index there (no key {prefix}:settings); "
+                    f"{where}: no index there (no key {settings_key}); "
                     f"build one with: article-compare ingest PATH... --index {where}"
                 )
-            parameters = cls._settings(client, f"{prefix}:settings", requested, where, explicit)
+            parameters = cls._settings(client, settings_key, requested, where, explicit)
+        except redis.TimeoutError as error:
+            client.close()
+            raise IndexStoreError(f"{where}: Redis did not answer within {params['socket_timeout']:g} s ({error}); "
+                                  "is the server overloaded or stopped? (?socket_timeout=SECONDS sets the limit)") from None
         except redis.RedisError as error:
             client.close()
             raise IndexStoreError(f"{where}: cannot reach Redis ({error})") from None
         except BaseException:
             client.close()
             raise
-        return cls(where, parameters, client, params, prefix)
+        index = cls(where, parameters, client, params, prefix)
+        index._lock_timeout = lock_timeout
+        return index
 
     @staticmethod
     def _settings(client: Any, key: str, requested: IndexParameters, where: str, explicit: bool) -> IndexParameters:
-        # HSETNX of one field makes creation atomic when two workers start at once.
-        client.hsetnx(key, "parameters", json.dumps(requested.as_dict(), sort_keys=True))
+        # One HSETNX of the whole record makes creation atomic when two workers start at once.
+        record = json.dumps({**requested.as_dict(), "format": FORMAT}, sort_keys=True)
+        client.hsetnx(key, "parameters", record)
         stored = client.hget(key, "parameters")
         try:
-            parameters = IndexParameters.from_dict(json.loads(stored))
-        except (TypeError, ValueError, KeyError) as error:
+            values = json.loads(stored)
+            built = values.get("format", 1)
+            if built != FORMAT:
+                raise IndexStoreError(
+                    f"{where}: index format {built} (written by an older article-compare) is not supported "
+                    f"(expected {FORMAT}); rebuild it under another ?prefix= or delete the keys under {key.rsplit(':', 1)[0]}:"
+                )
+            parameters = IndexParameters.from_dict(values)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
             raise IndexStoreError(f"{where}: corrupt settings under {key} ({error})") from None
         return requested.check_compatible(parameters, where, explicit=explicit)
 
+    _lock_timeout: float = 10.0
+
     def _wrap(self, error: Exception, doing: str) -> IndexStoreError:
+        import redis
+
+        if isinstance(error, redis.TimeoutError):
+            return IndexStoreError(
+                f"{self.location}: Redis did not answer while {doing} ({error}); "
+                "is the server overloaded or stopped? (?socket_timeout=SECONDS sets the limit)"
+            )
         return IndexStoreError(f"{self.location}: Redis error while {doing}: {error}")
+
+    # --- the writers' lock ---------------------------------------------------------
+
+    _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+    _RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+
+    def _acquire(self) -> bytes:
+        token = secrets.token_hex(16).encode()
+        deadline = time.monotonic() + self._lock_timeout
+        pause = 0.002
+        while not self._redis.set(self._lock, token, nx=True, px=int(LOCK_LEASE * 1000)):
+            if time.monotonic() > deadline:
+                raise IndexStoreError(
+                    f"{self.location}: index is locked by another writer for more than {self._lock_timeout:g} s; "
+                    "nothing of this batch was written, run the command again (--lock-timeout waits longer)"
+                )
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 1.5, 0.05)
+        return token
+
+    def _exclusive(self, step: Callable[[], T]) -> T:
+        import redis
+
+        try:
+            for _ in range(COMMIT_ATTEMPTS):
+                token = self._acquire()
+                done = threading.Event()
+                heartbeat = threading.Thread(target=self._renew, args=(token, done), daemon=True)
+                heartbeat.start()
+                self._writes = []
+                try:
+                    try:
+                        result = step()
+                    finally:
+                        done.set()
+                        heartbeat.join()
+                    if self._commit(token, self._writes):
+                        return result
+                finally:
+                    self._writes = None
+                    self._redis.eval(self._RELEASE, 1, self._lock, token)
+        except redis.RedisError as error:
+            raise self._wrap(error, "writing a batch (none of them was written)") from None
+        raise IndexStoreError(
+            f"{self.location}: lost the index lock {COMMIT_ATTEMPTS} times before committing (a batch slower "
+            f"than the {LOCK_LEASE:g} s lease, or a paused process); nothing of this batch was written"
+        )
+
+    def _renew(self, token: bytes, done: threading.Event) -> None:
+        while not done.wait(LOCK_LEASE / 3):
+            try:
+                if not self._redis.eval(self._RENEW, 1, self._lock, token, int(LOCK_LEASE * 1000)):
+                    return  # lost: the commit will see it
+            except Exception:  # the commit reports Redis errors; a heartbeat only stops
+                return
+
+    def _commit(self, token: bytes, writes: list[Callable[[Any], None]]) -> bool:
+        """Write the queued commands if the lock is still this writer's; False if it was lost."""
+        import redis
+
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.watch(self._lock)
+            if pipe.get(self._lock) != token:
+                return False
+            pipe.multi()
+            for write in writes:
+                write(pipe)
+            pipe.delete(self._lock)
+            try:
+                pipe.execute()
+            except redis.WatchError:
+                return False
+        return True
 
     def _bands(self, fp: Fingerprint) -> list[bytes]:
         return [self._lsh._H(fp.signature[start:end]) for start, end in self._lsh.hashranges]
 
     # --- writing ---------------------------------------------------------------
-
-    def _lines_key(self, source: str) -> str:
-        return f"{self._prefix}:lines:{source}"
 
     def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
         import redis
@@ -155,30 +302,37 @@ class RedisIndex(ArticleIndex):
         if not batch and not lines:
             return []
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        try:
+
+        def step() -> list[str]:
             keys = [a.id.encode() for _, a in batch]
-            old = self._old_bands(keys)
-            pipe = self._redis.pipeline(transaction=True)
-            for key in keys:
-                self._unlink(pipe, key, old.get(key))
-            for (fp, article), key in zip(batch, keys, strict=True):
-                if not fp.is_empty:
-                    bands = self._bands(fp)
-                    self._lsh.keys._insert(pipe, key, *bands)
-                    for band, table in zip(bands, self._lsh.hashtables, strict=True):
-                        table._insert(pipe, band, key)
-                metadata = {n: getattr(article, n) for n in ("title", "source", "url", "published")}
-                pipe.hset(self._meta, key, json.dumps({**metadata, "added": now}))
-                pipe.hset(self._shingles, key, fp.shingles.astype(_UINT32).tobytes())
-                pipe.hset(self._signatures, key, fp.signature.astype(_UINT32).tobytes())
-            for source, line_keys in (lines or {}).items():
-                unique, counts = np.unique(np.asarray(line_keys, dtype=np.uint64), return_counts=True)
-                for line, n in zip(unique.tolist(), counts.tolist(), strict=True):
-                    pipe.hincrby(self._lines_key(source), str(line), n)
-            pipe.execute()
-        except redis.RedisError as error:
-            raise self._wrap(error, f"adding {len(batch)} articles (none of them was written)") from None
-        return [a.id for _, a in batch]
+            try:
+                old = self._old_bands(keys)  # under the lock: no other writer changes them
+            except redis.RedisError as error:
+                raise self._wrap(error, f"adding {len(batch)} articles (none of them was written)") from None
+
+            def write(pipe: Any) -> None:
+                for key in keys:
+                    self._unlink(pipe, key, old.get(key))
+                for (fp, article), key in zip(batch, keys, strict=True):
+                    if not fp.is_empty:
+                        bands = self._bands(fp)
+                        self._lsh.keys._insert(pipe, key, *bands)
+                        for band, table in zip(bands, self._lsh.hashtables, strict=True):
+                            table._insert(pipe, band, key)
+                    metadata = {n: getattr(article, n) for n in ("title", "source", "url", "published")}
+                    pipe.hset(self._meta, key, json.dumps({**metadata, "added": now}))
+                    pipe.hset(self._shingles, key, fp.shingles.astype(_UINT32).tobytes())
+                    pipe.hset(self._signatures, key, fp.signature.astype(_UINT32).tobytes())
+                for source, line_keys in (lines or {}).items():
+                    unique, counts = np.unique(np.asarray(line_keys, dtype=np.uint64), return_counts=True)
+                    for line, n in zip(unique.tolist(), counts.tolist(), strict=True):
+                        pipe.hincrby(self._lines, _line_field(line, source), n)
+
+            assert self._writes is not None
+            self._writes.append(write)
+            return [a.id for _, a in batch]
+
+        return self.atomically(step)
 
     def _old_bands(self, keys: Sequence[bytes]) -> dict[bytes, list[bytes]]:
         storage = self._lsh.keys
@@ -201,15 +355,18 @@ class RedisIndex(ArticleIndex):
         import redis
 
         key = article_id.encode()
-        try:
-            if not self._redis.hexists(self._meta, key):
-                raise IndexStoreError(f"{self.location}: no article with id {article_id!r} in the index")
-            old = self._old_bands([key])
-            pipe = self._redis.pipeline(transaction=True)
-            self._unlink(pipe, key, old.get(key))
-            pipe.execute()
-        except redis.RedisError as error:
-            raise self._wrap(error, f"removing {article_id!r}") from None
+
+        def step() -> None:
+            try:
+                if not self._redis.hexists(self._meta, key):
+                    raise IndexStoreError(f"{self.location}: no article with id {article_id!r} in the index")
+                old = self._old_bands([key])
+            except redis.RedisError as error:
+                raise self._wrap(error, f"removing {article_id!r}") from None
+            assert self._writes is not None
+            self._writes.append(lambda pipe: self._unlink(pipe, key, old.get(key)))
+
+        self.atomically(step)
 
     # --- reading -------------------------------------------------------------
 
@@ -220,7 +377,7 @@ class RedisIndex(ArticleIndex):
         try:
             pipe = self._redis.pipeline(transaction=False)
             for source, keys in sources:
-                pipe.hmget(self._lines_key(source), [str(k) for k in keys])
+                pipe.hmget(self._lines, [_line_field(k, source) for k in keys])
             replies = pipe.execute() if sources else []
         except redis.RedisError as error:
             raise self._wrap(error, "reading learned boilerplate") from None
@@ -295,10 +452,7 @@ class RedisIndex(ArticleIndex):
         try:
             articles = self._redis.hlen(self._meta)
             indexed = self._redis.hlen(self._lsh.keys._name)
-            learned = sum(
-                sum(1 for count in self._redis.hvals(key) if int(count) >= LEARN_MIN_ARTICLES)
-                for key in self._redis.scan_iter(match=_glob_escape(self._prefix) + ":lines:*", count=1000)
-            )
+            learned = sum(1 for _, count in self._redis.hscan_iter(self._lines, count=1000) if int(count) >= LEARN_MIN_ARTICLES)
         except redis.RedisError as error:
             raise self._wrap(error, "counting") from None
         return IndexStats(
@@ -341,6 +495,6 @@ class RedisIndex(ArticleIndex):
         self._redis.close()
 
 
-def _glob_escape(text: str) -> str:
-    """``text`` as a literal in a Redis SCAN MATCH pattern (a prefix may hold ``*`` or ``[``)."""
-    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+def _line_field(key: int, source: str) -> str:
+    """Field of ``P:lines``: the line key in 16 hex digits (fixed width, so any source text follows unambiguously)."""
+    return f"{key:016x}:{source}"
