@@ -153,12 +153,19 @@ def _workers_option(function: F) -> F:
     )(function)
 
 
+def _index_spec(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty; give an SQLite file path or redis://host:port/db, or leave the option out for the default")
+    return value
+
+
 def _index_option(function: F) -> F:
     return click.option(
         "--index",
         "index_spec",
         metavar="SPEC",
         default=None,
+        callback=_index_spec,
         help="SQLite file path or redis://host:port/db "
         "(default: $ARTICLE_COMPARE_INDEX, else ./article-compare-index.sqlite).",
     )(function)
@@ -290,7 +297,7 @@ def dedup(
     type=click.FloatRange(0.0),
     default=10.0,
     show_default=True,
-    help="Seconds to wait for another writer of an SQLite index.",
+    help="Seconds a batch waits for its turn to write (another ingest holds the index).",
 )
 @_fingerprint_options
 @_workers_option
@@ -321,7 +328,7 @@ def ingest(
     from compare.render.dedup import render_ingest_line, render_ingest_summary
 
     problems = InputProblems()
-    spec = index_spec or default_index_spec()
+    spec = index_spec if index_spec is not None else default_index_spec()
     counts: dict[str, int] = {}
     try:
         stream = output.open("w", encoding="utf-8") if output else None
@@ -367,17 +374,17 @@ def index_group() -> None:
     """Inspect and edit the persistent index (stats, remove ID, export)."""
 
 
-def _open_existing(index_spec: str | None) -> Any:
+def _open_existing(index_spec: str | None, *, read_only: bool = True) -> Any:
     from compare.errors import IndexStoreError
     from compare.index import open_index
 
-    spec = index_spec or _default_spec()
-    if "://" not in spec and spec != "memory" and not Path(spec).is_file():
+    spec = index_spec if index_spec is not None else _default_spec()
+    if spec and "://" not in spec and spec != "memory" and not Path(spec).is_file():
         raise click.ClickException(
             f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}"
         )
     try:
-        return open_index(spec, create=False)
+        return open_index(spec, create=False, read_only=read_only)
     except IndexStoreError as error:
         raise click.ClickException(str(error)) from None
 
@@ -412,7 +419,7 @@ def index_remove(article_id: str, index_spec: str | None) -> None:
     from compare.errors import ArticleCompareError
 
     try:
-        with _open_existing(index_spec) as index:
+        with _open_existing(index_spec, read_only=False) as index:
             index.remove(article_id)
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
@@ -512,6 +519,7 @@ def pair(
     "--index",
     "index_spec",
     metavar="SPEC",
+    callback=_index_spec,
     help="Also list, per article, near-duplicates already in this index (SQLite path or redis://host:port/db). "
     "The index is only read.",
 )

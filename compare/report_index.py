@@ -31,7 +31,7 @@ def index_matches(spec: str, articles: Sequence[Article]) -> dict[str, list[dict
     if "://" not in spec and spec != "memory" and not Path(spec).is_file():
         raise IndexStoreError(f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}")
     found: dict[str, list[dict[str, Any]]] = {}
-    with open_index(spec, threshold=DEFAULT_THRESHOLD) as index:
+    with open_index(spec, threshold=DEFAULT_THRESHOLD, create=False, read_only=True) as index:
         fingerprints = [fingerprint(a, settings=index.settings) for a in articles]
         candidates = index.candidates_many(fingerprints)
         stored = index.get({i for ids in candidates for i in ids})

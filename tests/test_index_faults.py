@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,190 @@ def test_index_commands_on_an_empty_redis_prefix_do_not_create_an_index(redis_ur
     spec = f"{redis_url}?prefix=typo"
     assert_one_line_error(run("index", *command, "--index", spec), "no index there", "article-compare ingest")
     assert run("ingest", SEED_0, "--index", spec, "--shingle-size", "5").exit_code == 0
+
+
+# --- issue 8: index faults ------------------------------------------------------------
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of this test alone (it gets stopped with SIGSTOP)."""
+    from conftest import _free_port, redis_server_binary
+
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("no redis-server binary")
+    import redis
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(host="127.0.0.1", port=port)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        yield process, f"redis://127.0.0.1:{port}/0"
+    finally:
+        client.close()
+        process.send_signal(signal.SIGCONT)
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.redis
+def test_a_frozen_redis_fails_within_the_socket_timeout(private_redis):
+    """A SIGSTOPped server used to block an ingest for 91 s (30 s timeout, retried)."""
+    process, url = private_redis
+    assert run("ingest", SEED_0, "--index", url).exit_code == 0
+    process.send_signal(signal.SIGSTOP)
+    started = time.monotonic()
+    result = run("ingest", "fixtures/seeds", "--index", f"{url}?socket_timeout=1")
+    elapsed = time.monotonic() - started
+    assert_one_line_error(result, "did not answer within 1 s", "?socket_timeout=SECONDS")
+    assert elapsed < 8, elapsed
+    started = time.monotonic()
+    assert_one_line_error(run("index", "stats", "--index", url), "did not answer within 5 s")  # the default
+    assert time.monotonic() - started < 12
+
+
+def test_a_bad_socket_timeout_is_a_clear_error():
+    assert_one_line_error(run("ingest", SEED_0, "--index", "redis://127.0.0.1:1/0?socket_timeout=soon"), "socket_timeout=soon must be a number of seconds")
+
+
+def test_an_sqlite_index_with_garbage_in_the_middle_is_refused_and_left_untouched(tmp_path):
+    data = tmp_path / "articles.jsonl"
+    _generated_jsonl(data, 300)
+    index = tmp_path / "i.sqlite"
+    assert run("ingest", data, "--index", index, "--workers", "0").exit_code == 0
+    content = bytearray(index.read_bytes())
+    middle = len(content) // 2 // 4096 * 4096
+    content[middle : middle + 4096] = random.Random(5).randbytes(4096)
+    index.write_bytes(bytes(content))
+    result = run("ingest", "fixtures/seeds", "--index", index)
+    assert_one_line_error(result, "fails SQLite's integrity check", "left untouched", "restore a backup")
+    assert index.read_bytes() == bytes(content)
+
+
+def _run_in_read_only_directory(directory: Path, *args: object) -> subprocess.CompletedProcess:
+    """The CLI in a subprocess that cannot write ``directory`` (a read-only bind mount when run as root)."""
+    command = [sys.executable, "-m", "compare", *map(str, args)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+        try:
+            return subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+        finally:
+            directory.chmod(0o755)
+    import shlex
+
+    mount = f"mount --bind -o ro {shlex.quote(str(directory))} {shlex.quote(str(directory))}"
+    wrapped = ["unshare", "-m", "--propagation", "private", "sh", "-c", f"{mount} && exec {shlex.join(command)}"]
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", mount], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip("running as root without the right to mount a read-only directory")
+    return subprocess.run(wrapped, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+
+
+def test_an_index_in_a_read_only_directory_can_be_read_not_written(tmp_path):
+    directory = tmp_path / "readonly"
+    directory.mkdir()
+    index = directory / "i.sqlite"
+    assert run("ingest", "fixtures/seeds", "--index", index, "--workers", "0").exit_code == 0
+    before = index.read_bytes()
+    stats = _run_in_read_only_directory(directory, "index", "stats", "--index", index, "--format", "json")
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["articles"] == 5
+    export = _run_in_read_only_directory(directory, "index", "export", "--index", index)
+    assert export.returncode == 0, export.stderr
+    assert len(export.stdout.splitlines()) == 5
+    report = _run_in_read_only_directory(
+        directory, "report", SEED_0, "fixtures/variants/000_new_headline.txt", "--index", index, "--format", "json"
+    )
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["index_matches"]["fixtures/variants/000_new_headline.txt"][0]["id"] == SEED_0
+    ingest = _run_in_read_only_directory(directory, "ingest", "fixtures/unrelated", "--index", index)
+    assert ingest.returncode == 1
+    assert ingest.stderr.count("\n") == 1 and "Traceback" not in ingest.stderr
+    assert "read-only" in ingest.stderr and "index stats" in ingest.stderr and "move it away" not in ingest.stderr
+    assert index.read_bytes() == before
+    assert sorted(p.name for p in directory.iterdir()) == ["i.sqlite"]
+
+
+@pytest.mark.redis
+def test_report_on_a_mistyped_redis_prefix_creates_no_key(redis_url):
+    import redis
+
+    result = run("report", SEED_0, "fixtures/seeds/001_70d18d04582d512c.txt", "--index", f"{redis_url}?prefix=typo")
+    assert_one_line_error(result, "no index there", "article-compare ingest")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        assert client.dbsize() == 0
+    finally:
+        client.close()
+
+
+@pytest.mark.redis
+def test_redis_prefixes_cannot_collide_with_each_other_s_keys(redis_url):
+    """Id ':meta' under prefix 'news' was stored at the key of prefix 'news:lsh_keys''s metadata."""
+    import redis
+
+    from compare.articles import Article
+    from compare.dedup import ingest
+
+    story = load_seed_text()
+    with open_index(f"{redis_url}?prefix=news") as news:
+        list(ingest([Article(id=":meta", text=story)], news, workers=0))
+    other = "\n\n".join(load_seed_text(i) for i in (1, 2))
+    with open_index(f"{redis_url}?prefix=news:lsh_keys") as nested:
+        list(ingest([Article(id="x", text=other)], nested, workers=0))
+    for prefix, ids in (("news", [":meta"]), ("news:lsh_keys", ["x"])):
+        with open_index(f"{redis_url}?prefix={prefix}") as opened:
+            assert opened.check() == []
+            assert [row["id"] for row in opened.export()] == ids
+    client = redis.Redis.from_url(redis_url)
+    try:
+        keys = {k.decode("latin-1") for k in client.keys("*")}
+    finally:
+        client.close()
+    assert {k for k in keys if k.startswith("news%3Alsh_keys:")} and all(
+        k.startswith(("news:", "news%3Alsh_keys:")) for k in keys
+    )
+
+
+def load_seed_text(number: int = 0) -> str:
+    return sorted((REPO / "fixtures" / "seeds").glob("*.txt"))[number].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["ingest", SEED_0], ["index", "stats"], ["index", "export"], ["index", "remove", "x"], ["report", SEED_0, SEED_0]],
+)
+def test_an_empty_index_location_is_an_error_not_the_default_file(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*command, "--index", ""])
+    assert result.exit_code == 2, result.output
+    assert "--index" in result.stderr and "is empty" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.redis
+def test_a_redis_index_of_an_older_format_is_refused_not_misread(redis_url):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        client.hset("article-compare:settings", "parameters", json.dumps({
+            "shingle_size": 4, "num_perm": 64, "seed": 1, "scheme": "sha1", "candidate_threshold": 0.2, "bands": 32, "rows": 2,
+        }))
+    finally:
+        client.close()
+    for command in (["ingest", SEED_0], ["index", "stats"]):
+        assert_one_line_error(run(*command, "--index", redis_url), "index format 1", "not supported", "rebuild it")

@@ -104,6 +104,8 @@ class SQLiteIndex(ArticleIndex):
             raise IndexStoreError(f"{where}: directory {path.parent} does not exist")
         if read_only and not path.is_file():
             raise IndexStoreError(f"{where}: no index there; build one with: article-compare ingest PATH... --index {where}")
+        if not read_only:
+            _check_writable(path)
         try:
             if read_only:
                 db = _connect_read_only(path, lock_timeout)
@@ -158,13 +160,18 @@ class SQLiteIndex(ArticleIndex):
             # short and patched, stray bytes) must not be written around.
             # quick_check reads every page once (O(file size), no index
             # cross-checks): ~0.1 s per 100 MB from the page cache.
-            problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+            try:
+                problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+            except sqlite3.DatabaseError as error:
+                problems = [str(error)]
             if problems != ["ok"]:
                 raise IndexStoreError(
                     f"{where}: the index fails SQLite's integrity check ({'; '.join(problems)[:200]}); "
                     "the file was left untouched: restore a backup or move it away and ingest again"
                 )
             _tune(db)
+        else:
+            db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
         return parameters
 
     @staticmethod
@@ -430,6 +437,22 @@ def _tune(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
 
 
+def _check_writable(path: Path) -> None:
+    """A writer needs the file and its directory (SQLite creates the WAL and its shared memory beside it)."""
+    import os
+
+    if path.exists() and not os.access(path, os.W_OK):
+        raise IndexStoreError(
+            f"{path}: the index file is read-only, so nothing can be added to it; "
+            "'index stats', 'index export' and 'report --index' can still read it"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise IndexStoreError(
+            f"{path}: directory {path.parent} is read-only; SQLite needs to create its journal files there to write. "
+            "'index stats', 'index export' and 'report --index' can still read an index there"
+        )
+
+
 def _connect_read_only(path: Path, lock_timeout: float) -> sqlite3.Connection:
     """A connection that never writes: stats, export and ``report --index`` on an index they may not change.
 
@@ -443,9 +466,7 @@ def _connect_read_only(path: Path, lock_timeout: float) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
         uri += "&immutable=1"
-    db = sqlite3.connect(uri, uri=True, timeout=lock_timeout, isolation_level=None)
-    db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
-    return db
+    return sqlite3.connect(uri, uri=True, timeout=lock_timeout, isolation_level=None)
 
 
 def _line_rows(lines: LineCounts | None) -> list[tuple[str, int, int]]:
