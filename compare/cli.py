@@ -29,8 +29,10 @@ class InputProblems:
         self.count = 0
 
     def __call__(self, error: InputError) -> None:
+        from compare.render.escape import terminal_text
+
         self.count += 1
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {terminal_text(str(error))}", err=True)
 
     def exit_if_any(self) -> None:
         if self.count:
@@ -423,7 +425,9 @@ def index_remove(article_id: str, index_spec: str | None) -> None:
             index.remove(article_id)
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"removed {article_id}")
+    from compare.render.escape import terminal_text
+
+    click.echo(f"removed {terminal_text(article_id)}")
 
 
 @index_group.command("export")

@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from compare.render.escape import csv_cell, terminal_text
+
 if TYPE_CHECKING:
     from compare.dedup import DedupResult, IngestResult
     from compare.index import IndexStats
@@ -26,7 +28,7 @@ def render_dedup_text(result: DedupResult) -> str:
     for number, cluster in enumerate(result.clusters, 1):
         lines.append("")
         lines.append(f"cluster {number} ({_plural(len(cluster), 'article')}):")
-        lines.extend(f"  {member}" for member in cluster)
+        lines.extend(f"  {terminal_text(member)}" for member in cluster)
     if result.pairs:
         lines.append("")
         lines.append("pairs:")
@@ -34,7 +36,7 @@ def render_dedup_text(result: DedupResult) -> str:
         for pair in result.pairs:
             lines.append(
                 f"  {pair.relation:<{width}}  jaccard {pair.jaccard:.3f}  containment {pair.containment:.3f}  "
-                f"{pair.a}  <->  {pair.b}"
+                f"{terminal_text(pair.a)}  <->  {terminal_text(pair.b)}"
             )
     return "\n".join(lines) + "\n"
 
@@ -51,7 +53,7 @@ def render_dedup_csv(result: DedupResult) -> str:
     writer.writerow(["a", "b", "jaccard", "containment", "relation", "cluster"])
     for pair in result.pairs:
         row = pair.to_dict()
-        writer.writerow([row["a"], row["b"], row["jaccard"], row["containment"], row["relation"], cluster_of.get(pair.a, "")])
+        writer.writerow([csv_cell(row["a"]), csv_cell(row["b"]), row["jaccard"], row["containment"], row["relation"], cluster_of.get(pair.a, "")])
     return buffer.getvalue()
 
 
@@ -65,9 +67,9 @@ def render_ingest_line(result: IngestResult, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result.to_dict(), ensure_ascii=False)
     if not result.matches:
-        return f"{result.status:<9}  {result.id}"
-    matches = ", ".join(f"{m.id} (jaccard {m.jaccard:.3f}, containment {m.containment:.3f})" for m in result.matches)
-    return f"{result.status:<9}  {result.id}  matches {matches}"
+        return f"{result.status:<9}  {terminal_text(result.id)}"
+    matches = ", ".join(f"{terminal_text(m.id)} (jaccard {m.jaccard:.3f}, containment {m.containment:.3f})" for m in result.matches)
+    return f"{result.status:<9}  {terminal_text(result.id)}  matches {matches}"
 
 
 def render_ingest_summary(counts: dict[str, int]) -> str:
@@ -79,7 +81,7 @@ def render_index_stats(stats: IndexStats, fmt: str) -> str:
         return json.dumps(stats.to_dict(), indent=2) + "\n"
     s = stats.settings
     rows = [
-        ("index", f"{stats.location} ({stats.backend})"),
+        ("index", f"{terminal_text(str(stats.location))} ({stats.backend})"),
         ("articles", str(stats.articles)),
         ("shingles", f"{s.shingle_size} words"),
         ("minhash", f"{s.num_perm} permutations, seed {s.seed}, scheme {s.scheme}"),

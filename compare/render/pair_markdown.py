@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from compare.comparison import Comparison, DiffOp, render_diff
 from compare.quotes import same_speaker
+from compare.render.escape import markdown_cell
 
 
 def _cell(text: str | None) -> str:
-    if not text:
-        return ""
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return markdown_cell(text) if text else ""
 
 
 def _diff_md(ops: tuple[DiffOp, ...]) -> str:
@@ -23,7 +22,7 @@ def render_pair_markdown(comparison: Comparison) -> str:
     c = comparison
     sim = c.similarity
     out = [
-        f"# {_cell(c.a.title) or c.a.id} ↔ {_cell(c.b.title) or c.b.id}",
+        f"# {_cell(c.a.title or c.a.id)} ↔ {_cell(c.b.title or c.b.id)}",
         "",
         "| | A | B |",
         "|---|---|---|",

@@ -10,6 +10,7 @@ import textwrap
 
 from compare.comparison import Comparison, DiffOp, render_diff
 from compare.quotes import same_speaker
+from compare.render.escape import terminal_text
 
 WIDTH = 80
 _STYLES = {"bold": "1", "red": "31", "green": "32", "yellow": "33", "cyan": "36", "dim": "2"}
@@ -27,7 +28,8 @@ class _Painter:
 
 
 def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
-    flat = " ".join(text.split())
+    # Every value from input passes here: control characters (escape sequences) shown, not sent.
+    flat = terminal_text(" ".join(text.split()))
     return textwrap.wrap(
         flat, width=WIDTH, initial_indent=first if first is not None else indent, subsequent_indent=indent
     ) or [first or indent]
@@ -106,7 +108,7 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         speakers = q.a.speaker or "?"
         if q.b.speaker and not same_speaker(q.a.speaker, q.b.speaker):
             speakers += f" / {q.b.speaker}"
-        out.append(f"  {speakers}: {paint(q.kind, 'yellow' if q.kind != 'same' else 'green')}")
+        out.append(f"  {terminal_text(speakers)}: {paint(q.kind, 'yellow' if q.kind != 'same' else 'green')}")
         out += _wrap(f'"{q.a.text}"', "       ", "    A: ")
         out += _wrap(f'"{q.b.text}"', "       ", "    B: ")
         if q.diff and any(op.tag != "equal" for op in q.diff):
@@ -118,7 +120,7 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         out += ["", paint(f"Quotes only in {side.upper()} ({len(only)})", "bold", "cyan")]
         for q in only:
             quote = q.a if side == "a" else q.b
-            out += _wrap(f'"{quote.text}"', "      ", f"  {quote.speaker or '(unattributed)'}: ")
+            out += _wrap(f'"{quote.text}"', "      ", f"  {terminal_text(quote.speaker or '(unattributed)')}: ")
 
     out += ["", paint("Divergences", "bold", "cyan")]
     conflicts = [d for d in c.divergences if d.kind == "conflicting figures"]

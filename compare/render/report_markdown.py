@@ -14,6 +14,13 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote as url_quote
 
+from compare.render.escape import (
+    markdown_cell,
+    markdown_code,
+    markdown_html,
+    markdown_text,
+    mermaid_label,
+)
 from compare.report_model import Agreement, ArticleInfo, Report, Story
 
 #: Above this many articles the Mermaid graph shows multi-article stories only.
@@ -123,7 +130,7 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
             out.append(f'  subgraph S{story.number}["Story {story.number}"]')
         for article_id in story.articles:
             info = infos[article_id]
-            caption = _mermaid_text(f"{labels[article_id]}: {_shorten(info.title or article_id, 40)}" + (f" ({info.source})" if info.source else ""))
+            caption = mermaid_label(f"{labels[article_id]}: {_shorten(info.title or article_id, 40)}" + (f" ({info.source})" if info.source else ""))
             out.append(f'    {labels[article_id]}["{caption}"]')
         if len(story.articles) > 1:
             out.append("  end")
@@ -217,7 +224,7 @@ def _story(
         for quote in story.quotes:
             for n, wording in enumerate(quote.wordings):
                 speaker = _cell(quote.speaker) if n == 0 else "″"
-                cues = ", ".join(wording.cues) or "–"
+                cues = _cell(", ".join(wording.cues) or "–")
                 rows.append(f"| {speaker} | {_cell(_shorten(wording.text, 300))} | {cues} | {_carriers(wording.articles, wording.sources, labels)} |")
         out += _folded(["| Speaker | Wording | Cue | Carried by |", "|---|---|---|---|"], rows, "more quotes")
     else:
@@ -248,7 +255,7 @@ def _article_table(ids: Sequence[str], labels: dict[str, str], infos: dict[str, 
     for article_id in ids:
         info = infos[article_id]
         rows.append(
-            f"| {labels[article_id]} | {_cell(info.title or '(no title)')} | {_cell(info.source or '–')} | {info.published or '–'} | {info.words} | `{_code(article_id)}` |"
+            f"| {labels[article_id]} | {_cell(info.title or '(no title)')} | {_cell(info.source or '–')} | {_cell(info.published or '–')} | {info.words} | {markdown_code(article_id, table=True)} |"
         )
     return rows
 
@@ -264,7 +271,7 @@ def _duplicates(report: Report, labels: dict[str, str], infos: dict[str, Article
             info = infos[article_id]
             notes = [word for word, flag in (("earliest", article_id == group.earliest), ("longest", article_id == group.longest)) if flag]
             rows.append(
-                f"| {labels[article_id]} | {_cell(info.title or '(no title)')} | {_cell(info.source or '–')} | {info.published or '–'} | {info.words} | {', '.join(notes)} |"
+                f"| {labels[article_id]} | {_cell(info.title or '(no title)')} | {_cell(info.source or '–')} | {_cell(info.published or '–')} | {info.words} | {', '.join(notes)} |"
             )
         out += rows
         if group.earliest is None:
@@ -312,7 +319,7 @@ def _appendix(report: Report, labels: dict[str, str]) -> list[str]:
     for removed in report.boilerplate:
         by_article.setdefault(removed.article, []).append((removed.reason, removed.text))
     for article_id, rows in by_article.items():
-        out += [f"<details><summary>{labels[article_id]} <code>{_html(article_id)}</code>: {len(rows)} blocks</summary>", ""]
+        out += [f"<details><summary>{labels[article_id]} <code>{markdown_html(article_id)}</code>: {len(rows)} blocks</summary>", ""]
         out += ["| Reason | Text |", "|---|---|"]
         out += [f"| {_cell(reason)} | {_cell(_shorten(text, 200))} |" for reason, text in rows]
         out += ["", "</details>", ""]
@@ -363,26 +370,13 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _html(text: str) -> str:
-    # Wire copy opens quotes with a backtick (`like this'); unbalanced, it would start a code span.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")
-
-
 def _cell(text: str) -> str:
-    """Safe inside a table cell: one line, no pipes, no HTML."""
-    return _html(" ".join(text.split())).replace("|", "\\|")
+    """Safe inside a table cell: one line, no pipes, no HTML, no links."""
+    return markdown_cell(text)
 
 
 def _inline(text: str) -> str:
-    return _html(" ".join(text.split()))
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'").replace("|", "\\|")
-
-
-def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return markdown_text(text)
 
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
@@ -402,7 +396,7 @@ def render_index_matches(matches: dict[str, list[dict[str, object]]]) -> str:
     for article_id, rows in matches.items():
         for row in rows:
             out.append(
-                f"| `{_code(article_id)}` | `{_code(str(row['id']))}` | {_cell(str(row['title'] or '(no title)'))} | "
-                f"{_cell(str(row['source'] or '–'))} | {row['published'] or '–'} | {row['relation']} | {row['jaccard']:.3f} | {row['containment']:.3f} |"
+                f"| {markdown_code(article_id, table=True)} | {markdown_code(str(row['id']), table=True)} | {_cell(str(row['title'] or '(no title)'))} | "
+                f"{_cell(str(row['source'] or '–'))} | {_cell(str(row['published'] or '–'))} | {row['relation']} | {row['jaccard']:.3f} | {row['containment']:.3f} |"
             )
     return "\n".join([*out, ""]) + "\n"
