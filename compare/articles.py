@@ -35,6 +35,11 @@ DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 
 _JSON_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
 
+#: JSON nested deeper than this is refused before parsing. An article record
+#: is two levels deep (a list of objects); Python's parser recurses per level
+#: and a value 100,000 levels deep raised RecursionError through the batch.
+MAX_JSON_DEPTH = 100
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -94,12 +99,12 @@ def iter_articles(
         raise ValueError("max_article_bytes must be positive")
     handle = on_error or _raise
     for raw in paths:
-        given = str(raw)
+        given = printable_path(str(raw))
         if given == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from _guarded(_load_stream(stream, max_article_bytes, handle), "-", handle)
             continue
-        path = Path(given)
+        path = Path(str(raw))
         if path.is_dir():
             files = sorted(
                 p
@@ -111,11 +116,25 @@ def iter_articles(
             if not files:
                 handle(InputError(given, "directory holds no .txt, .html, .json or .jsonl files"))
             for file in files:
-                yield from _guarded(_load_file(file, file.as_posix(), max_article_bytes, handle), file.as_posix(), handle)
+                name = printable_path(file.as_posix())
+                yield from _guarded(_load_file(file, name, max_article_bytes, handle), name, handle)
         elif path.exists():
             yield from _guarded(_load_file(path, given, max_article_bytes, handle), given, handle)
         else:
             handle(InputError(given, "no such file or directory"))
+
+
+def printable_path(name: str) -> str:
+    """A path as an id: bytes that are not UTF-8 (held as surrogates by Python) as ``\\xNN``.
+
+    Linux file names are bytes; one that is not UTF-8 would otherwise make an
+    id that cannot be printed, stored in the index or written as JSON.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def load_article(path: str | Path, **options: Any) -> Article:
@@ -188,8 +207,8 @@ def _is_json_object_line(line: bytes) -> bool:
     if not (stripped.startswith(b"{") and stripped.endswith(b"}")):
         return False
     try:
-        return isinstance(json.loads(stripped), dict)
-    except ValueError:
+        return isinstance(parse_json(stripped.decode("utf-8", "replace"), "-"), dict)
+    except InputError:
         return False
 
 
@@ -197,8 +216,8 @@ def _articles_from_json_document(data: bytes, where: str, limit: int, handle: Er
     """A .json file: one object, a list of objects, or (leniently) JSON lines."""
     text = decode_bytes(data, where)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+        document = parse_json(text, where)
+    except _MalformedJSON as error:
         if text.lstrip().startswith("{") and "\n" in text.strip():
             # Split on "\n" only: splitlines() also splits on U+2028, U+0085 and other
             # separators that JSON allows raw inside strings (pasted web text has them).
@@ -256,10 +275,50 @@ def _load_jsonl_lines(lines: list[str], where: str, limit: int, handle: ErrorHan
             handle(error)
 
 
+class _MalformedJSON(InputError):
+    """JSON that does not parse; ``msg``, ``lineno`` and ``colno`` say where."""
+
+    def __init__(self, where: str, error: json.JSONDecodeError) -> None:
+        # Some of the parser's messages end in " at" ("Invalid control character at").
+        self.msg = error.msg.removesuffix(" at")
+        self.lineno, self.colno = error.lineno, error.colno
+        super().__init__(where, f"malformed JSON ({self.msg} at line {self.lineno} column {self.colno})")
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def parse_json(text: str, where: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` with a nesting limit: deeper input is an ``InputError``, never a RecursionError.
+
+    Raises:
+        InputError: nested deeper than ``max_depth``, or malformed (then a
+            ``_MalformedJSON`` with the parser's position).
+    """
+    if text.count("[") + text.count("{") > max_depth:  # cheap: only then count the depth
+        depth = deepest = 0
+        for match in _BRACKETS.finditer(text):
+            token = match.group()
+            if token in "[{":
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+                    if deepest > max_depth:
+                        raise InputError(where, f"JSON nested deeper than {max_depth} levels; an article is an object or a list of objects")
+            elif token in "]}":
+                depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _MalformedJSON(where, error) from None
+    except RecursionError:  # a deep stack already: the limit above was not reached
+        raise InputError(where, "JSON nested too deeply to parse") from None
+
+
 def _article_from_json_line(line: str, where: str, number: int) -> Article:
     try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
+        record = parse_json(line, f"{where}:{number}")
+    except _MalformedJSON as error:
         raise InputError(f"{where}:{number}", f"malformed JSON line ({error.msg} at column {error.colno})") from None
     return article_from_record(record, default_id=f"{where}:{number}", where=f"{where}:{number}")
 
@@ -270,8 +329,24 @@ def article_from_record(record: Any, *, default_id: str, where: str) -> Article:
         raise InputError(where, "expected a JSON object with a 'text' or 'html' field")
     for name in _JSON_FIELDS:
         value = record.get(name)
-        if value is not None and not isinstance(value, str) and not (name == "id" and isinstance(value, int)):
+        if value is None:
+            continue
+        if name == "id" and isinstance(value, int) and not isinstance(value, bool):
+            continue  # numeric ids are common in feeds; "id": true is not an id
+        if not isinstance(value, str):
+            if name == "id":
+                shown = json.dumps(value)
+                shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                raise InputError(where, f"field 'id' must be a string or an integer, not {type(value).__name__} ({shown})")
             raise InputError(where, f"field '{name}' must be a string, not {type(value).__name__}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise InputError(
+                where,
+                f"field '{name}' holds a lone surrogate escape (\\u{ord(value[error.start]):04x} at character "
+                f"{error.start + 1}), which is not text; fix the producer's JSON escaping",
+            ) from None
     metadata = {name: record.get(name) or None for name in ("title", "source", "url", "published")}
     article_id = str(record["id"]) if record.get("id") not in (None, "") else default_id
     if isinstance(record.get("text"), str) and record["text"].strip():
@@ -313,7 +388,7 @@ def decode_bytes(data: bytes, where: str) -> str:
         return _strict(data[len(codecs.BOM_UTF8):], "utf-8", where)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", where)
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # anywhere: a NUL past the first 64 KB was once dropped silently
         raise InputError(where, "binary file (NUL bytes); expected text, HTML or JSON")
     try:
         return data.decode("utf-8")

@@ -1,0 +1,145 @@
+"""One bad record never stops a batch; bad option values never print a traceback (issue 8).
+
+Each bad input of the issue gets one ``error: WHERE: PROBLEM`` line, the
+good records around it are still processed, and the exit status is 1 (bad
+input) or 2 (a bad option value), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compare.articles import MAX_JSON_DEPTH, iter_articles, parse_json
+from compare.cli import main
+from compare.errors import InputError
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt"
+GOOD = {"id": "good", "text": "Ministers met on Tuesday to discuss the budget. They agreed on nothing."}
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARTICLE_COMPARE_INDEX", raising=False)
+
+
+def run(*args: object, input: str | bytes | None = None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def _no_traceback(result) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+def _jsonl(path: Path, *lines: str) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+BAD_RECORDS = {
+    "deep": ('{"id": "deep", "text": "words here", "extra": ' + DEEP + "}", "nested deeper than 100 levels"),
+    "surrogate id": ('{"id": "a\\ud800", "text": "words here"}', "field 'id' holds a lone surrogate escape (\\ud800 at character 2)"),
+    "surrogate title": ('{"id": "t", "title": "x\\udfff", "text": "words here"}', "field 'title' holds a lone surrogate escape"),
+    "id true": ('{"id": true, "text": "words here"}', "field 'id' must be a string or an integer, not bool (true)"),
+    "id float": ('{"id": 1.5, "text": "words here"}', "field 'id' must be a string or an integer, not float (1.5)"),
+    "id list": ('{"id": ["a"], "text": "words here"}', "field 'id' must be a string or an integer, not list ([\"a\"])"),
+    "control char": ('{"id": "c", "text": "a\x01b"}', "malformed JSON line (Invalid control character at column"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_RECORDS))
+@pytest.mark.parametrize("command", ["dedup", "ingest", "report"])
+def test_one_bad_json_line_is_one_error_line_and_the_rest_is_processed(tmp_path, name, command):
+    line, message = BAD_RECORDS[name]
+    feed = _jsonl(tmp_path / "feed.jsonl", line, json.dumps(GOOD))
+    extra = {"dedup": ["--workers", "0", "-f", "json"], "ingest": ["--index", tmp_path / "i.sqlite", "-f", "json"], "report": ["-f", "json"]}[command]
+    result = run(command, feed, *extra)
+    _no_traceback(result)
+    assert result.exit_code == 1, result.output
+    errors = result.stderr.splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"error: {feed}:1: ") and message in errors[0], errors
+    assert "at at" not in errors[0]
+    if command == "dedup":
+        assert json.loads(result.stdout)["articles"] == 1
+    elif command == "ingest":
+        assert json.loads(result.stdout) == {"id": "good", "status": "new", "matches": []}
+    else:
+        assert [a["id"] for a in json.loads(result.stdout)["articles"]] == ["good"]
+
+
+def test_deep_json_document_and_list_items(tmp_path):
+    deep_file = tmp_path / "deep.json"
+    deep_file.write_text(DEEP, encoding="utf-8")
+    items = tmp_path / "items.json"
+    items.write_text("[" + json.dumps(GOOD) + ', {"id": "x", "text": "t", "n": ' + DEEP + "}]", encoding="utf-8")
+    result = run("dedup", deep_file, SEED, "--workers", "0", "-f", "json")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {deep_file}: JSON nested deeper than 100 levels; an article is an object or a list of objects\n"
+    assert json.loads(result.stdout)["articles"] == 1
+    # A deep value inside one item of a list refuses the file (it cannot be parsed item by item).
+    result = run("dedup", items, SEED, "--workers", "0", "-f", "json")
+    assert result.exit_code == 1 and "nested deeper than 100 levels" in result.stderr
+    assert json.loads(result.stdout)["articles"] == 1
+
+
+def test_deep_json_on_standard_input():
+    result = run("dedup", "-", "--workers", "0", input=DEEP)
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert "error: -: JSON nested deeper than 100 levels" in result.stderr
+    lines = json.dumps(GOOD) + "\n" + '{"id": "d", "text": "x", "e": ' + DEEP + "}\n"
+    result = run("dedup", "-", "--workers", "0", "-f", "json", input=lines)
+    _no_traceback(result)
+    assert result.exit_code == 1 and json.loads(result.stdout)["articles"] == 1
+
+
+def test_parse_json_depth_limit_is_exact():
+    parse_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH, "x")
+    with pytest.raises(InputError, match="nested deeper than 100"):
+        parse_json("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "x")
+    # Brackets inside strings do not count.
+    assert parse_json(json.dumps({"text": "[" * 500}), "x") == {"text": "[" * 500}
+    # Wide is fine: many lists side by side.
+    assert len(parse_json("[" + ",".join(["[]"] * 10_000) + "]", "x")) == 10_000
+
+
+def test_integer_ids_still_work(tmp_path):
+    feed = _jsonl(tmp_path / "f.jsonl", json.dumps({"id": 12345, "text": "words"}))
+    assert [a.id for a in iter_articles([feed])] == ["12345"]
+
+
+def test_nul_bytes_after_64_kb_are_refused_not_dropped(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    bad = tmp_path / "late_nul.txt"
+    bad.write_bytes((text * 30).encode()[:70_000] + b"\x00more text\n")
+    result = run("dedup", bad, SEED, "--workers", "0", "-f", "json")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {bad}: binary file (NUL bytes); expected text, HTML or JSON\n"
+    assert json.loads(result.stdout)["articles"] == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names are bytes on POSIX")
+def test_a_file_name_that_is_not_utf8_becomes_a_printable_id(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsencode(folder) + b"/caf\xe9.txt"
+    with open(name, "wb") as stream:
+        stream.write(SEED.read_bytes())
+    result = run("ingest", folder, "--index", tmp_path / "i.sqlite")
+    _no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"new        {folder}/caf\\xe9.txt\n"
+    result = run("report", folder, "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["articles"][0]["id"] == f"{folder}/caf\\xe9.txt"
