@@ -20,6 +20,48 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class FiniteFloat(click.FloatRange):
+    """A float range that also refuses nan and inf (nan passes every range comparison)."""
+
+    name = "finite float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number; give a number such as {self._example()}", param, ctx)
+        return number
+
+    def _example(self) -> str:
+        if self.max is not None and self.max <= 1:
+            return "0.5"
+        return "10"
+
+
+class OutputPath(click.Path):
+    """``--output``: a writable file path, checked before any work is done (exit 2 when unusable)."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, writable=True, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty file name; give a file path, or leave -o out to write to standard output", param, ctx)
+        path = super().convert(value, param, ctx)
+        try:
+            mode = Path(path).stat().st_mode
+        except OSError:
+            mode = None  # a new file
+        if mode is not None and not mode & 0o222:
+            # click's check is os.access, which lets root "write" to /proc/version
+            self.fail(f"{str(path)!r} is read-only (mode {mode & 0o777:o}); choose another file", param, ctx)
+        parent = Path(path).parent
+        if not parent.is_dir():
+            self.fail(f"{str(parent)!r} is not a directory; create it first or write elsewhere", param, ctx)
+        return path
+
+
 class InputProblems:
     """Collects per-file and per-line input errors: each is printed as one line
     on standard error as it happens, loading goes on, and the command exits 1
@@ -46,7 +88,7 @@ def output_option(formats: tuple[str, ...], default: str) -> Callable[[F], F]:
         function = click.option(
             "--output",
             "-o",
-            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            type=OutputPath(),
             help="Write to this file instead of standard output.",
         )(function)
         return click.option(
@@ -64,7 +106,7 @@ def output_option(formats: tuple[str, ...], default: str) -> Callable[[F], F]:
 
 input_options = click.option(
     "--max-article-mb",
-    type=click.FloatRange(min=0.001),
+    type=FiniteFloat(min=0.001, max=1_000_000),
     default=10.0,
     show_default=True,
     help="Refuse files (and JSON lines) larger than this; they are reported and skipped.",
@@ -132,14 +174,14 @@ def _threshold_options(function: F) -> F:
     function = click.option(
         "--containment",
         "containment",
-        type=click.FloatRange(0.0, 1.0, min_open=True),
+        type=FiniteFloat(0.0, 1.0, min_open=True),
         default=0.8,
         show_default=True,
         help="Share of the shorter article inside the longer from which it is reported as 'contained'.",
     )(function)
     return click.option(
         "--threshold",
-        type=click.FloatRange(0.0, 1.0, min_open=True),
+        type=FiniteFloat(0.0, 1.0, min_open=True),
         default=0.5,
         show_default=True,
         help="Exact Jaccard similarity from which two articles are near-duplicates (>= 0.9: duplicate).",
@@ -296,7 +338,7 @@ def dedup(
 )
 @click.option(
     "--lock-timeout",
-    type=click.FloatRange(0.0),
+    type=FiniteFloat(0.0, 86_400.0),
     default=10.0,
     show_default=True,
     help="Seconds a batch waits for its turn to write (another ingest holds the index).",
@@ -365,7 +407,10 @@ def ingest(
         raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     finally:
         if stream is not None:
-            stream.close()
+            try:
+                stream.close()
+            except OSError as error:  # the last lines are flushed here (/proc/version: EIO)
+                raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from None
     if show_progress:
         click.echo("\r" + render_ingest_summary(counts), err=True)
     problems.exit_if_any()
@@ -435,7 +480,7 @@ def index_remove(article_id: str, index_spec: str | None) -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=OutputPath(),
     help="Write to this file instead of standard output.",
 )
 def index_export(index_spec: str | None, output: Path | None) -> None:

@@ -163,10 +163,11 @@ def test_progress_bar_on_stderr_only_when_it_is_a_terminal(monkeypatch):
 
 
 @pytest.mark.parametrize("command", ["dedup", "ingest"])
-def test_output_into_a_missing_directory_is_one_line_and_exit_1(tmp_path, command):
+def test_output_into_a_missing_directory_is_a_usage_error_before_any_work(tmp_path, command):
     target = tmp_path / "no-such-dir" / "out.txt"
     args = [command, SEED_0, "-o", target] + (["--index", tmp_path / "i.sqlite"] if command == "ingest" else [])
     result = run(*args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert f"Error: cannot write {target}: No such file or directory" in result.output
+    assert f"'{target.parent}' is not a directory; create it first or write elsewhere" in result.output
+    assert not (tmp_path / "i.sqlite").exists()

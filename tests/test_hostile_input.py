@@ -143,3 +143,42 @@ def test_a_file_name_that_is_not_utf8_becomes_a_printable_id(tmp_path):
     result = run("report", folder, "-f", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["articles"][0]["id"] == f"{folder}/caf\\xe9.txt"
+
+
+# ---------------------------------------------------------------- option values (item 7)
+
+BAD_OPTIONS = [
+    (["dedup", SEED, "--threshold", "nan"], "'--threshold': 'nan' is not a finite number; give a number such as 0.5"),
+    (["dedup", SEED, "--containment", "nan"], "'--containment': 'nan' is not a finite number"),
+    (["dedup", SEED, "--threshold", "inf"], "'--threshold': inf is not in the range 0.0<x<=1.0"),
+    (["dedup", SEED, "--max-article-mb", "inf"], "'--max-article-mb': inf is not in the range"),
+    (["pair", SEED, SEED, "--max-article-mb", "nan"], "'--max-article-mb': 'nan' is not a finite number; give a number such as 10"),
+    (["ingest", SEED, "--lock-timeout", "inf"], "'--lock-timeout': inf is not in the range"),
+    (["ingest", SEED, "--lock-timeout", "1e300"], "'--lock-timeout': 1e+300 is not in the range"),
+    (["report", SEED, "-o", ""], "'--output' / '-o': an empty file name; give a file path, or leave -o out"),
+    (["pair", SEED, SEED, "-o", ""], "an empty file name"),
+    (["dedup", SEED, "-o", "no/such/dir/out.txt"], "'no/such/dir' is not a directory; create it first"),
+    (["ingest", SEED, "-o", "/proc/version"], "'/proc/version' is read-only (mode 444); choose another file"),
+    (["index", "export", "-o", ""], "an empty file name"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_OPTIONS, ids=[" ".join(map(str, a[:1] + a[-2:])) for a, _ in BAD_OPTIONS])
+def test_bad_option_values_are_usage_errors_with_a_fix(args, message):
+    if "/proc/version" in args and not Path("/proc/version").is_file():
+        pytest.skip("no /proc")
+    result = run(*args)
+    _no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr, result.stderr
+    assert not Path("article-compare-index.sqlite").exists(), "the index was touched before the options were checked"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["dedup", "ingest", "pair"])
+def test_a_failing_output_file_is_one_line_and_exit_1(tmp_path, command):
+    args = {"dedup": ["dedup", SEED], "ingest": ["ingest", SEED, "--index", tmp_path / "i.sqlite"], "pair": ["pair", SEED, SEED]}[command]
+    result = run(*args, "-o", "/dev/full")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: cannot write /dev/full: No space left on device\n"
