@@ -53,8 +53,8 @@ def baseline(data: Path, sample: int, threshold: float) -> tuple[float, float, i
     """Wall and CPU seconds of the plain datasketch loop over the first ``sample`` articles, and how many."""
     from datasketch import MinHash, MinHashLSH
 
-    from compare.articles import article_from_record
-    from compare.fingerprint import DEFAULT_SETTINGS, content_tokens, shingles_of
+    from compare.dedup.fingerprint import DEFAULT_SETTINGS, content_tokens, shingles_of
+    from compare.load.articles import article_from_record
 
     size = DEFAULT_SETTINGS.shingle_size
     start = time.perf_counter()
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         report = json.loads(output.read_text(encoding="utf-8"))
 
-    from compare.dedup import DEFAULT_THRESHOLD
+    from compare.dedup.batch import DEFAULT_THRESHOLD
 
     found, planted = planted_found(data, report)
     rate = report["articles"] / run.seconds

@@ -40,7 +40,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def query_articles(data: Path, count: int, queries: int, seed: int) -> tuple[list, list]:
     """(near-duplicates of indexed articles, unseen articles), ``queries // 2`` each."""
-    from compare.articles import article_from_record
+    from compare.load.articles import article_from_record
 
     generator = Generator(seed + 1)  # another seed: unseen articles
     wanted = set(range(1, count + 1, max(1, count // (queries // 2))))
@@ -62,7 +62,7 @@ def query_articles(data: Path, count: int, queries: int, seed: int) -> tuple[lis
 
 def timed_ingest(index, articles, threshold: float) -> tuple[list[float], Counter]:
     """Milliseconds of one ``ingest`` call per article (in-process, no workers), and the statuses."""
-    from compare.dedup import ingest
+    from compare.dedup.stream import ingest
 
     latencies, statuses = [], Counter()
     for article in articles:
@@ -103,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ingest: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
               f"{run.max_rss_mb:,.0f} MB for the main process alone (ru_maxrss)")
 
-        from compare.dedup import DEFAULT_THRESHOLD
-        from compare.index import open_index
+        from compare.dedup.batch import DEFAULT_THRESHOLD
+        from compare.dedup.index.base import open_index
 
         near, unseen = query_articles(data, args.count, args.queries, args.seed)
         with open_index(str(index_path), threshold=DEFAULT_THRESHOLD) as index:

@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 
 
 def build_articles() -> tuple[str, str]:
-    from compare.articles import load_article
-    from compare.sentences import split_sentences
+    from compare.load.articles import load_article
+    from compare.text.sentences import split_sentences
 
     seeds = sorted(SEEDS.glob("*.txt"))
     content = [[s.text for s in split_sentences(load_article(p))] for p in seeds]
@@ -74,7 +74,7 @@ def loop_score_matrix(a, b):
 def median_ms(*functions, repeats: int) -> list[float]:
     """Median milliseconds of each function; runs are interleaved so that a
     busy machine slows all of them alike and the ratios stay meaningful."""
-    from compare.align import clear_caches
+    from compare.pair.compare import clear_caches
 
     times: list[list[float]] = [[] for _ in functions]
     for _ in range(repeats):
@@ -101,8 +101,10 @@ def main() -> int:
     parser.add_argument("--cli-runs", type=int, default=7)
     args = parser.parse_args()
 
-    import compare.align as align_module
-    from compare.align import compare_articles, prepare, score_matrix
+    import compare.pair.align as align_module
+    from compare.pair.align import score_matrix
+    from compare.pair.compare import compare_articles
+    from compare.pair.prepare import prepare
 
     text_a, text_b = build_articles()
     pa, pb = prepare(text_a), prepare(text_b)

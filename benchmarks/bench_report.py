@@ -1,6 +1,6 @@
 """Report benchmark: ``python benchmarks/bench_report.py`` from the repository root.
 
-Builds the overlap report (``compare.report.build_report``, everything the
+Builds the overlap report (``compare.report.build.build_report``, everything the
 ``report`` command does except reading files and rendering) over 250, 500
 and 1,000 generated story-structured articles (``story_corpus.py``), each size
 in a fresh process so that its peak memory (max RSS) is its own. Prints the
@@ -34,7 +34,7 @@ from story_corpus import StoryCorpus  # noqa: E402
 
 def run_one(size: int) -> dict[str, float]:
     from compare.render.report_markdown import render_report_markdown
-    from compare.report import build_report
+    from compare.report.build import build_report
 
     articles = list(StoryCorpus().articles(size))
     started = time.perf_counter()
@@ -57,7 +57,7 @@ def run_one(size: int) -> dict[str, float]:
 
 
 def baseline(size: int, sample: int) -> dict[str, float]:
-    from compare.align import compare_articles
+    from compare.pair.compare import compare_articles
 
     articles = list(StoryCorpus().articles(size))
     pairs = [(i, j) for i in range(size) for j in range(i + 1, size)]

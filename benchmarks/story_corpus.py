@@ -17,7 +17,7 @@ import random
 from collections.abc import Iterator
 from itertools import accumulate
 
-from compare.articles import Article
+from compare.article import Article
 
 _FUNCTION = ["the", "of", "and", "to", "a", "in", "that", "is", "was", "he", "for", "it", "with", "as", "his", "on", "be", "at", "by", "had", "not", "are", "but", "from", "or", "have", "an", "they", "which", "one", "you", "were", "her", "all", "she", "there", "would", "their", "we", "him", "been", "has", "when", "who", "will", "more", "no", "if", "out", "so", "said", "what", "up", "its", "about", "into", "than", "them", "can", "only", "other", "new", "some", "could", "time", "these", "two", "may", "then", "do", "first", "any", "my", "now", "such", "like", "our"]
 _CUES = ("said", "told reporters", "warned", "claimed", "added", "insisted", "stressed")

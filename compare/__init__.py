@@ -12,12 +12,12 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Article": "compare.articles",
-    "iter_articles": "compare.articles",
-    "load_article": "compare.articles",
-    "compare_articles": "compare.align",
-    "find_duplicates": "compare.dedup",
-    "build_report": "compare.report",
+    "Article": "compare.article",
+    "iter_articles": "compare.load.articles",
+    "load_article": "compare.load.articles",
+    "compare_articles": "compare.pair.compare",
+    "find_duplicates": "compare.dedup.batch",
+    "build_report": "compare.report.build",
 }
 
 __all__ = sorted(_LAZY)

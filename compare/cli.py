@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from compare.articles import Article
+    from compare.article import Article
     from compare.errors import InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,7 +127,7 @@ def emit(text: str, output: Path | None) -> None:
 def load_articles(
     paths: tuple[str, ...], max_article_mb: float, problems: InputProblems
 ) -> Iterator[Article]:
-    from compare.articles import iter_articles
+    from compare.load.articles import iter_articles
 
     return iter_articles(
         paths,
@@ -216,7 +216,7 @@ def _index_option(function: F) -> F:
 
 
 def _settings(shingle_size: int | None, num_perm: int | None) -> Any:
-    from compare.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
+    from compare.dedup.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
 
     if shingle_size is None and num_perm is None:
         return None
@@ -282,9 +282,9 @@ def dedup(
     relations: duplicate (Jaccard >= 0.9), near-duplicate (>= --threshold),
     contained (the shorter article lies >= --containment inside the longer).
     """
-    from compare.dedup import find_duplicates
+    from compare.dedup.batch import find_duplicates
+    from compare.dedup.fingerprint import DEFAULT_SETTINGS
     from compare.errors import ArticleCompareError
-    from compare.fingerprint import DEFAULT_SETTINGS
     from compare.render.dedup import render_dedup
 
     problems = InputProblems()
@@ -292,7 +292,7 @@ def dedup(
     if "-" in paths:
         articles = list(load_articles(paths, max_article_mb, problems))  # stdin is read once
     else:
-        from compare.batch import ArticleFiles
+        from compare.dedup.fingerprinter import ArticleFiles
 
         articles = ArticleFiles(
             paths, max_article_bytes=int(max_article_mb * 1024 * 1024), on_error=problems
@@ -366,9 +366,9 @@ def ingest(
     ids and exact scores; not added). Lines appear once their batch is
     committed, so every 'new' printed is in the index.
     """
-    from compare.dedup import ingest as run_ingest
+    from compare.dedup.index.base import default_index_spec, open_index
+    from compare.dedup.stream import ingest as run_ingest
     from compare.errors import ArticleCompareError
-    from compare.index import default_index_spec, open_index
     from compare.render.dedup import render_ingest_line, render_ingest_summary
 
     problems = InputProblems()
@@ -422,8 +422,8 @@ def index_group() -> None:
 
 
 def _open_existing(index_spec: str | None, *, read_only: bool = True) -> Any:
+    from compare.dedup.index.base import open_index
     from compare.errors import IndexStoreError
-    from compare.index import open_index
 
     spec = index_spec if index_spec is not None else _default_spec()
     if spec and "://" not in spec and spec != "memory" and not Path(spec).is_file():
@@ -437,7 +437,7 @@ def _open_existing(index_spec: str | None, *, read_only: bool = True) -> Any:
 
 
 def _default_spec() -> str:
-    from compare.index import default_index_spec
+    from compare.dedup.index.base import default_index_spec
 
     return default_index_spec()
 
@@ -526,8 +526,8 @@ def pair(
     A and B are files (.txt, .html, .json, .jsonl: the first article) or - for
     standard input. Colour is used only when writing to a terminal.
     """
-    from compare.align import compare_articles
     from compare.errors import ArticleCompareError
+    from compare.pair.compare import compare_articles
 
     for name, path in (("A", article_a), ("B", article_b)):
         if path != "-" and Path(path).is_dir():
@@ -587,7 +587,7 @@ def report(
     report and linked from it; --format html is one self-contained page.
     """
     from compare.errors import ArticleCompareError
-    from compare.report import build_report
+    from compare.report.build import build_report
 
     problems = InputProblems()
     articles = list(load_articles(paths, max_article_mb, problems))
@@ -645,6 +645,6 @@ def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, 
 
 
 def _index_matches(spec: str, articles: list[Any]) -> dict[str, Any]:
-    from compare.report_index import index_matches
+    from compare.report.known import index_matches
 
     return index_matches(spec, articles)

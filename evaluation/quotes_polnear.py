@@ -414,8 +414,8 @@ def speaker_right(gold: GoldQuote, speaker: str | None) -> bool:
 
 
 def tool_quotes(text: str, doc: str, publisher: str) -> list[ToolQuote]:
-    from compare.articles import Article
-    from compare.quotes import extract_quotes
+    from compare.article import Article
+    from compare.pair.quotes import extract_quotes
 
     article = Article(id=doc, text=text, source=publisher)
     return [

@@ -21,7 +21,7 @@ PAIRS = (("001", "003"), ("000", "004"), ("000", "003"))
 
 
 def seed(prefix: str):
-    from compare.articles import load_article
+    from compare.load.articles import load_article
 
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return dataclasses.replace(load_article(path), id=path.name)
@@ -29,7 +29,7 @@ def seed(prefix: str):
 
 def render_all(first: str, second: str) -> dict[str, str]:
     """The three renderings of one seed pair, by file suffix."""
-    from compare.align import compare_articles
+    from compare.pair.compare import compare_articles
     from compare.render.pair_json import render_pair_json
     from compare.render.pair_markdown import render_pair_markdown
     from compare.render.pair_text import render_pair_text

@@ -2,9 +2,9 @@
 
     PYTHONPATH=. python scripts/sweep_dedup_defaults.py
 
-The evidence behind the defaults in compare/fingerprint.py and compare/dedup.py
+The evidence behind the defaults in compare/dedup/fingerprint.py and compare/dedup/batch.py
 (see notes/README-dedup.md). Uses the labelled variants of
-``compare.evaluation.dedup`` (METER from ../shared when present, else the
+``evaluation.dedup`` (METER from ../shared when present, else the
 fixtures alone) and times fingerprinting of the same batch in one process.
 """
 
@@ -20,9 +20,9 @@ sys.path.insert(0, str(REPO))
 
 
 def main() -> int:
-    import compare.dedup as dedup
-    from compare.evaluation import dedup as evaluation
-    from compare.fingerprint import FingerprintSettings
+    import compare.dedup.batch as dedup
+    from compare.dedup.fingerprint import FingerprintSettings
+    from evaluation import dedup as evaluation
 
     original = dedup.find_duplicates
     shared = evaluation.DEFAULT_SHARED

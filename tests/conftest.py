@@ -8,6 +8,7 @@ the end. Without a binary they are skipped with the reason, not failed.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,8 @@ settings.load_profile("article-compare")
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
-SHARED = REPO.parent / "shared"
+# Development data beside the repository; ARTICLE_COMPARE_SHARED points elsewhere (as the evaluation scripts read it).
+SHARED = Path(os.environ.get("ARTICLE_COMPARE_SHARED") or REPO.parent / "shared")
 
 
 def redis_server_binary() -> str | None:

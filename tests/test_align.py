@@ -9,11 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compare import compare_articles as lazy_compare_articles
-from compare.align import align, classify, compare_articles, prepare, word_diff
-from compare.articles import Article, load_article
-from compare.comparison import DiffOp
+from compare.article import Article
 from compare.errors import ArticleTooLongError, EmptyArticleError
-from compare.matching import match_form
+from compare.load.articles import load_article
+from compare.pair.align import align, classify
+from compare.pair.compare import compare_articles
+from compare.pair.diff import word_diff
+from compare.pair.matching import match_form
+from compare.pair.model import DiffOp
+from compare.pair.prepare import prepare
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

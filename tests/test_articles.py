@@ -16,18 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from compare.articles import (
+from compare.article import Article
+from compare.errors import InputError
+from compare.load.articles import (
     DEFAULT_MAX_ARTICLE_BYTES,
-    Article,
     clean_plain_text,
     iter_articles,
     load_article,
 )
-from compare.errors import InputError
+from evaluation import SHARED_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
-METER = REPO.parent / "shared" / "data" / "meter-showbiz"
+METER = SHARED_DIR / "data" / "meter-showbiz"
 
 
 def load_all(paths, **options):

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from compare.articles import Article, iter_articles, load_article
-from compare.dedup import (
+from compare.article import Article
+from compare.dedup.batch import (
     DEFAULT_CONTAINMENT,
     DEFAULT_THRESHOLD,
     DedupResult,
@@ -20,8 +20,9 @@ from compare.dedup import (
     find_duplicates,
     relation_of,
 )
-from compare.fingerprint import DEFAULT_SETTINGS, fingerprint, overlap
-from compare.index import IndexParameters
+from compare.dedup.fingerprint import DEFAULT_SETTINGS, fingerprint, overlap
+from compare.dedup.index.base import IndexParameters
+from compare.load.articles import iter_articles, load_article
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -185,7 +186,7 @@ def test_result_records_are_frozen():
 @pytest.mark.parametrize("workers", [0, 2])
 def test_learning_while_fingerprinting_equals_learning_first(workers, outlet_chrome):
     """One tokenization per article gives what BoilerplateLearner + fingerprint would."""
-    from compare.text import BoilerplateLearner
+    from compare.text.normalize import BoilerplateLearner
 
     batch = _outlet_batch(outlet_chrome) * 2 + [Article(id=f"x{i}", source="Wire", text=a.text + "\nWire Service 2024") for i, a in enumerate(_random_variants(140, seed=3))]
     batch = [Article(id=f"{a.id}#{n}", text=a.text, source=a.source) for n, a in enumerate(batch)]
@@ -201,7 +202,7 @@ def test_learning_while_fingerprinting_equals_learning_first(workers, outlet_chr
 
 
 def test_article_files_are_read_again_and_report_each_input_error_once(tmp_path):
-    from compare.batch import ArticleFiles
+    from compare.dedup.fingerprinter import ArticleFiles
 
     errors = []
     source = ArticleFiles(["fixtures/seeds", "missing.txt"], max_article_bytes=10**6, on_error=errors.append)
@@ -212,7 +213,7 @@ def test_article_files_are_read_again_and_report_each_input_error_once(tmp_path)
 
 
 def test_find_duplicates_on_re_readable_files_equals_on_a_list():
-    from compare.batch import ArticleFiles
+    from compare.dedup.fingerprinter import ArticleFiles
 
     files = ArticleFiles(["fixtures/seeds", "fixtures/variants"], max_article_bytes=10**7)
     assert find_duplicates(files, workers=0) == find_duplicates(list(files), workers=0)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compare.align import compare_articles
-from compare.articles import load_article
-from compare.divergence import substance
-from compare.figures import canonicalize_figures, find_figures
+from compare.load.articles import load_article
+from compare.pair.compare import compare_articles
+from compare.pair.divergence import substance
+from compare.text.figures import canonicalize_figures, find_figures
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

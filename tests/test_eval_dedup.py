@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.evaluation.dedup import (
+from evaluation.dedup import (
     DEFAULT_SHARED,
     KINDS,
     METER_PART,

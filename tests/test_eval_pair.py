@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.evaluation import msrp, seeds
+from evaluation import msrp, seeds
 
 
 @pytest.mark.shared_data
@@ -33,6 +33,6 @@ def test_seed_gold_floors() -> None:
 
 def test_our_splitter_gets_every_gold_boundary_right() -> None:
     (ours, *_) = seeds.evaluate_splitters(repeats=1)
-    assert ours.name == "compare.sentences"
+    assert ours.name == "compare.text.sentences"
     assert ours.errors == ()
     assert ours.correct == ours.checks == 30

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.evaluation.meter_stories import DEFAULT_METER, PRECISION_FLOOR, RECALL_FLOOR, evaluate
+from evaluation.meter_stories import DEFAULT_METER, PRECISION_FLOOR, RECALL_FLOOR, evaluate
 
 pytestmark = pytest.mark.shared_data
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compare.articles import Article, iter_articles, load_article
-from compare.fingerprint import (
+from compare.article import Article
+from compare.dedup.fingerprint import (
     DEFAULT_SETTINGS,
     FingerprintSettings,
     containment,
@@ -26,11 +26,13 @@ from compare.fingerprint import (
     shingles_of,
     word_hashes,
 )
-from compare.text import BoilerplateLearner, strip_boilerplate, words
+from compare.load.articles import iter_articles, load_article
+from compare.text.normalize import BoilerplateLearner, strip_boilerplate, words
+from evaluation import SHARED_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
-SHARED = REPO.parent / "shared"
+SHARED = SHARED_DIR
 
 SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
 
@@ -90,7 +92,7 @@ def test_hashes_are_stable_across_processes_with_different_hash_seeds():
     """CRC-32, not hash(): another interpreter (other PYTHONHASHSEED) gets the same bytes."""
     here = fingerprint(load_article(SEEDS[2])).signature.tobytes().hex()
     code = (
-        "from compare.articles import load_article; from compare.fingerprint import fingerprint;"
+        "from compare.load.articles import load_article; from compare.dedup.fingerprint import fingerprint;"
         f"print(fingerprint(load_article({str(SEEDS[2])!r})).signature.tobytes().hex())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}

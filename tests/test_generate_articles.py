@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from generate_articles import Generator, write_jsonl
 
-from compare.articles import iter_articles
+from compare.load.articles import iter_articles
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def test_about_five_percent_are_planted_copies_of_earlier_articles(generated):
 
 
 def test_planted_copies_are_near_duplicates_and_others_are_not(generated):
-    from compare.dedup import find_duplicates
+    from compare.dedup.batch import find_duplicates
 
     records = [json.loads(line) for line in generated.read_text(encoding="utf-8").splitlines()]
     planted = {frozenset((r["id"], r["duplicate_of"])) for r in records if "duplicate_of" in r}

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compare.articles import MAX_JSON_DEPTH, iter_articles, parse_json
 from compare.cli import main
 from compare.errors import InputError
+from compare.load.articles import MAX_JSON_DEPTH, iter_articles, parse_json
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt"

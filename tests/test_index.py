@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from compare.articles import Article, load_article
+from compare.article import Article
+from compare.dedup.fingerprint import FingerprintSettings, fingerprint
+from compare.dedup.index.base import IndexParameters, open_index
+from compare.dedup.lsh import band_keys, candidate_probability, lsh_params
 from compare.errors import IndexStoreError, SettingsMismatchError
-from compare.fingerprint import FingerprintSettings, fingerprint
-from compare.index import IndexParameters, open_index
-from compare.index.bands import band_keys, candidate_probability, lsh_params
+from compare.load.articles import load_article
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"

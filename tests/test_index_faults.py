@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from compare.index import open_index
+from compare.dedup.index.base import open_index
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -314,8 +314,8 @@ def test_redis_prefixes_cannot_collide_with_each_other_s_keys(redis_url):
     """Id ':meta' under prefix 'news' was stored at the key of prefix 'news:lsh_keys''s metadata."""
     import redis
 
-    from compare.articles import Article
-    from compare.dedup import ingest
+    from compare.article import Article
+    from compare.dedup.stream import ingest
 
     story = load_seed_text()
     with open_index(f"{redis_url}?prefix=news") as news:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from compare.articles import Article, iter_articles, load_article
-from compare.dedup import IngestResult, Match, ingest
-from compare.index import open_index
+from compare.article import Article
+from compare.dedup.index.base import open_index
+from compare.dedup.stream import IngestResult, Match, ingest
+from compare.load.articles import iter_articles, load_article
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -121,8 +121,8 @@ def test_pair_text_sends_no_escape_sequence_to_the_terminal(tmp_path):
 
 
 def test_pair_text_with_colour_emits_only_its_own_colour_codes(tmp_path):
-    from compare.align import compare_articles
-    from compare.articles import Article
+    from compare.article import Article
+    from compare.pair.compare import compare_articles
     from compare.render.pair_text import render_pair_text
 
     a = Article(id="a\x1b]8;;x\x1b\\", text=SEED, title=TERMINAL_TITLE)

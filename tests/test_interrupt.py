@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from compare.batch import Fingerprinter
+from compare.dedup.fingerprinter import Fingerprinter
 
 REPO = Path(__file__).resolve().parents[1]
 

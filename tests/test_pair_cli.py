@@ -107,7 +107,7 @@ def test_text_lines_fit_80_columns_on_seeds() -> None:
 
 
 def test_colour_only_when_asked_by_the_renderer() -> None:
-    from compare.align import compare_articles
+    from compare.pair.compare import compare_articles
     from compare.render.pair_text import render_pair_text
 
     comparison = compare_articles(A_TEXT, B_TEXT)

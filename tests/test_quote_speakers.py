@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from compare.quotes import extract_quotes, match_quotes
+from compare.pair.quotes import extract_quotes, match_quotes
 
 
 def speakers(text: str) -> list[str | None]:

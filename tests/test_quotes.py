@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compare.articles import load_article
-from compare.quotes import extract_quotes, match_quotes, speaker_key
+from compare.load.articles import load_article
+from compare.pair.quotes import extract_quotes, match_quotes, speaker_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
@@ -155,7 +155,7 @@ def test_capitalised_pronoun_and_sentence_words_are_not_speakers() -> None:
 
 
 def test_same_speaker_across_articles() -> None:
-    from compare.quotes import same_speaker
+    from compare.pair.quotes import same_speaker
 
     assert same_speaker("Leslie", "Leslie Grantham")
     assert same_speaker("Peskov", "Dmitry Peskov")

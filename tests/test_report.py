@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compare.articles import Article, iter_articles, load_article
+from compare.article import Article
 from compare.cli import main
+from compare.load.articles import iter_articles, load_article
 from compare.render.report_markdown import render_report_markdown
 from compare.render.report_svg import render_report_svg
-from compare.report import build_report
-from compare.story_content import word_diff
+from compare.report.build import build_report
+from compare.report.story import word_diff
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -238,8 +239,8 @@ def test_cli_unwritable_output_is_a_clean_error(tmp_path):
 
 
 def test_cli_index_lists_articles_already_ingested_and_leaves_the_index_alone(tmp_path):
-    from compare.dedup import ingest
-    from compare.index import open_index
+    from compare.dedup.index.base import open_index
+    from compare.dedup.stream import ingest
 
     index_path = tmp_path / "index.sqlite"
     with open_index(str(index_path)) as index:
@@ -319,11 +320,11 @@ def test_story_lists_agreements_conflicting_figures_reworded_quotes_and_cue_verb
 
 
 def test_worker_processes_give_the_same_report(monkeypatch):
-    import compare.report
+    import compare.report.build
 
     articles = list(iter_articles([FIXTURES / "seeds", FIXTURES / "variants"]))
     sequential = build_report(articles, workers=0)
-    monkeypatch.setattr(compare.report, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(compare.report.build, "PARALLEL_MIN_PAIRS", 1)
     parallel = build_report(articles, workers=2)
     assert parallel == sequential
 
@@ -335,8 +336,8 @@ def test_report_scripts_use_workers_without_rerunning_the_script(as_file, tmp_pa
     import sys
 
     script = (
-        "import compare.report as r\n"
-        "from compare.articles import iter_articles\n"
+        "import compare.report.build as r\n"
+        "from compare.load.articles import iter_articles\n"
         "r.PARALLEL_MIN_PAIRS = 1\n"
         f"report = r.build_report(iter_articles([{str(FIXTURES / 'seeds')!r}, {str(FIXTURES / 'variants')!r}]), workers=2)\n"
         "print(len(report.articles))\n"

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 from compare.render.report_markdown import FOLD_ROWS, _slug, render_report_markdown
 from compare.render.report_svg import render_report_svg
-from compare.report_model import (
+from compare.report.model import (
     Agreement,
     ArticleInfo,
     Divergence,

@@ -1,6 +1,6 @@
 """The reports in reports/ are exactly what the code produces from fixtures/.
 
-Regenerate them on purpose with ``python -m compare.evaluation.regenerate_reports``
+Regenerate them on purpose with ``python -m evaluation.regenerate_reports``
 and review the diff; this test fails on any difference.
 """
 
@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from compare.evaluation.regenerate_reports import REPO, REPORTS, REPORTS_DIR, render_reports
+from evaluation.regenerate_reports import REPO, REPORTS, REPORTS_DIR, render_reports
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def generated() -> dict[str, str]:
 def test_every_report_file_is_up_to_date(generated):
     assert set(generated) == {f"{name}.{ext}" for name in REPORTS for ext in ("md", "json", "svg")}
     stale = [name for name, content in generated.items() if not (REPORTS_DIR / name).is_file() or (REPORTS_DIR / name).read_text(encoding="utf-8") != content]
-    assert not stale, f"reports differ from the code; run python -m compare.evaluation.regenerate_reports and review: {stale}"
+    assert not stale, f"reports differ from the code; run python -m evaluation.regenerate_reports and review: {stale}"
 
 
 def test_reports_hold_no_absolute_paths_or_clock(generated):

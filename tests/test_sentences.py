@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from compare.articles import Article, load_article
-from compare.sentences import split_sentences
+from compare.article import Article
+from compare.load.articles import load_article
+from compare.text.sentences import split_sentences
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

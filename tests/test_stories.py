@@ -7,17 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from compare.articles import iter_articles
-from compare.evaluation.meter_stories import adjusted_rand_index, pair_scores
-from compare.shingles import STOPWORDS, article_shingles, candidate_pairs
-from compare.stories import (
+from compare.load.articles import iter_articles
+from compare.report.shingles import STOPWORDS, article_shingles, candidate_pairs
+from compare.report.stories import (
     StoryLink,
     StorySettings,
     average_linkage,
     cluster_stories,
     pairs_to_align,
 )
-from compare.text import BoilerplateLearner, strip_boilerplate
+from compare.text.normalize import BoilerplateLearner, strip_boilerplate
+from evaluation.meter_stories import adjusted_rand_index, pair_scores
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compare.articles import load_article
-from compare.text import (
+from compare.load.articles import load_article
+from compare.text.normalize import (
     SPELLING_VARIANTS,
     BoilerplateLearner,
     fold,
@@ -20,10 +20,11 @@ from compare.text import (
     strip_boilerplate,
     words,
 )
+from evaluation import SHARED_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "fixtures" / "seeds").glob("*.txt"))
-METER = REPO.parent / "shared" / "data" / "meter-showbiz"
+METER = SHARED_DIR / "data" / "meter-showbiz"
 
 # Text with the characters normalization is about: curly quotes, dashes, odd spaces, ligatures.
 news_text = st.text(
@@ -311,7 +312,7 @@ def test_learner_matches_lines_after_folding():
 
 
 def test_observe_all_reads_source_and_text_of_articles():
-    from compare.articles import Article
+    from compare.article import Article
 
     learner = BoilerplateLearner(min_articles=2)
     learner.observe_all(Article(id=str(n), text=gazette(f"Story {n}."), source="Valley Gazette") for n in range(2))

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from compare.render.escape import csv_cell, terminal_text
 
 if TYPE_CHECKING:
-    from compare.dedup import DedupResult, IngestResult
-    from compare.index import IndexStats
+    from compare.dedup.batch import DedupResult
+    from compare.dedup.index.base import IndexStats
+    from compare.dedup.stream import IngestResult
 
 
 def _plural(n: int, word: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from compare.comparison import Comparison
+from compare.pair.model import Comparison
 
 
 def render_pair_json(comparison: Comparison) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from compare.comparison import Comparison, DiffOp, render_diff
-from compare.quotes import same_speaker
+from compare.pair.model import Comparison, DiffOp, render_diff
+from compare.pair.quotes import same_speaker
 from compare.render.escape import markdown_cell
 
 

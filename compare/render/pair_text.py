@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
-from compare.comparison import Comparison, DiffOp, render_diff
-from compare.quotes import same_speaker
+from compare.pair.model import Comparison, DiffOp, render_diff
+from compare.pair.quotes import same_speaker
 from compare.render.escape import terminal_text
 
 WIDTH = 80

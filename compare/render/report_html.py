@@ -12,7 +12,7 @@ from html import escape
 
 from compare.render.report_markdown import _related_stories, _slug, _story_title
 from compare.render.report_svg import render_report_svg
-from compare.report_model import ArticleInfo, Report, Story
+from compare.report.model import ArticleInfo, Report, Story
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.4; }

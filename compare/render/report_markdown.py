@@ -21,7 +21,7 @@ from compare.render.escape import (
     markdown_text,
     mermaid_label,
 )
-from compare.report_model import Agreement, ArticleInfo, Report, Story
+from compare.report.model import Agreement, ArticleInfo, Report, Story
 
 #: Above this many articles the Mermaid graph shows multi-article stories only.
 MERMAID_MAX_NODES = 60

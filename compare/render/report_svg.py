@@ -8,7 +8,7 @@ from it (GitHub shows SVG images inline).
 
 from __future__ import annotations
 
-from compare.report_model import Report
+from compare.report.model import Report
 
 #: Larger sets draw only their first articles in story order: a 1,000-row
 #: SVG is a million rectangles no browser wants.

@@ -1,0 +1,277 @@
+"""Near-duplicate detection: batch ``find_duplicates`` and streaming ``ingest``.
+
+Both follow the same three steps:
+
+1. *Candidates* by LSH banding of MinHash signatures, tuned (by datasketch's
+   optimizer) for a candidate threshold well below the near-duplicate one,
+   so that containment pairs are found too (see ``CANDIDATE_THRESHOLD``).
+2. *Verification*: exact Jaccard and containment on the stored shingle
+   sets, so every reported score is a true score, not a MinHash estimate.
+3. *Relation*: "duplicate" (Jaccard >= 0.9: the same text, perhaps with a
+   new headline or chrome), "near-duplicate" (Jaccard >= threshold), or
+   "contained" (the smaller article's shingles lie at least
+   ``containment_threshold`` inside the larger one: a short wire story
+   inside a longer article, a trimmed copy). Batch pairs are grouped into
+   clusters (connected components).
+
+Batch mode does the banding as one sort per band over all signatures
+(``np.unique`` on the band keys) instead of ``MinHashLSH.insert``/``query``
+per article: the same buckets as a ``MinHashLSH`` with the same ``b`` and
+``r`` (tests/test_dedup.py checks it), at a fraction of the time and memory
+(MinHashLSH keeps a Python set per bucket: ~1 kB per article and band).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings, overlap
+from compare.text.normalize import RemovedBlock
+
+if TYPE_CHECKING:
+    from compare.article import Article
+
+Relation = Literal["duplicate", "near-duplicate", "contained"]
+
+#: Jaccard from which two articles are a near-duplicate (chosen on data: notes/README-dedup.md).
+DEFAULT_THRESHOLD = 0.5
+#: Share of the smaller article inside the larger from which it is "contained".
+DEFAULT_CONTAINMENT = 0.8
+#: Jaccard from which a pair is a plain "duplicate".
+DUPLICATE_JACCARD = 0.9
+
+
+def _check_thresholds(threshold: float, containment_threshold: float) -> None:
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.5 finds rewrites, 0.9 only copies")
+    if not 0.0 < containment_threshold <= 1.0:
+        raise ValueError(f"containment threshold must be in (0, 1], got {containment_threshold}")
+
+
+def relation_of(jaccard: float, containment: float, *, threshold: float, containment_threshold: float) -> Relation | None:
+    """The relation two articles' exact scores put them in, or None."""
+    if jaccard >= max(threshold, DUPLICATE_JACCARD):
+        return "duplicate"
+    if jaccard >= threshold:
+        return "near-duplicate"
+    if containment >= containment_threshold:
+        return "contained"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatePair:
+    """Two articles that share most of their text.
+
+    Attributes:
+        a, b: article ids, ``a`` earlier in input order.
+        jaccard: exact Jaccard similarity of their shingle sets.
+        containment: exact share of the smaller set found in the larger.
+        relation: "duplicate", "near-duplicate" or "contained".
+    """
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+    relation: Relation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "jaccard": round(self.jaccard, 4),
+            "containment": round(self.containment, 4),
+            "relation": self.relation,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DedupResult:
+    """Pairs and clusters found in a batch.
+
+    Attributes:
+        articles: number of articles read.
+        pairs: verified pairs, in input order of (a, b).
+        clusters: connected components of the pairs (>= 2 ids each, each in
+            input order, clusters ordered by their first article).
+        removed: boilerplate blocks stripped from each article, by id.
+        learned: number of boilerplate lines learned per source.
+    """
+
+    articles: int
+    pairs: tuple[DuplicatePair, ...]
+    clusters: tuple[tuple[str, ...], ...]
+    removed: dict[str, tuple[RemovedBlock, ...]]
+    learned: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "pairs": [p.to_dict() for p in self.pairs],
+            "clusters": [list(c) for c in self.clusters],
+        }
+
+
+# --- batch -------------------------------------------------------------------------
+
+
+def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.ndarray | None = None) -> np.ndarray:
+    """Index pairs (i < j) sharing at least one LSH band, as an (n, 2) int64 array.
+
+    Args:
+        signatures: (n, num_perm) uint32.
+        bands, rows: LSH parameters.
+        skip: boolean mask of rows never to pair (empty articles).
+    """
+    from compare.dedup.lsh import band_keys
+
+    n = signatures.shape[0]
+    if n < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    keys = band_keys(signatures, bands, rows)
+    rows_kept = np.arange(n) if skip is None else np.flatnonzero(~skip)
+    found = []
+    for band in range(bands):
+        column = keys[rows_kept, band]
+        order = np.argsort(column, kind="stable")
+        sorted_keys = column[order]
+        # Runs of equal keys are buckets; every pair inside a run is a candidate.
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        sizes = np.diff(np.r_[starts, sorted_keys.size])
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            members = np.sort(rows_kept[order[start : start + size]])
+            i, j = np.triu_indices(size, k=1)
+            found.append(np.stack([members[i], members[j]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    return np.unique(pairs, axis=0)
+
+
+def clusters_of(pairs: Iterable[tuple[int, int]], size: int) -> list[list[int]]:
+    """Connected components (union-find) of index pairs; only those of >= 2, each sorted."""
+    parent = list(range(size))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for x in range(size):
+        groups.setdefault(root(x), []).append(x)
+    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def find_duplicates(
+    articles: Iterable[Article],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    containment_threshold: float = DEFAULT_CONTAINMENT,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    progress: Callable[[int], None] | None = None,
+    learn_boilerplate: bool = True,
+    workers: int | None = None,
+) -> DedupResult:
+    """Duplicate pairs and clusters in a batch of articles.
+
+    Boilerplate is learned in the same pass that fingerprints: each article
+    is fingerprinted without learned chrome while its line keys are counted;
+    then only the articles that hold a line learned for their source are
+    fingerprinted again. The result is the same as learning first and
+    fingerprinting second (tests/test_dedup.py checks it), at one
+    tokenization per article instead of two.
+
+    Memory: a re-iterable ``articles`` (a list, or
+    ``compare.dedup.fingerprinter.ArticleFiles``, which re-reads the files) is iterated
+    again for that second look and only fingerprints are kept: 100,000
+    articles need ~300 MB of shingles, not another ~400 MB of text. A
+    one-shot iterator is first turned into a list.
+
+    Args:
+        articles: the batch, in input order.
+        threshold: Jaccard from which a pair is a near-duplicate.
+        containment_threshold: share of the smaller article inside the larger
+            from which a pair is "contained".
+        settings: fingerprint settings.
+        progress: called with the number of articles fingerprinted since the
+            last call.
+        learn_boilerplate: treat lines repeated in >= 3 articles of one
+            source in this batch as chrome (BoilerplateLearner rules).
+        workers: worker processes for fingerprinting (None = one per core).
+    """
+    from compare.dedup.fingerprinter import Fingerprinter, LineCounter
+
+    _check_thresholds(threshold, containment_threshold)
+    if isinstance(articles, Iterator):
+        articles = list(articles)
+    count = len(articles) if isinstance(articles, Sequence) else None
+    fingerprints: list[Fingerprint] = []
+    learned = None
+    with Fingerprinter(settings, workers=workers) as fingerprinter:
+        if not learn_boilerplate:
+            fingerprints.extend(fingerprinter.fingerprints(articles, count=count, progress=progress))
+        else:
+            counter = LineCounter()
+            lines: list[tuple[str | None, np.ndarray]] = []
+            for fp, source, short, every in fingerprinter.learning_pass(articles, count=count, progress=progress):
+                fingerprints.append(fp)
+                counter.add(source, short)
+                lines.append((source, every))
+            learned = counter.learned()
+            learned_arrays = {s: np.array(sorted(k), dtype=np.uint64) for s, k in learned.keys.items() if k}
+            again = {
+                i for i, (source, every) in enumerate(lines)
+                if source in learned_arrays and np.isin(every, learned_arrays[source], assume_unique=True).any()
+            }
+            del lines
+            if again:
+                chosen = (a for i, a in enumerate(articles) if i in again)
+                redone = fingerprinter.fingerprints(chosen, learned=learned, count=len(again))
+                for i, fp in zip(sorted(again), redone, strict=True):
+                    fingerprints[i] = fp
+    return _verify(fingerprints, settings, threshold, containment_threshold, learned)
+
+
+def _verify(
+    fingerprints: list[Fingerprint],
+    settings: FingerprintSettings,
+    threshold: float,
+    containment_threshold: float,
+    learned: Any,
+) -> DedupResult:
+    """Candidates by banding, exact scores, relations and clusters."""
+    from compare.dedup.index.base import IndexParameters
+
+    n = len(fingerprints)
+    ids = [fp.article_id for fp in fingerprints]
+    parameters = IndexParameters.build(settings, threshold)
+    if n:
+        matrix = np.stack([fp.signature for fp in fingerprints])
+    else:
+        matrix = np.empty((0, settings.num_perm), dtype=np.uint32)
+    empty = np.fromiter((fp.is_empty for fp in fingerprints), dtype=bool, count=n)
+    pairs = []
+    for i, j in candidate_pairs(matrix, parameters.bands, parameters.rows, skip=empty).tolist():
+        jac, contained = overlap(fingerprints[i].shingles, fingerprints[j].shingles)
+        relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+        if relation is not None:
+            pairs.append((i, j, DuplicatePair(ids[i], ids[j], jac, contained, relation)))
+    clusters = clusters_of(((i, j) for i, j, _ in pairs), n)
+    return DedupResult(
+        articles=n,
+        pairs=tuple(p for _, _, p in pairs),
+        clusters=tuple(tuple(ids[x] for x in c) for c in clusters),
+        removed={fp.article_id: fp.removed for fp in fingerprints},
+        learned=learned.counts() if learned else {},
+    )

@@ -1,0 +1,351 @@
+"""MinHash fingerprints of articles: word shingles of the content blocks, hashed with numpy.
+
+An article's fingerprint is the set of hashes of its ``shingle_size``-word
+shingles, taken over the content blocks only (known and learned site chrome is
+stripped first, see ``compare.text.normalize.strip_boilerplate``), plus the MinHash
+signature of that set.
+
+Why not ``datasketch.MinHash.update`` per shingle: that is a Python call, a
+SHA-1 and a numpy round trip per shingle (about 6 ms for a 600-word article).
+Here every step after tokenization is one numpy expression over the whole
+article, and the result is *bit-identical* to
+
+    MinHash(num_perm, seed=seed, scheme="affine32", hashfunc=shingle_hash)
+    .update_batch(shingles)
+
+because it applies datasketch's own permutations (``MinHash.permutations``)
+and its MurmurHash3 pre-mix (``_fmix``) to the same 32-bit shingle hashes
+(tests/test_fingerprint.py proves it against datasketch). Signatures can
+therefore go into any ``MinHashLSH``, and a datasketch upgrade that changed
+the scheme would fail that test instead of silently changing every index.
+
+Word hashes are CRC-32 of the UTF-8 word (stable across processes and
+machines, unlike ``hash()``), cached per word. Shingle hashes combine the
+word hashes of a window with a 64-bit multiply-xor mix, folded to 32 bits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from compare.text.normalize import (
+    _KNOWN_FOOTER,
+    SPELLING_VARIANTS,
+    LearnedBoilerplate,
+    RemovedBlock,
+    _chrome_reason_of_folded,
+    fold,
+    line_key,
+    split_blocks,
+    word_tokens,
+)
+
+if TYPE_CHECKING:
+    from compare.article import Article
+
+_SCHEMES = ("affine32",)
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintSettings:
+    """What a fingerprint depends on; an index records these and refuses others.
+
+    Attributes:
+        shingle_size: words per shingle. Smaller finds looser copies but makes
+            unrelated articles on one topic share more shingles.
+        num_perm: MinHash permutations (signature length). More gives LSH a
+            sharper threshold and costs proportionally more hashing.
+        seed: seed of datasketch's permutation generator.
+        scheme: datasketch permutation scheme; only "affine32" is supported
+            (datasketch 2.x; 1.x "legacy" values are not compatible).
+    """
+
+    shingle_size: int = 4
+    num_perm: int = 64
+    seed: int = 1
+    scheme: str = "affine32"
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.shingle_size <= 16:
+            raise ValueError(f"shingle_size must be between 1 and 16 words, got {self.shingle_size}")
+        if not 16 <= self.num_perm <= 1024:
+            raise ValueError(f"num_perm must be between 16 and 1024, got {self.num_perm}")
+        if not 0 <= self.seed < 2**32:
+            raise ValueError(f"seed must be in [0, 2**32), got {self.seed}")
+        if self.scheme not in _SCHEMES:
+            raise ValueError(f"scheme must be 'affine32' (datasketch 2.x), got {self.scheme!r}")
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {
+            "shingle_size": self.shingle_size,
+            "num_perm": self.num_perm,
+            "seed": self.seed,
+            "scheme": self.scheme,
+        }
+
+
+#: Chosen on data: see notes/README-dedup.md ("Defaults and why").
+DEFAULT_SETTINGS = FingerprintSettings()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Fingerprint:
+    """The shingle set and MinHash signature of one article.
+
+    Attributes:
+        article_id: the article's id.
+        shingles: sorted, unique uint32 hashes of the content's word shingles.
+        signature: uint32 MinHash values, ``num_perm`` long (all 0xFFFFFFFF
+            when the article has no content words).
+        removed: boilerplate blocks that were left out.
+    """
+
+    article_id: str
+    shingles: np.ndarray
+    signature: np.ndarray
+    removed: tuple[RemovedBlock, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.shingles.size == 0
+
+
+# --- hashing -----------------------------------------------------------------
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio)
+_MASK32 = 0xFFFFFFFF
+
+
+class _WordHashes(dict):
+    """word -> CRC-32 of its UTF-8 bytes, filled on first sight."""
+
+    def __missing__(self, word: str) -> int:
+        value = zlib.crc32(word.encode("utf-8"))
+        if len(self) < 2_000_000:  # a bound on memory for endless streams
+            self[word] = value
+        return value
+
+
+_WORD_HASHES = _WordHashes()
+
+
+def word_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """CRC-32 of each token, as uint32."""
+    return np.fromiter(map(_WORD_HASHES.__getitem__, tokens), dtype=np.uint32, count=len(tokens))
+
+
+def shingle_hashes(token_hashes: np.ndarray, shingle_size: int) -> np.ndarray:
+    """Hashes of every window of ``shingle_size`` word hashes (not deduplicated).
+
+    A text shorter than one shingle is one shingle of all its words, so that
+    a two-word item still has a fingerprint; an empty text has none.
+    """
+    n = token_hashes.size
+    if n == 0:
+        return np.empty(0, dtype=np.uint32)
+    k = min(shingle_size, n)
+    windows = n - k + 1
+    h = np.zeros(windows, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = (h ^ token_hashes[j : j + windows].astype(np.uint64)) * _MIX
+        h ^= h >> np.uint64(32)
+    return (h & np.uint64(_MASK32)).astype(np.uint32)
+
+
+def shingle_hash(shingle: Sequence[str]) -> int:
+    """The hash of one shingle (a sequence of words), in plain Python.
+
+    The scalar twin of ``shingle_hashes``: the ``hashfunc`` to give a
+    datasketch ``MinHash`` so that it produces the same signatures.
+    """
+    h = 0
+    for word in shingle:
+        h = ((h ^ zlib.crc32(word.encode("utf-8"))) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    h ^= h >> 32
+    return h & _MASK32
+
+
+def shingles_of(tokens: Sequence[str], shingle_size: int) -> list[tuple[str, ...]]:
+    """The word shingles themselves (for tests, explanations and datasketch)."""
+    if not tokens:
+        return []
+    k = min(shingle_size, len(tokens))
+    return [tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's own permutation parameters, generated the way MinHash does."""
+    from datasketch import MinHash  # 0.5 s import: only paid when fingerprinting
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations
+    return a.astype(np.uint32).reshape(1, -1), b.astype(np.uint32).reshape(1, -1)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, as datasketch's ``_fmix(hv, 32)``."""
+    with np.errstate(over="ignore"):
+        hv = hv ^ (hv >> np.uint32(16))
+        hv = hv * np.uint32(0x85EBCA6B)
+        hv = hv ^ (hv >> np.uint32(13))
+        hv = hv * np.uint32(0xC2B2AE35)
+        return hv ^ (hv >> np.uint32(16))
+
+
+_EMPTY = np.uint32(_MASK32)
+
+
+def minhash_signature(shingles: np.ndarray, settings: FingerprintSettings) -> np.ndarray:
+    """MinHash of a set of uint32 shingle hashes, as datasketch "affine32" computes it."""
+    if shingles.size == 0:
+        return np.full(settings.num_perm, _EMPTY, dtype=np.uint32)
+    a, b = _permutations(settings.num_perm, settings.seed, settings.scheme)
+    mixed = _fmix32(shingles.astype(np.uint32, copy=False)).reshape(-1, 1)
+    with np.errstate(over="ignore"):
+        permuted = mixed * a
+        permuted += b
+    return permuted.min(axis=0)
+
+
+# --- articles ------------------------------------------------------------------
+
+
+def fingerprint_tokens(
+    article_id: str,
+    tokens: Sequence[str],
+    *,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    removed: tuple[RemovedBlock, ...] = (),
+) -> Fingerprint:
+    """Fingerprint of already tokenized content (see ``compare.text.normalize.words``)."""
+    shingles = _sorted_unique(shingle_hashes(word_hashes(tokens), settings.shingle_size))
+    return Fingerprint(article_id, shingles, minhash_signature(shingles, settings), removed)
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting: 5x faster than its hash path for a few hundred values."""
+    values = np.sort(values)
+    if values.size < 2:
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
+
+
+def content_tokens(
+    article: Article,
+    *,
+    learned: LearnedBoilerplate | None = None,
+    line_keys: list[tuple[int, bool]] | None = None,
+) -> tuple[list[str], tuple[RemovedBlock, ...]]:
+    """Word tokens of the article's content blocks, and the blocks stripped as chrome.
+
+    The same as ``words(strip_boilerplate(...).content)`` and its ``removed``
+    (tests/test_fingerprint.py holds them equal), in one pass: each block is
+    folded and tokenized once, and its tokens serve the learned-boilerplate
+    key, where the two-step version folds and tokenizes every block three
+    times. Tokenization is most of a fingerprint's cost.
+
+    Args:
+        article: the article.
+        learned: boilerplate learned for its source.
+        line_keys: when a list is given, ``(int(line_key(line), 16), short)``
+            is appended for every block, ``short`` when ``BoilerplateLearner``
+            would count it (at most 40 words): batch dedup learns chrome from
+            the same pass that fingerprints.
+    """
+    source = article.source
+    tokens: list[str] = []
+    removed: list[RemovedBlock] = []
+    blocks = split_blocks(article.text)
+    get = SPELLING_VARIANTS.get
+    variant_keys = SPELLING_VARIANTS.keys()
+    tokenize = word_tokens
+    for i, block in enumerate(blocks):
+        folded = fold(block.text)
+        stripped = folded.strip()
+        if _KNOWN_FOOTER.fullmatch(stripped):
+            removed.extend(RemovedBlock(b.start, b.end, b.text, "known chrome: site footer") for b in blocks[i:])
+            if line_keys is not None:
+                line_keys.extend((int(line_key(b.text), 16), _is_short(b.text)) for b in blocks[i:])
+            break
+        reason = _chrome_reason_of_folded(stripped)
+        block_tokens = tokenize(folded)
+        if not variant_keys.isdisjoint(block_tokens):  # rare: map only blocks that need it
+            block_tokens = [get(w, w) for w in block_tokens]
+        if line_keys is not None:
+            digest = hashlib.blake2b(" ".join(block_tokens).encode(), digest_size=8).digest()
+            line_keys.append((int.from_bytes(digest, "big"), _is_short(block.text)))
+        if reason is None and learned is not None and learned.is_boilerplate(source, _key_of_tokens(block_tokens)):
+            reason = f"learned: repeated across articles of {source}"
+        if reason is None:
+            tokens.extend(block_tokens)
+        else:
+            removed.append(RemovedBlock(block.start, block.end, block.text, reason))
+    return tokens, tuple(removed)
+
+
+def _is_short(line: str, max_words: int = 40) -> bool:
+    """Whether ``BoilerplateLearner`` (default ``max_words``) would count the line."""
+    return len(line.split()) <= max_words
+
+
+def _key_of_tokens(tokens: list[str]) -> str:
+    """``compare.text.normalize.line_key`` of a line, from its tokens."""
+    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).hexdigest()
+
+
+def fingerprint(
+    article: Article,
+    *,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    learned: LearnedBoilerplate | None = None,
+) -> Fingerprint:
+    """The fingerprint of one article's content (boilerplate excluded).
+
+    Args:
+        article: the article.
+        settings: shingle size and MinHash parameters.
+        learned: boilerplate learned for the article's source (optional).
+    """
+    tokens, removed = content_tokens(article, learned=learned)
+    return fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted, unique shingle arrays (0.0 when both are empty)."""
+    if a.size == 0 or b.size == 0:
+        return 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact share of ``a``'s shingles found in ``b``: |A ∩ B| / |A| (0.0 for an empty ``a``)."""
+    if a.size == 0:
+        return 0.0
+    return np.intersect1d(a, b, assume_unique=True).size / a.size
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Exact (Jaccard, containment of the smaller set in the larger) in one intersection."""
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common), common / min(a.size, b.size)
+
+
+def fingerprint_all(
+    articles: Iterable[Article],
+    *,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    learned: LearnedBoilerplate | None = None,
+) -> list[Fingerprint]:
+    """Fingerprints of many articles, in order (one process)."""
+    return [fingerprint(a, settings=settings, learned=learned) for a in articles]

@@ -1,0 +1,305 @@
+"""Fingerprinting many articles in worker processes, learning boilerplate on the way.
+
+Batch dedup needs chrome learned from the whole batch (lines seen in >= 3
+articles of one source) before it can fingerprint any article exactly. Doing
+that in two full passes tokenizes every article twice. Instead:
+
+1. *Learning pass*: every article is fingerprinted with known chrome removed,
+   and from the same tokens the keys of its lines are collected. Keys travel
+   back as 64-bit integers in numpy arrays and are counted with ``np.unique``
+   (``LineCounter``): a Counter of 100,000 articles x 20 lines of hex
+   strings would take 200 MB.
+2. *Second look*: only the articles holding a line now learned for their
+   source are fingerprinted again, with that line stripped.
+
+Tokenization dominates, so on two cores two workers roughly halve the wall
+time while the parent reads and parses the input. Workers come from a
+forkserver, so they do not inherit a parent that holds a large batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from compare.dedup.fingerprint import (
+    DEFAULT_SETTINGS,
+    Fingerprint,
+    FingerprintSettings,
+    content_tokens,
+    fingerprint,
+    fingerprint_tokens,
+)
+from compare.parallel import ignore_interrupts, main_script_hidden, worker_context
+
+if TYPE_CHECKING:
+    from compare.article import Article
+
+#: Below this many articles one process is faster than starting workers.
+PARALLEL_MIN_ARTICLES = 400
+CHUNK_SIZE = 64  # articles per task sent to a worker
+_CHUNK = CHUNK_SIZE
+_POOL_STOP_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class LearnedLines:
+    """Lines learned as boilerplate, per source (implements ``LearnedBoilerplate``).
+
+    Attributes:
+        keys: source -> integer line keys (``int(line_key(line), 16)``).
+        texts: not kept; reports show the removed block's own text.
+    """
+
+    keys: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def is_boilerplate(self, source: str | None, key: str) -> bool:
+        if not source:
+            return False
+        learned = self.keys.get(source)
+        return bool(learned) and int(key, 16) in learned  # type: ignore[operator]
+
+    def for_source(self, source: str | None) -> LearnedLines | None:
+        """Itself when the source has learned lines, else None (saves hashing every line)."""
+        return self if source and self.keys.get(source) else None
+
+    def counts(self) -> dict[str, int]:
+        return {source: len(keys) for source, keys in self.keys.items()}
+
+
+class LineCounter:
+    """Counts line keys per source, once per article, in numpy arrays."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, list[np.ndarray]] = defaultdict(list)
+
+    def add(self, source: str | None, keys: np.ndarray) -> None:
+        if source and keys.size:
+            self._parts[source].append(keys)
+
+    def add_counts(self, source: str, keys: Iterable[int], counts: Iterable[int]) -> None:
+        """Counts carried over from elsewhere (an index), as repeated keys."""
+        repeated = np.repeat(
+            np.fromiter(keys, dtype=np.uint64), np.fromiter(counts, dtype=np.int64)
+        )
+        if repeated.size:
+            self._parts[source].append(repeated)
+
+    def totals(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """source -> (unique keys, article counts)."""
+        result = {}
+        for source, parts in self._parts.items():
+            keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+            self._parts[source] = [np.repeat(keys, counts)] if len(parts) > 1 else parts
+            result[source] = (keys, counts)
+        return result
+
+    def learned(self, min_articles: int = 3) -> LearnedLines:
+        return LearnedLines(
+            {
+                source: frozenset(keys[counts >= min_articles].tolist())
+                for source, (keys, counts) in self.totals().items()
+            }
+        )
+
+
+# --- worker processes ------------------------------------------------------------
+
+
+def _fingerprint_job(
+    task: tuple[FingerprintSettings, LearnedLines | None, Sequence[Article]],
+) -> list[Fingerprint]:
+    # The learned lines travel with each chunk (a few kB): one pool serves
+    # the whole run without restarting.
+    settings, learned, articles = task
+    return [
+        fingerprint(a, settings=settings, learned=learned.for_source(a.source) if learned else None)
+        for a in articles
+    ]
+
+
+LearningPass = tuple[Fingerprint, "str | None", np.ndarray, np.ndarray]
+
+
+def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
+    """Fingerprint (known chrome only) plus the line keys to learn chrome from, in one tokenization.
+
+    Returns per article: the fingerprint, its source, the unique keys of its
+    short lines (what ``BoilerplateLearner`` counts) and of all its lines
+    (to tell whether a learned line occurs in it at all).
+    """
+    settings, articles = task
+    results = []
+    empty = np.empty(0, dtype=np.uint64)
+    for article in articles:
+        keys: list[tuple[int, bool]] = []
+        tokens, removed = content_tokens(article, line_keys=keys)
+        fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
+        if article.source:
+            every_set = {k for k, _ in keys}
+            short_keys = every_set if all(s for _, s in keys) else {k for k, s in keys if s}
+            # numpy arrays, not sets: 100,000 sets of a dozen ints take 120 MB.
+            short = np.array(sorted(short_keys), dtype=np.uint64)
+            every = np.array(sorted(every_set), dtype=np.uint64)
+        else:
+            short = every = empty
+        results.append((fp, article.source, short, every))
+    return results
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def default_workers() -> int:
+    """One worker per available core (at most 8)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+class Fingerprinter:
+    """Fingerprints batches of articles, in worker processes when it pays.
+
+    The worker pool is started on first need and kept until ``close()`` (or
+    the end of a ``with`` block), so a stream of batches pays start-up once.
+
+    Args:
+        settings: fingerprint settings.
+        workers: worker processes; None = one per core, 0 or 1 = in this process.
+    """
+
+    def __init__(
+        self, settings: FingerprintSettings = DEFAULT_SETTINGS, *, workers: int | None = None
+    ) -> None:
+        if workers is not None and workers < 0:
+            raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
+        self.settings = settings
+        self.workers = default_workers() if workers is None else workers
+        self._pool: multiprocessing.pool.Pool | None = None
+
+    def __enter__(self) -> Fingerprinter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        # Pool.terminate() kills the workers, then joins its task thread, which
+        # can be stuck for good halfway through sending a task no worker will
+        # read (it drains the task pipe only while it has data: CPython's
+        # _help_stuff_finish race, met on Ctrl-C during dedup). Give it bounded
+        # time in a daemon thread: the workers are gone either way.
+        stopper = threading.Thread(target=pool.terminate, name="stop fingerprint pool", daemon=True)
+        stopper.start()
+        stopper.join(timeout=_POOL_STOP_SECONDS)
+        if not stopper.is_alive():
+            pool.join()
+
+    def _get_pool(self) -> multiprocessing.pool.Pool:
+        if self._pool is None:
+            with main_script_hidden():
+                self._pool = worker_context(["compare.dedup.fingerprinter"]).Pool(self.workers, initializer=ignore_interrupts)
+        return self._pool
+
+    def _parallel(self, count: int | None) -> bool:
+        return self.workers > 1 and (count is None or count >= PARALLEL_MIN_ARTICLES)
+
+    def learning_pass(
+        self,
+        articles: Iterable[Article],
+        *,
+        count: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[LearningPass]:
+        """``_learning_pass_job`` over the articles, in order."""
+        if not self._parallel(count):
+            for chunk in _chunks(articles, _CHUNK):
+                yield from _learning_pass_job((self.settings, chunk))
+                if progress:
+                    progress(len(chunk))
+            return
+        tasks = ((self.settings, chunk) for chunk in _chunks(articles, _CHUNK))
+        for results in self._get_pool().imap(_learning_pass_job, tasks):
+            yield from results
+            if progress:
+                progress(len(results))
+
+    def fingerprints(
+        self,
+        articles: Iterable[Article],
+        *,
+        learned: LearnedLines | None = None,
+        count: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Fingerprint]:
+        """Fingerprints in input order; ``progress(n)`` after each chunk of n.
+
+        ``count`` (when known) lets a small batch skip the worker processes.
+        """
+        if not self._parallel(count):
+            for chunk in _chunks(articles, _CHUNK):
+                yield from _fingerprint_job((self.settings, learned, chunk))
+                if progress:
+                    progress(len(chunk))
+            return
+        tasks = ((self.settings, learned, chunk) for chunk in _chunks(articles, _CHUNK))
+        for fingerprints in self._get_pool().imap(_fingerprint_job, tasks):
+            yield from fingerprints
+            if progress:
+                progress(len(fingerprints))
+
+
+class ArticleFiles:
+    """The articles behind paths, read again on every iteration.
+
+    Lets batch dedup make two passes (learn chrome, then fingerprint) without
+    holding every text in memory. Input errors go to ``on_error`` during the
+    first pass only, so each is reported once. Standard input ("-") cannot
+    be read twice: give a list of articles instead.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        max_article_bytes: int,
+        on_error: Callable[[Any], None] | None = None,
+    ) -> None:
+        if any(str(p) == "-" for p in paths):
+            raise ValueError("standard input cannot be read twice; load it into a list instead")
+        self.paths = list(paths)
+        self.max_article_bytes = max_article_bytes
+        self.on_error = on_error
+        self._passes = 0
+
+    def __iter__(self) -> Iterator[Article]:
+        from compare.load.articles import iter_articles
+
+        handler = self.on_error if self._passes == 0 else _ignore_error
+        self._passes += 1
+        return iter_articles(self.paths, max_article_bytes=self.max_article_bytes, on_error=handler)
+
+
+def _ignore_error(error: object) -> None:
+    """Errors of a second pass were reported in the first."""

@@ -1,0 +1,352 @@
+"""The article index: fingerprints, shingle sets and metadata of everything ingested.
+
+One interface, three backends, chosen by ``open_index(spec)``:
+
+- ``None`` or ``"memory"``: datasketch ``MinHashLSH`` in this process.
+- a filesystem path: an SQLite file (the default; persistent, WAL, one
+  transaction per batch, LSH band table).
+- ``"redis://host:port/db"``: datasketch ``MinHashLSH`` on its Redis storage,
+  plus signatures, shingles and metadata in Redis hashes; each batch is one
+  MULTI/EXEC transaction, so many workers on many machines share one index.
+
+Every backend stores the fingerprint settings and LSH band parameters it was
+built with and refuses to be opened with others (``SettingsMismatchError``):
+signatures made with another shingle size or seed would silently never match.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
+
+from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
+from compare.errors import IndexStoreError, SettingsMismatchError
+
+if TYPE_CHECKING:
+    from compare.article import Article
+
+#: Where the CLI keeps its index when neither --index nor the variable is given.
+DEFAULT_INDEX_PATH = "article-compare-index.sqlite"
+INDEX_ENV = "ARTICLE_COMPARE_INDEX"
+
+#: LSH candidates are generated down to this Jaccard similarity, well below
+#: the near-duplicate threshold, so that a short wire story wholly contained
+#: in a longer article (Jaccard = short/long length ratio) is still a
+#: candidate: with 64 permutations datasketch's optimizer picks 32 bands of 2
+#: rows, which finds such a pair with probability 0.98 at a length ratio of
+#: 1/3, 0.87 at 1/4, 0.73 at 1/5. On 20,000 generated articles it produced
+#: 1,310 candidate pairs against 1,283 at 0.3 (unrelated news does not
+#: collide), so the lower threshold costs only band rows (notes/README-dedup.md).
+CANDIDATE_THRESHOLD = 0.2
+#: Weight of false negatives in datasketch's band optimizer (0.5 = neutral):
+#: a missed copy costs more than one extra exact verification.
+FALSE_NEGATIVE_WEIGHT = 0.7
+
+
+#: A line seen in this many stored articles of one source is chrome (BoilerplateLearner's rule).
+LEARN_MIN_ARTICLES = 3
+
+#: source -> uint64 line keys (``int(compare.text.normalize.line_key(line), 16)``).
+LineCounts = Mapping[str, np.ndarray]
+
+
+T = TypeVar("T")
+
+
+def default_index_spec() -> str:
+    """``$ARTICLE_COMPARE_INDEX`` or ./article-compare-index.sqlite."""
+    return os.environ.get(INDEX_ENV) or DEFAULT_INDEX_PATH
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What the index keeps of an article."""
+
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    shingles: np.ndarray
+    signature: np.ndarray
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+            "shingles": int(self.shingles.size),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStats:
+    """Size and settings of an index."""
+
+    backend: str
+    location: str
+    articles: int
+    settings: FingerprintSettings
+    candidate_threshold: float
+    bands: int
+    rows: int
+    band_entries: int
+    learned_boilerplate: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "location": self.location,
+            "articles": self.articles,
+            "settings": self.settings.as_dict(),
+            "candidate_threshold": self.candidate_threshold,
+            "bands": self.bands,
+            "rows": self.rows,
+            "band_entries": self.band_entries,
+            "learned_boilerplate": self.learned_boilerplate,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndexParameters:
+    """Everything that must match between an index and the process using it."""
+
+    settings: FingerprintSettings
+    candidate_threshold: float
+    bands: int
+    rows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.settings.as_dict(),
+            "candidate_threshold": self.candidate_threshold,
+            "bands": self.bands,
+            "rows": self.rows,
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> IndexParameters:
+        settings = FingerprintSettings(
+            shingle_size=int(values["shingle_size"]),
+            num_perm=int(values["num_perm"]),
+            seed=int(values["seed"]),
+            scheme=str(values["scheme"]),
+        )
+        return cls(settings, float(values["candidate_threshold"]), int(values["bands"]), int(values["rows"]))
+
+    @classmethod
+    def build(cls, settings: FingerprintSettings, threshold: float) -> IndexParameters:
+        from compare.dedup.lsh import lsh_params
+
+        candidate = round(min(threshold, CANDIDATE_THRESHOLD), 4)
+        bands, rows = lsh_params(candidate, settings.num_perm, FALSE_NEGATIVE_WEIGHT)
+        return cls(settings, candidate, bands, rows)
+
+    def check_compatible(self, stored: IndexParameters, location: str, *, explicit: bool = True) -> IndexParameters:
+        """The stored parameters when they serve this request, else SettingsMismatchError.
+
+        With ``explicit=False`` (the caller asked for no particular settings)
+        the index's own fingerprint settings are adopted.
+        """
+        if explicit and stored.settings != self.settings:
+            have = _describe(stored.settings)
+            want = _describe(self.settings)
+            raise SettingsMismatchError(
+                f"{location}: index was built with {have}, not {want}; "
+                f"open it with the same settings ({_cli_flags(stored.settings)}) "
+                f"or give another --index to build a new one"
+            )
+        if stored.candidate_threshold > self.candidate_threshold + 1e-9:
+            raise SettingsMismatchError(
+                f"{location}: index finds candidates down to Jaccard {stored.candidate_threshold}, "
+                f"threshold {self.candidate_threshold} needs lower; use --threshold >= "
+                f"{stored.candidate_threshold} or give another --index to build a new one"
+            )
+        return stored
+
+
+def _describe(settings: FingerprintSettings) -> str:
+    return ", ".join(f"{k}={v}" for k, v in settings.as_dict().items())
+
+
+def _cli_flags(settings: FingerprintSettings) -> str:
+    return f"--shingle-size {settings.shingle_size} --num-perm {settings.num_perm}" + (
+        f" --seed {settings.seed}" if settings.seed != DEFAULT_SETTINGS.seed else ""
+    )
+
+
+class ArticleIndex(ABC):
+    """Fingerprints of ingested articles, queried by LSH band.
+
+    Use as a context manager. ``add`` is atomic per call: either every
+    article of the call is stored (signature, shingles, metadata, bands) or,
+    when it raises, none is.
+
+    Check-and-add is atomic through ``atomically(step)``: the lookups and the
+    ``add`` that ``step`` makes form one unit that no other writer (process,
+    machine or thread) can interleave with, so concurrent ingests give the
+    statuses of some serial order.
+    """
+
+    backend: str = ""
+
+    def __init__(self, location: str, parameters: IndexParameters) -> None:
+        self.location = location
+        self.parameters = parameters
+        # Threads sharing this object take turns; other processes are kept
+        # out by the backend (SQLite write lock, Redis lock key).
+        self._turn = threading.RLock()
+        self._depth = 0
+
+    def atomically(self, step: Callable[[], T]) -> T:
+        """Run ``step`` (lookups, then ``add``) as one atomic check-and-add; returns its result.
+
+        Every read ``step`` makes sees the index as no other writer can change
+        it until ``step``'s writes are committed together at its end. On a
+        backend where exclusivity can be lost (a Redis lock whose lease ran
+        out), the commit is refused and ``step`` runs again from the start, so
+        it must not have side effects other than index calls. Nested calls
+        join the outer one.
+        """
+        with self._turn:
+            if self._depth:
+                return step()
+            self._depth += 1
+            try:
+                return self._exclusive(step)
+            finally:
+                self._depth -= 1
+
+    def _exclusive(self, step: Callable[[], T]) -> T:
+        """Backend hook: run ``step`` with writers of other processes kept out."""
+        return step()
+
+    @property
+    def _in_step(self) -> bool:
+        return self._depth > 0
+
+    @property
+    def settings(self) -> FingerprintSettings:
+        return self.parameters.settings
+
+    def __enter__(self) -> ArticleIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def band_keys(self, fingerprints: Sequence[Fingerprint]) -> np.ndarray:
+        from compare.dedup.lsh import band_keys
+
+        if not fingerprints:
+            return np.empty((0, self.parameters.bands), dtype=np.int64)
+        return band_keys(np.stack([fp.signature for fp in fingerprints]), self.parameters.bands, self.parameters.rows)
+
+    @abstractmethod
+    def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
+        """Store articles with their fingerprints in one atomic step; returns their ids.
+
+        An id already in the index is replaced. ``lines`` (source -> line
+        keys, one entry per article carrying the line) are added to the
+        per-source line counts in the same step.
+        """
+
+    @abstractmethod
+    def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
+        """Of the wanted line keys per source, those stored articles of that source carried at least ``min_articles`` times."""
+
+    def candidates(self, fp: Fingerprint) -> list[str]:
+        """Ids of stored articles sharing at least one LSH band with ``fp``."""
+        return self.candidates_many([fp])[0]
+
+    @abstractmethod
+    def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+        """``candidates`` for many fingerprints in one round trip."""
+
+    @abstractmethod
+    def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """Stored articles by id (missing ids are left out)."""
+
+    @abstractmethod
+    def remove(self, article_id: str) -> None:
+        """Delete one article; IndexStoreError when it is not there."""
+
+    @abstractmethod
+    def stats(self) -> IndexStats:
+        """Counts and settings."""
+
+    @abstractmethod
+    def export(self) -> Iterator[dict[str, Any]]:
+        """Metadata of every stored article, in insertion order where the backend keeps it."""
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and bool(self.get([article_id]))
+
+    def close(self) -> None:  # noqa: B027 - backends without resources need nothing
+        """Release connections; the index stays usable by other processes."""
+
+
+def open_index(
+    spec: str | os.PathLike[str] | None,
+    *,
+    settings: FingerprintSettings | None = None,
+    threshold: float = 0.5,
+    lock_timeout: float = 10.0,
+    create: bool = True,
+    read_only: bool = False,
+) -> ArticleIndex:
+    """Open (or create) an index.
+
+    Args:
+        spec: None or "memory" for an in-process index, "redis://host:port/db"
+            for Redis (``?prefix=NAME`` picks the key prefix, default
+            "article-compare"), anything else is an SQLite file path.
+        settings: fingerprint settings; an existing index must have been
+            built with the same ones. None: the existing index's own, or
+            ``DEFAULT_SETTINGS`` for a new one.
+        threshold: the lowest Jaccard the caller will report. LSH candidates
+            are generated down to ``min(threshold, CANDIDATE_THRESHOLD)``.
+        lock_timeout: seconds a write waits for another writer (the SQLite
+            write lock, the Redis index lock).
+        create: False to refuse a Redis URL (prefix) that holds no index
+            instead of creating one: a reader (stats, export) must not pin
+            default settings under a mistyped prefix. (SQLite callers can
+            check that the file exists.)
+        read_only: open for reading only (stats, export, ``report
+            --index``): nothing is created or written, not even an SQLite
+            journal, so an index in a read-only directory can be read.
+
+    Raises:
+        SettingsMismatchError: the index was built with other settings.
+        IndexStoreError: the index cannot be opened (unreachable Redis,
+            corrupt or foreign SQLite file, missing directory).
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    if spec is not None and not os.fspath(spec):
+        raise IndexStoreError("the index location is empty; give a file path, 'memory' or redis://host:port/db")
+    parameters = IndexParameters.build(settings or DEFAULT_SETTINGS, threshold)
+    explicit = settings is not None
+    text = "memory" if spec is None else os.fspath(spec)
+    if text == "memory":
+        from compare.dedup.index.memory import MemoryIndex
+
+        return MemoryIndex(parameters)
+    if text.startswith(("redis://", "rediss://", "unix://")):
+        from compare.dedup.index.redis import RedisIndex
+
+        return RedisIndex.open(text, parameters, explicit=explicit, create=create and not read_only, lock_timeout=lock_timeout)
+    if "://" in text:
+        raise IndexStoreError(f"{text}: unknown index scheme; use a file path, 'memory' or redis://host:port/db")
+    from compare.dedup.index.sqlite import SQLiteIndex
+
+    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout, explicit=explicit, read_only=read_only)

@@ -1,0 +1,500 @@
+"""Redis index: datasketch ``MinHashLSH`` on its Redis storage, shared by many workers.
+
+Keys under the prefix ``P`` (``?prefix=`` in the URL, default
+"article-compare"; ``%`` and ``:`` in it are written ``%25`` and ``%3A``, so
+that no key of one prefix can be a key of another: every key is ``P:`` and a
+rest, and ``P`` holds no colon):
+
+- ``P:settings``: hash of fingerprint settings, band parameters and format.
+- ``P:lsh_bucket_*`` / ``P:lsh_keys*``: datasketch's own Redis layout for
+  ``MinHashLSH(storage_config={"type": "redis", "basename": b"P:lsh"})``, so
+  ``MinHashLSH.query`` on this prefix answers from what ingest wrote.
+- ``P:meta``, ``P:shingles``, ``P:signatures``: hashes id -> JSON metadata,
+  uint32 shingle bytes, uint32 signature bytes.
+- ``P:lines``: hash "16 hex digits of a line key:source" -> how many stored
+  articles of that source carried the line (learned chrome).
+- ``P:lock``: the writers' lock (below); absent when nobody writes.
+
+Atomicity: each batch's writes go through *one* MULTI/EXEC pipeline, into
+which datasketch's storage objects write their commands (their ``_insert``
+takes the client to write to): a batch is fully visible or not at all.
+
+Check-and-add (``atomically``): a writer takes ``P:lock`` (SET NX with a
+random token and a lease of a few seconds, renewed by a heartbeat thread
+while it works), does its lookups, and commits with WATCH on the lock: the
+EXEC runs only if the lock still holds its own token, and releases the lock
+in the same transaction. A writer that was paused past its lease (SIGSTOP, a
+long GC) finds the lock gone or taken, its EXEC is refused and it does its
+lookups again; a killed writer's lock expires with its lease.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+
+from compare.dedup.index.base import (
+    LEARN_MIN_ARTICLES,
+    ArticleIndex,
+    IndexParameters,
+    IndexStats,
+    LineCounts,
+    StoredArticle,
+    T,
+)
+from compare.errors import IndexStoreError
+
+if TYPE_CHECKING:
+    from compare.article import Article
+    from compare.dedup.fingerprint import Fingerprint
+
+_UINT32 = np.dtype("<u4")
+DEFAULT_PREFIX = "article-compare"
+#: Layout of the keys (2: escaped prefix, one ``P:lines`` hash, ``P:lock``).
+FORMAT = 2
+#: Seconds a command may take before the worker gives up (``?socket_timeout=`` in the URL).
+SOCKET_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 3.0
+#: Lease of the writers' lock; the holder renews it every third of it while it works.
+LOCK_LEASE = 6.0
+#: Attempts of one check-and-add whose lock was lost before its commit.
+COMMIT_ATTEMPTS = 5
+
+
+def escape_prefix(prefix: str) -> str:
+    """The prefix as written in key names: no colon, so prefixes cannot overlap."""
+    return prefix.replace("%", "%25").replace(":", "%3A")
+
+
+def _positive_seconds(query: dict[str, list[str]], name: str, default: float) -> float:
+    if name not in query:
+        return default
+    text = query[name][0]
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value < 86400.0:
+        raise ValueError(f"{name}={text} must be a number of seconds, for example {name}=5")
+    return value
+
+
+def _connection_params(spec: str) -> tuple[dict[str, Any], str]:
+    parts = urlsplit(spec)
+    query = parse_qs(parts.query)
+    prefix = query.get("prefix", [DEFAULT_PREFIX])[0]
+    params: dict[str, Any] = {
+        "socket_connect_timeout": _positive_seconds(query, "socket_connect_timeout", CONNECT_TIMEOUT),
+        "socket_timeout": _positive_seconds(query, "socket_timeout", SOCKET_TIMEOUT),
+    }
+    if parts.scheme == "unix":
+        params["unix_socket_path"] = parts.path
+        params["db"] = int(query.get("db", ["0"])[0])
+    else:
+        params["host"] = parts.hostname or "localhost"
+        params["port"] = parts.port or 6379
+        path = parts.path.strip("/")
+        params["db"] = int(path) if path else 0
+        if parts.scheme == "rediss":
+            params["ssl"] = True
+    if parts.username:
+        params["username"] = parts.username
+    if parts.password:
+        params["password"] = parts.password
+    return params, prefix
+
+
+def _redact(spec: str) -> str:
+    parts = urlsplit(spec)
+    if parts.password:
+        return spec.replace(f":{parts.password}@", ":***@")
+    return spec
+
+
+class RedisIndex(ArticleIndex):
+    """The shared index for ingest workers on many machines."""
+
+    backend = "redis"
+
+    def __init__(self, location: str, parameters: IndexParameters, client: Any, params: dict[str, Any], prefix: str) -> None:
+        from datasketch import MinHashLSH
+
+        super().__init__(location, parameters)
+        self._redis = client
+        self._prefix = prefix = escape_prefix(prefix)
+        self._meta = f"{prefix}:meta"
+        self._shingles = f"{prefix}:shingles"
+        self._signatures = f"{prefix}:signatures"
+        self._lines = f"{prefix}:lines"
+        self._lock = f"{prefix}:lock"
+        self._writes: list[Callable[[Any], None]] | None = None
+        self._lsh = MinHashLSH(
+            num_perm=parameters.settings.num_perm,
+            params=(parameters.bands, parameters.rows),
+            storage_config={"type": "redis", "basename": f"{prefix}:lsh".encode(), "redis": dict(params)},
+            prepickle=False,
+        )
+
+    @classmethod
+    def open(
+        cls, spec: str, requested: IndexParameters, *, explicit: bool = True, create: bool = True, lock_timeout: float = 10.0
+    ) -> RedisIndex:
+        import redis
+
+        where = _redact(spec)
+        try:
+            params, prefix = _connection_params(spec)
+        except ValueError as error:
+            raise IndexStoreError(f"{where}: not a Redis URL ({error}); expected redis://host:port/db") from None
+        from redis.backoff import ExponentialBackoff
+        from redis.retry import Retry
+
+        # redis-py's default retries with up to 10 s backoff: a worker pointed
+        # at a dead server should say so within a second, not after eight. A
+        # timeout is not retried: a frozen server fails within socket_timeout.
+        params["retry"] = Retry(ExponentialBackoff(cap=0.5, base=0.05), 2, supported_errors=(redis.ConnectionError,))
+        client = redis.Redis(**params)
+        settings_key = f"{escape_prefix(prefix)}:settings"
+        try:
+            client.ping()
+            if not create and not client.exists(settings_key):
+                raise IndexStoreError(
+                    f"{where}: no index there (no key {settings_key}); "
+                    f"build one with: article-compare ingest PATH... --index {where}"
+                )
+            parameters = cls._settings(client, settings_key, requested, where, explicit)
+        except redis.TimeoutError as error:
+            client.close()
+            raise IndexStoreError(f"{where}: Redis did not answer within {params['socket_timeout']:g} s ({error}); "
+                                  "is the server overloaded or stopped? (?socket_timeout=SECONDS sets the limit)") from None
+        except redis.RedisError as error:
+            client.close()
+            raise IndexStoreError(f"{where}: cannot reach Redis ({error})") from None
+        except BaseException:
+            client.close()
+            raise
+        index = cls(where, parameters, client, params, prefix)
+        index._lock_timeout = lock_timeout
+        return index
+
+    @staticmethod
+    def _settings(client: Any, key: str, requested: IndexParameters, where: str, explicit: bool) -> IndexParameters:
+        # One HSETNX of the whole record makes creation atomic when two workers start at once.
+        record = json.dumps({**requested.as_dict(), "format": FORMAT}, sort_keys=True)
+        client.hsetnx(key, "parameters", record)
+        stored = client.hget(key, "parameters")
+        try:
+            values = json.loads(stored)
+            built = values.get("format", 1)
+            if built != FORMAT:
+                raise IndexStoreError(
+                    f"{where}: index format {built} (written by an older article-compare) is not supported "
+                    f"(expected {FORMAT}); rebuild it under another ?prefix= or delete the keys under {key.rsplit(':', 1)[0]}:"
+                )
+            parameters = IndexParameters.from_dict(values)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise IndexStoreError(f"{where}: corrupt settings under {key} ({error})") from None
+        return requested.check_compatible(parameters, where, explicit=explicit)
+
+    _lock_timeout: float = 10.0
+
+    def _wrap(self, error: Exception, doing: str) -> IndexStoreError:
+        import redis
+
+        if isinstance(error, redis.TimeoutError):
+            return IndexStoreError(
+                f"{self.location}: Redis did not answer while {doing} ({error}); "
+                "is the server overloaded or stopped? (?socket_timeout=SECONDS sets the limit)"
+            )
+        return IndexStoreError(f"{self.location}: Redis error while {doing}: {error}")
+
+    # --- the writers' lock ---------------------------------------------------------
+
+    _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+    _RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+
+    def _acquire(self) -> bytes:
+        token = secrets.token_hex(16).encode()
+        deadline = time.monotonic() + self._lock_timeout
+        pause = 0.002
+        while not self._redis.set(self._lock, token, nx=True, px=int(LOCK_LEASE * 1000)):
+            if time.monotonic() > deadline:
+                raise IndexStoreError(
+                    f"{self.location}: index is locked by another writer for more than {self._lock_timeout:g} s; "
+                    "nothing of this batch was written, run the command again (--lock-timeout waits longer)"
+                )
+            time.sleep(pause * (0.5 + random.random()))
+            pause = min(pause * 1.5, 0.05)
+        return token
+
+    def _exclusive(self, step: Callable[[], T]) -> T:
+        import redis
+
+        try:
+            for _ in range(COMMIT_ATTEMPTS):
+                token = self._acquire()
+                done = threading.Event()
+                heartbeat = threading.Thread(target=self._renew, args=(token, done), daemon=True)
+                heartbeat.start()
+                self._writes = []
+                try:
+                    try:
+                        result = step()
+                    finally:
+                        done.set()
+                        heartbeat.join()
+                    if self._commit(token, self._writes):
+                        return result
+                finally:
+                    self._writes = None
+                    self._redis.eval(self._RELEASE, 1, self._lock, token)
+        except redis.RedisError as error:
+            raise self._wrap(error, "writing a batch (none of them was written)") from None
+        raise IndexStoreError(
+            f"{self.location}: lost the index lock {COMMIT_ATTEMPTS} times before committing (a batch slower "
+            f"than the {LOCK_LEASE:g} s lease, or a paused process); nothing of this batch was written"
+        )
+
+    def _renew(self, token: bytes, done: threading.Event) -> None:
+        while not done.wait(LOCK_LEASE / 3):
+            try:
+                if not self._redis.eval(self._RENEW, 1, self._lock, token, int(LOCK_LEASE * 1000)):
+                    return  # lost: the commit will see it
+            except Exception:  # the commit reports Redis errors; a heartbeat only stops
+                return
+
+    def _commit(self, token: bytes, writes: list[Callable[[Any], None]]) -> bool:
+        """Write the queued commands if the lock is still this writer's; False if it was lost."""
+        import redis
+
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.watch(self._lock)
+            if pipe.get(self._lock) != token:
+                return False
+            pipe.multi()
+            for write in writes:
+                write(pipe)
+            pipe.delete(self._lock)
+            try:
+                pipe.execute()
+            except redis.WatchError:
+                return False
+        return True
+
+    def _bands(self, fp: Fingerprint) -> list[bytes]:
+        return [self._lsh._H(fp.signature[start:end]) for start, end in self._lsh.hashranges]
+
+    # --- writing ---------------------------------------------------------------
+
+    def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
+        import redis
+
+        batch = list(items)
+        if not batch and not lines:
+            return []
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+        def step() -> list[str]:
+            keys = [a.id.encode() for _, a in batch]
+            try:
+                old = self._old_bands(keys)  # under the lock: no other writer changes them
+            except redis.RedisError as error:
+                raise self._wrap(error, f"adding {len(batch)} articles (none of them was written)") from None
+
+            def write(pipe: Any) -> None:
+                for key in keys:
+                    self._unlink(pipe, key, old.get(key))
+                for (fp, article), key in zip(batch, keys, strict=True):
+                    if not fp.is_empty:
+                        bands = self._bands(fp)
+                        self._lsh.keys._insert(pipe, key, *bands)
+                        for band, table in zip(bands, self._lsh.hashtables, strict=True):
+                            table._insert(pipe, band, key)
+                    metadata = {n: getattr(article, n) for n in ("title", "source", "url", "published")}
+                    pipe.hset(self._meta, key, json.dumps({**metadata, "added": now}))
+                    pipe.hset(self._shingles, key, fp.shingles.astype(_UINT32).tobytes())
+                    pipe.hset(self._signatures, key, fp.signature.astype(_UINT32).tobytes())
+                for source, line_keys in (lines or {}).items():
+                    unique, counts = np.unique(np.asarray(line_keys, dtype=np.uint64), return_counts=True)
+                    for line, n in zip(unique.tolist(), counts.tolist(), strict=True):
+                        pipe.hincrby(self._lines, _line_field(line, source), n)
+
+            assert self._writes is not None
+            self._writes.append(write)
+            return [a.id for _, a in batch]
+
+        return self.atomically(step)
+
+    def _old_bands(self, keys: Sequence[bytes]) -> dict[bytes, list[bytes]]:
+        storage = self._lsh.keys
+        pipe = self._redis.pipeline(transaction=False)
+        for key in keys:
+            pipe.lrange(storage.redis_key(key), 0, -1)
+        return {key: bands for key, bands in zip(keys, pipe.execute(), strict=True) if bands}
+
+    def _unlink(self, pipe: Any, key: bytes, bands: list[bytes] | None) -> None:
+        if bands:
+            for band, table in zip(bands, self._lsh.hashtables, strict=True):
+                pipe.srem(table.redis_key(band), key)
+        pipe.delete(self._lsh.keys.redis_key(key))
+        pipe.hdel(self._lsh.keys._name, key)
+        pipe.hdel(self._meta, key)
+        pipe.hdel(self._shingles, key)
+        pipe.hdel(self._signatures, key)
+
+    def remove(self, article_id: str) -> None:
+        import redis
+
+        key = article_id.encode()
+
+        def step() -> None:
+            try:
+                if not self._redis.hexists(self._meta, key):
+                    raise IndexStoreError(f"{self.location}: no article with id {article_id!r} in the index")
+                old = self._old_bands([key])
+            except redis.RedisError as error:
+                raise self._wrap(error, f"removing {article_id!r}") from None
+            assert self._writes is not None
+            self._writes.append(lambda pipe: self._unlink(pipe, key, old.get(key)))
+
+        self.atomically(step)
+
+    # --- reading -------------------------------------------------------------
+
+    def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
+        import redis
+
+        sources = [(source, np.unique(keys).tolist()) for source, keys in wanted.items() if len(keys)]
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            for source, keys in sources:
+                pipe.hmget(self._lines, [_line_field(k, source) for k in keys])
+            replies = pipe.execute() if sources else []
+        except redis.RedisError as error:
+            raise self._wrap(error, "reading learned boilerplate") from None
+        found: dict[str, set[int]] = {}
+        for (source, keys), counts in zip(sources, replies, strict=True):
+            learned = {k for k, n in zip(keys, counts, strict=True) if n is not None and int(n) >= min_articles}
+            if learned:
+                found[source] = learned
+        return found
+
+    def candidates(self, fp: Fingerprint) -> list[str]:
+        """One lookup through datasketch's own ``MinHashLSH.query``."""
+        import redis
+        from datasketch import LeanMinHash
+
+        if fp.is_empty:
+            return []
+        sketch = LeanMinHash(seed=self.settings.seed, hashvalues=fp.signature, scheme=self.settings.scheme)
+        try:
+            return sorted(k.decode() for k in self._lsh.query(sketch))
+        except redis.RedisError as error:
+            raise self._wrap(error, "looking up candidates") from None
+
+    def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+        import redis
+
+        pipe = self._redis.pipeline(transaction=False)
+        spans = []
+        for fp in fingerprints:
+            start = len(pipe.command_stack)
+            if not fp.is_empty:
+                for band, table in zip(self._bands(fp), self._lsh.hashtables, strict=True):
+                    pipe.smembers(table.redis_key(band))
+            spans.append((start, len(pipe.command_stack)))
+        try:
+            replies = pipe.execute() if pipe.command_stack else []
+        except redis.RedisError as error:
+            raise self._wrap(error, "looking up candidates") from None
+        return [sorted({k.decode() for members in replies[s:e] for k in members}) for s, e in spans]
+
+    def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        import redis
+
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        keys = [i.encode() for i in wanted]
+        try:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.hmget(self._meta, keys)
+            pipe.hmget(self._shingles, keys)
+            pipe.hmget(self._signatures, keys)
+            metas, shingles, signatures = pipe.execute()
+        except redis.RedisError as error:
+            raise self._wrap(error, "reading articles") from None
+        result = {}
+        for article_id, meta, shingle_bytes, signature in zip(wanted, metas, shingles, signatures, strict=True):
+            if meta is None or shingle_bytes is None or signature is None:
+                continue
+            m = json.loads(meta)
+            result[article_id] = StoredArticle(
+                article_id, m.get("title"), m.get("source"), m.get("url"), m.get("published"),
+                np.frombuffer(shingle_bytes, dtype=_UINT32).astype(np.uint32),
+                np.frombuffer(signature, dtype=_UINT32).astype(np.uint32),
+            )
+        return result
+
+    def stats(self) -> IndexStats:
+        import redis
+
+        p = self.parameters
+        try:
+            articles = self._redis.hlen(self._meta)
+            indexed = self._redis.hlen(self._lsh.keys._name)
+            learned = sum(1 for _, count in self._redis.hscan_iter(self._lines, count=1000) if int(count) >= LEARN_MIN_ARTICLES)
+        except redis.RedisError as error:
+            raise self._wrap(error, "counting") from None
+        return IndexStats(
+            self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows,
+            indexed * p.bands, learned,
+        )
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        import redis
+
+        try:
+            for key, meta in self._redis.hscan_iter(self._meta):
+                m = json.loads(meta)
+                shingles = self._redis.hstrlen(self._shingles, key) // 4
+                yield {"id": key.decode(), **{n: m.get(n) for n in ("title", "source", "url", "published", "added")}, "shingles": shingles}
+        except redis.RedisError as error:
+            raise self._wrap(error, "exporting") from None
+
+    def check(self) -> list[str]:
+        """Consistency problems (empty when sound)."""
+        problems = []
+        meta_ids = set(self._redis.hkeys(self._meta))
+        for name in (self._shingles, self._signatures):
+            if set(self._redis.hkeys(name)) != meta_ids:
+                problems.append(f"{name} does not hold the same ids as {self._meta}")
+        indexed = set(self._lsh.keys.keys())
+        if not indexed <= meta_ids:
+            problems.append(f"{len(indexed - meta_ids)} LSH keys have no metadata")
+        for key in indexed:
+            bands = self._lsh.keys.get(key)
+            if len(bands) != self.parameters.bands:
+                problems.append(f"article {key.decode()!r} has {len(bands)} of {self.parameters.bands} bands")
+        return problems
+
+    def close(self) -> None:
+        storages = [self._lsh.keys, *self._lsh.hashtables]
+        for storage in storages:
+            storage._redis.close()
+            storage._buffer.reset()
+        self._redis.close()
+
+
+def _line_field(key: int, source: str) -> str:
+    """Field of ``P:lines``: the line key in 16 hex digits (fixed width, so any source text follows unambiguously)."""
+    return f"{key:016x}:{source}"

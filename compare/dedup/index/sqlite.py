@@ -1,0 +1,483 @@
+"""SQLite index: one file, WAL journal, one transaction per batch.
+
+Schema (``PRAGMA user_version`` = 1):
+
+- ``settings(name, value)``: fingerprint settings and LSH band parameters.
+- ``articles(rowid, id UNIQUE, title, source, url, published, added,
+  signature BLOB, shingles BLOB)``: little-endian uint32 arrays.
+- ``bands(band, key, article)``: the LSH buckets, one row per band of each
+  article, keyed like ``MinHashLSH`` hash tables (band number, 64-bit hash
+  of the band's values); a WITHOUT ROWID primary key makes a lookup one
+  B-tree descent.
+
+Why SQLite: in the standard library, one file to copy, and transactions that
+make a killed ingest harmless (WAL: a batch is either fully in the file or
+not at all). Reads never block on a writer; a second writer waits
+``lock_timeout`` seconds and then gets a clear error.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from compare.dedup.index.base import (
+    LEARN_MIN_ARTICLES,
+    ArticleIndex,
+    IndexParameters,
+    IndexStats,
+    LineCounts,
+    StoredArticle,
+    T,
+)
+from compare.errors import IndexStoreError
+
+if TYPE_CHECKING:
+    from compare.article import Article
+    from compare.dedup.fingerprint import Fingerprint
+
+SCHEMA_VERSION = 1
+#: Page cache (negative = KiB). The band table's keys are random, so inserts
+#: touch pages all over its B-tree; SQLite's 2 MB default made ingest into a
+#: 100,000-article index disk-bound.
+CACHE_KIB = -131072
+_UINT32 = np.dtype("<u4")
+
+_SCHEMA = """
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT, source TEXT, url TEXT, published TEXT,
+    added TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    shingles BLOB NOT NULL
+);
+CREATE TABLE bands (
+    band INTEGER NOT NULL, key INTEGER NOT NULL, article INTEGER NOT NULL,
+    PRIMARY KEY (band, key, article)
+) WITHOUT ROWID;
+-- How many stored articles of a source carried each short line: chrome once >= 3.
+CREATE TABLE boilerplate (
+    source TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
+    PRIMARY KEY (source, key)
+) WITHOUT ROWID;
+"""
+
+
+def _is_lock_error(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+class SQLiteIndex(ArticleIndex):
+    """The embedded, persistent default index."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, parameters: IndexParameters) -> None:
+        super().__init__(str(path), parameters)
+        self.path = path
+        self._db = connection
+
+    # --- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        requested: IndexParameters,
+        *,
+        lock_timeout: float = 10.0,
+        explicit: bool = True,
+        read_only: bool = False,
+    ) -> SQLiteIndex:
+        where = str(path)
+        if path.is_dir():
+            raise IndexStoreError(f"{where}: is a directory; give a file path for the SQLite index")
+        if not path.parent.exists():
+            raise IndexStoreError(f"{where}: directory {path.parent} does not exist")
+        if read_only and not path.is_file():
+            raise IndexStoreError(f"{where}: no index there; build one with: article-compare ingest PATH... --index {where}")
+        if not read_only:
+            _check_writable(path)
+        try:
+            if read_only:
+                db = _connect_read_only(path, lock_timeout)
+            else:
+                db = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise IndexStoreError(f"{where}: cannot open the SQLite index ({error})") from None
+        try:
+            parameters = cls._prepare(db, where, requested, explicit, read_only)
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db, parameters)
+
+    @staticmethod
+    def _prepare(db: sqlite3.Connection, where: str, requested: IndexParameters, explicit: bool, read_only: bool) -> IndexParameters:
+        try:
+            # Reading the schema is the first access: a file that is not a
+            # database fails here, before anything could be written to it.
+            tables = _tables(db)
+        except sqlite3.DatabaseError as error:
+            if read_only and isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
+                raise IndexStoreError(f"{where}: cannot read the SQLite index ({error})") from None
+            raise IndexStoreError(
+                f"{where}: not a readable SQLite index ({error}); the file was left untouched: "
+                "move it away or give another --index path"
+            ) from None
+        try:
+            if not tables and not read_only:
+                return SQLiteIndex._create(db, where, requested, explicit)
+            return SQLiteIndex._check_existing(db, where, tables, requested, explicit, read_only)
+        except sqlite3.OperationalError as error:
+            if _is_lock_error(error):
+                raise IndexStoreError(f"{where}: index is locked by another process (another ingest?); try again when it is done") from None
+            raise IndexStoreError(f"{where}: cannot read the SQLite index ({error})") from None
+        except (sqlite3.DatabaseError, KeyError, ValueError) as error:
+            raise IndexStoreError(f"{where}: corrupt index ({error}); move it away or give another --index path") from None
+
+    @staticmethod
+    def _check_existing(
+        db: sqlite3.Connection, where: str, tables: set[str], requested: IndexParameters, explicit: bool, read_only: bool
+    ) -> IndexParameters:
+        if "settings" not in tables or "bands" not in tables:
+            raise IndexStoreError(f"{where}: an SQLite database, but not an article-compare index; give another --index path")
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version != SCHEMA_VERSION:
+            raise IndexStoreError(f"{where}: index format {version} is not supported (expected {SCHEMA_VERSION}); rebuild it")
+        stored = IndexParameters.from_dict(dict(db.execute("SELECT name, value FROM settings").fetchall()))
+        parameters = requested.check_compatible(stored, where, explicit=explicit)
+        if not read_only:
+            # Before the first write: a damaged page (a disk error, a copy cut
+            # short and patched, stray bytes) must not be written around.
+            # quick_check reads every page once (O(file size), no index
+            # cross-checks): ~0.1 s per 100 MB from the page cache.
+            try:
+                problems = [row[0] for row in db.execute("PRAGMA quick_check(3)")]
+            except sqlite3.DatabaseError as error:
+                problems = [str(error)]
+            if problems != ["ok"]:
+                raise IndexStoreError(
+                    f"{where}: the index fails SQLite's integrity check ({'; '.join(problems)[:200]}); "
+                    "the file was left untouched: restore a backup or move it away and ingest again"
+                )
+            _tune(db)
+        else:
+            db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+        return parameters
+
+    @staticmethod
+    def _create(db: sqlite3.Connection, where: str, parameters: IndexParameters, explicit: bool) -> IndexParameters:
+        """Create the tables under the write lock; another process may be creating them at the same time."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            tables = _tables(db)
+            if tables:  # another process created the index while this one waited for the lock
+                db.execute("COMMIT")
+                return SQLiteIndex._check_existing(db, where, tables, parameters, explicit, read_only=False)
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.executemany(
+                "INSERT INTO settings (name, value) VALUES (?, ?)",
+                [(k, str(v)) for k, v in parameters.as_dict().items()],
+            )
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        _tune(db)
+        return parameters
+
+    # --- helpers -------------------------------------------------------------
+
+    def _error(self, error: sqlite3.Error, doing: str) -> IndexStoreError:
+        if isinstance(error, sqlite3.OperationalError) and _is_lock_error(error):
+            return IndexStoreError(
+                f"{self.location}: index is locked by another process (another ingest?) while {doing}; "
+                "nothing of this batch was written, run the command again when the other one is done"
+            )
+        return IndexStoreError(f"{self.location}: SQLite error while {doing}: {error}")
+
+    # --- writing -------------------------------------------------------------
+
+    def _exclusive(self, step: Callable[[], T]) -> T:
+        # BEGIN IMMEDIATE takes the write lock before the first read, so the
+        # lookups and the insert of a batch are one transaction that no other
+        # writer can enter: concurrent ingests are serializable.
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise self._error(error, "waiting for the write lock") from None
+        try:
+            result = step()
+            db.execute("COMMIT")
+        except BaseException as error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise self._error(error, "writing a batch") from None
+            raise
+        return result
+
+    def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
+        batch = list(items)
+        line_rows = _line_rows(lines)
+        if not batch and not line_rows:
+            return []
+        return self.atomically(lambda: self._insert(batch, line_rows))
+
+    def _insert(self, batch: list[tuple[Fingerprint, Article]], line_rows: list[tuple[str, int, int]]) -> list[str]:
+        keys = self.band_keys([fp for fp, _ in batch])
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        db = self._db
+        try:
+            ids = [a.id for _, a in batch]
+            self._delete_ids(ids)
+            rows = []
+            for (fp, article), band_row in zip(batch, keys, strict=True):
+                cursor = db.execute(
+                    "INSERT INTO articles (id, title, source, url, published, added, signature, shingles)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.id, article.title, article.source, article.url, article.published, now,
+                        fp.signature.astype(_UINT32).tobytes(), fp.shingles.astype(_UINT32).tobytes(),
+                    ),
+                )
+                if fp.is_empty:
+                    continue  # nothing to match: kept for metadata, never a candidate
+                rowid = cursor.lastrowid
+                rows.extend((band, int(key), rowid) for band, key in enumerate(band_row.tolist()))
+            db.executemany("INSERT OR IGNORE INTO bands (band, key, article) VALUES (?, ?, ?)", rows)
+            db.executemany(
+                "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
+                " ON CONFLICT (source, key) DO UPDATE SET articles = articles + excluded.articles",
+                line_rows,
+            )
+        except sqlite3.Error as error:
+            raise self._error(error, f"adding {len(batch)} articles") from None
+        return ids
+
+    def _delete_ids(self, ids: Sequence[str]) -> None:
+        # Band rows are found from the stored signature (the keys are a pure
+        # function of it), so the band table needs no second index by article:
+        # that index doubled the cost of every insert.
+        from compare.dedup.lsh import band_keys
+
+        p = self.parameters
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            found = self._db.execute(
+                f"SELECT rowid, signature, length(shingles) FROM articles WHERE id IN ({marks})", chunk
+            ).fetchall()
+            rows = []
+            for rowid, signature, shingle_bytes in found:
+                if shingle_bytes:
+                    keys = band_keys(np.frombuffer(signature, dtype=_UINT32).astype(np.uint32), p.bands, p.rows)[0]
+                    rows.extend((band, int(key), rowid) for band, key in enumerate(keys.tolist()))
+            self._db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND article = ?", rows)
+            self._db.executemany("DELETE FROM articles WHERE rowid = ?", [(r[0],) for r in found])
+
+    def remove(self, article_id: str) -> None:
+        def step() -> Any:
+            found = self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            self._delete_ids([article_id])
+            return found
+
+        try:
+            found = self.atomically(step)
+        except sqlite3.Error as error:
+            raise self._error(error, f"removing {article_id!r}") from None
+        if not found:
+            raise IndexStoreError(f"{self.location}: no article with id {article_id!r} in the index")
+
+    # --- reading ---------------------------------------------------------------
+
+    def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {}
+        try:
+            for source, keys in wanted.items():
+                signed = np.unique(keys).astype(np.uint64).view(np.int64).tolist()
+                for chunk in _chunks(signed, 500):
+                    marks = ",".join("?" * len(chunk))
+                    for (key,) in self._db.execute(
+                        f"SELECT key FROM boilerplate WHERE source = ? AND articles >= ? AND key IN ({marks})",
+                        (source, min_articles, *chunk),
+                    ):
+                        found.setdefault(source, set()).add(key & 0xFFFFFFFFFFFFFFFF)
+        except sqlite3.Error as error:
+            raise self._error(error, "reading learned boilerplate") from None
+        return found
+
+    def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+        if not fingerprints:
+            return []
+        keys = self.band_keys(fingerprints)
+        probe = [
+            (position, band, int(key))
+            for position, (fp, row) in enumerate(zip(fingerprints, keys, strict=True))
+            if not fp.is_empty
+            for band, key in enumerate(row.tolist())
+        ]
+        found: list[set[str]] = [set() for _ in fingerprints]
+        try:
+            db = self._db
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (position INTEGER, band INTEGER, key INTEGER)")
+            # One read transaction: a consistent snapshot, and the probe rows
+            # (temp database, never locked by other writers) in one commit.
+            # Inside ``atomically`` the write transaction is that snapshot.
+            own = not db.in_transaction
+            if own:
+                db.execute("BEGIN")
+            try:
+                db.executemany("INSERT INTO probe VALUES (?, ?, ?)", probe)
+                for position, article_id in db.execute(
+                    "SELECT DISTINCT p.position, a.id FROM probe p"
+                    " JOIN bands b ON b.band = p.band AND b.key = p.key"
+                    " JOIN articles a ON a.rowid = b.article"
+                ):
+                    found[position].add(article_id)
+                db.execute("DELETE FROM probe")
+            finally:
+                if own:
+                    db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise self._error(error, "looking up candidates") from None
+        return [sorted(ids) for ids in found]
+
+    def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        wanted = list(dict.fromkeys(ids))
+        result: dict[str, StoredArticle] = {}
+        try:
+            for chunk in _chunks(wanted, 500):
+                marks = ",".join("?" * len(chunk))
+                for row in self._db.execute(
+                    "SELECT id, title, source, url, published, shingles, signature"
+                    f" FROM articles WHERE id IN ({marks})",
+                    chunk,
+                ):
+                    result[row[0]] = StoredArticle(
+                        row[0], row[1], row[2], row[3], row[4],
+                        np.frombuffer(row[5], dtype=_UINT32).astype(np.uint32),
+                        np.frombuffer(row[6], dtype=_UINT32).astype(np.uint32),
+                    )
+        except sqlite3.Error as error:
+            raise self._error(error, "reading articles") from None
+        return result
+
+    def stats(self) -> IndexStats:
+        p = self.parameters
+        try:
+            (articles,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
+            (entries,) = self._db.execute("SELECT count(*) FROM bands").fetchone()
+            (learned,) = self._db.execute("SELECT count(*) FROM boilerplate WHERE articles >= ?", (LEARN_MIN_ARTICLES,)).fetchone()
+        except sqlite3.Error as error:
+            raise self._error(error, "counting") from None
+        return IndexStats(self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows, entries, learned)
+
+    def check(self) -> list[str]:
+        """Consistency problems (empty when the index is sound): used after crashes and in tests.
+
+        Every article with shingles has exactly one band entry per band, and
+        every band entry belongs to an article. Reads the whole band table.
+        """
+        p = self.parameters
+        problems = []
+        per_article = dict(self._db.execute("SELECT article, count(*) FROM bands GROUP BY article"))
+        articles = self._db.execute("SELECT rowid, id, length(shingles) FROM articles").fetchall()
+        known = {rowid for rowid, _, _ in articles}
+        orphans = sum(n for article, n in per_article.items() if article not in known)
+        if orphans:
+            problems.append(f"{orphans} band entries point at no article")
+        for rowid, article_id, shingle_bytes in articles:
+            expected = p.bands if shingle_bytes else 0
+            if per_article.get(rowid, 0) != expected:
+                problems.append(f"article {article_id!r} has {per_article.get(rowid, 0)} of {expected} band entries")
+        (integrity,) = self._db.execute("PRAGMA quick_check").fetchone()
+        if integrity != "ok":
+            problems.append(f"quick_check: {integrity}")
+        return problems
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        try:
+            rows = self._db.execute(
+                "SELECT id, title, source, url, published, added, length(shingles) / 4 FROM articles ORDER BY rowid"
+            )
+            for row in rows:
+                yield {
+                    "id": row[0], "title": row[1], "source": row[2], "url": row[3],
+                    "published": row[4], "added": row[5], "shingles": row[6],
+                }
+        except sqlite3.Error as error:
+            raise self._error(error, "exporting") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _tune(db: sqlite3.Connection) -> None:
+    """WAL journal and a page cache sized for the index (a writer's settings)."""
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+
+
+def _check_writable(path: Path) -> None:
+    """A writer needs the file and its directory (SQLite creates the WAL and its shared memory beside it)."""
+    import os
+
+    if path.exists() and not os.access(path, os.W_OK):
+        raise IndexStoreError(
+            f"{path}: the index file is read-only, so nothing can be added to it; "
+            "'index stats', 'index export' and 'report --index' can still read it"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise IndexStoreError(
+            f"{path}: directory {path.parent} is read-only; SQLite needs to create its journal files there to write. "
+            "'index stats', 'index export' and 'report --index' can still read an index there"
+        )
+
+
+def _connect_read_only(path: Path, lock_timeout: float) -> sqlite3.Connection:
+    """A connection that never writes: stats, export and ``report --index`` on an index they may not change.
+
+    In a directory this process cannot write, SQLite cannot create the WAL's
+    shared-memory file; the index is then opened ``immutable`` (no locking:
+    nothing can be writing it from here either).
+    """
+    import os
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=lock_timeout, isolation_level=None)
+
+
+def _line_rows(lines: LineCounts | None) -> list[tuple[str, int, int]]:
+    """(source, signed key, count) rows for the boilerplate upsert."""
+    rows = []
+    for source, keys in (lines or {}).items():
+        unique, counts = np.unique(np.asarray(keys, dtype=np.uint64), return_counts=True)
+        rows.extend(zip([source] * len(unique), unique.view(np.int64).tolist(), counts.tolist(), strict=True))
+    return rows
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

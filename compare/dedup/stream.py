@@ -1,0 +1,242 @@
+"""Streaming near-duplicate detection: ``ingest`` articles into a persistent index.
+
+The same three steps as the batch ``find_duplicates`` (candidates by LSH,
+exact verification, relation), one article at a time against the index.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from compare.dedup.fingerprint import Fingerprint, overlap
+
+if TYPE_CHECKING:
+    from compare.article import Article
+    from compare.dedup.index.base import ArticleIndex
+
+from compare.dedup.batch import (
+    DEFAULT_CONTAINMENT,
+    DEFAULT_THRESHOLD,
+    _check_thresholds,
+    relation_of,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An indexed article an ingested one matches, with exact scores."""
+
+    id: str
+    jaccard: float
+    containment: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "jaccard": round(self.jaccard, 4), "containment": round(self.containment, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What became of one ingested article.
+
+    Attributes:
+        id: the article's id.
+        status: "new" (added to the index), "duplicate" (Jaccard >= threshold
+            with an indexed article; not added) or "contained" (containment
+            >= the containment threshold; not added).
+        matches: the matching indexed articles, best first.
+    """
+
+    id: str
+    status: Literal["new", "duplicate", "contained"]
+    matches: tuple[Match, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "matches": [m.to_dict() for m in self.matches]}
+
+
+def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ingest(
+    articles: Iterable[Article],
+    index: ArticleIndex,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    containment_threshold: float = DEFAULT_CONTAINMENT,
+    batch_size: int = 500,
+    workers: int | None = None,
+) -> Iterator[IngestResult]:
+    """Check each article against the index and add the new ones.
+
+    Articles are processed in batches of ``batch_size``: fingerprinted,
+    looked up (in the index and among the batch's earlier new articles),
+    verified exactly, and the new ones added in one atomic index write.
+    Results are yielded only after that write, so every "new" a caller sees
+    is in the index, even if the process is killed right after.
+
+    A duplicate or contained article is not added: the index keeps the first
+    version it saw, and later copies point at it. An article whose id is
+    already indexed is compared with the stored version like any other
+    (re-ingesting a file reports it as a duplicate of itself).
+
+    Chrome is learned over time: short lines of each article with a source
+    (except plain copies) are counted per source in the index, with the
+    batch; a line carried by ``LEARN_MIN_ARTICLES`` stored articles of the
+    source is stripped from that source's later articles.
+
+    Fingerprinting runs in worker processes (``workers``) ahead of the
+    commits, at most two batches ahead.
+    """
+    from compare.dedup.fingerprinter import Fingerprinter
+
+    _check_thresholds(threshold, containment_threshold)
+    if batch_size < 1:
+        raise ValueError("batch_size must be positive")
+    with Fingerprinter(index.settings, workers=workers) as fingerprinter:
+        yield from _ingest_batches(articles, index, fingerprinter, threshold, containment_threshold, batch_size)
+
+
+def _ingest_batches(
+    articles: Iterable[Article],
+    index: ArticleIndex,
+    fingerprinter: Any,
+    threshold: float,
+    containment_threshold: float,
+    batch_size: int,
+) -> Iterator[IngestResult]:
+    from compare.dedup.fingerprinter import CHUNK_SIZE, PARALLEL_MIN_ARTICLES
+
+    # One continuous stream of fingerprints, so that the workers fingerprint
+    # the next batch while this process looks up, verifies and commits the
+    # current one. The articles wait in ``pending`` (filled by the pool's
+    # feeder thread, in input order) until their fingerprints come back.
+    # The semaphore keeps the feeder at most two batches ahead: without it the
+    # workers would fingerprint the whole input while the commits lag behind,
+    # holding every article and fingerprint in memory (620 MB for 100,000).
+    source = iter(articles)
+    head = list(islice(source, PARALLEL_MIN_ARTICLES))
+    pending: deque[Article] = deque()
+    ahead = threading.Semaphore(2 * batch_size + 2 * CHUNK_SIZE)
+
+    stopping = threading.Event()
+
+    def feed() -> Iterator[Article]:
+        for article in chain(head, source):
+            ahead.acquire()
+            if stopping.is_set():
+                return
+            pending.append(article)
+            yield article
+
+    small = len(head) < PARALLEL_MIN_ARTICLES  # a few articles: no worker start-up
+    stream = fingerprinter.learning_pass(feed(), count=len(head) if small else None)
+    try:
+        for analysed in _chunked(stream, batch_size):
+            chunk = [pending.popleft() for _ in analysed]
+            ahead.release(len(analysed))
+            # One atomic check-and-add per batch: no other writer can add an article
+            # between its lookups and its add (see ArticleIndex.atomically).
+            yield from index.atomically(partial(_check_batch, chunk, analysed, index, threshold, containment_threshold))
+    finally:
+        # Stopped early (Ctrl-C, kill, an error, a closed generator): the pool's
+        # task thread may be waiting in feed() for room that never comes, and
+        # Pool.terminate() joins that thread.
+        stopping.set()
+        ahead.release()
+
+
+def _check_batch(
+    chunk: list[Article], analysed: list[Any], index: ArticleIndex, threshold: float, containment_threshold: float
+) -> list[IngestResult]:
+    """Statuses of one batch, and the add of its new articles (run inside ``index.atomically``)."""
+    from compare.dedup.lsh import band_keys
+
+    parameters = index.parameters
+    fps = _strip_learned_lines(chunk, analysed, index)
+    indexed = index.candidates_many(fps)
+    stored = index.get({i for ids in indexed for i in ids})
+    # Earlier new articles of this batch are candidates too: bucket them as we go.
+    local_buckets: dict[tuple[int, int], list[int]] = {}
+    keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
+    results: list[IngestResult] = []
+    new: list[tuple[Fingerprint, Article]] = []
+    copies: list[bool] = []
+    for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
+        matches = []
+        if not fp.is_empty:
+            local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
+            others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
+            others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
+            for other_id, other_shingles in others:
+                jac, contained = overlap(fp.shingles, other_shingles)
+                relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+                if relation is not None:
+                    matches.append((relation, Match(other_id, jac, contained)))
+        if any(r != "contained" for r, _ in matches):
+            status = "duplicate"
+        elif matches:
+            status = "contained"
+        else:
+            status = "new"
+            new.append((fp, article))
+            if not fp.is_empty:
+                for band, key in enumerate(keys[position].tolist()):
+                    local_buckets.setdefault((band, key), []).append(position)
+        ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
+        results.append(IngestResult(article.id, status, tuple(ranked)))
+        copies.append(any(r == "duplicate" for r, _ in matches))
+    # Chrome is learned from every article of a source except plain copies
+    # (Jaccard >= 0.9): a story re-sent three times must not become chrome,
+    # but short pieces that only look alike because of their chrome must
+    # count, or the chrome would never be learned.
+    by_source: dict[str, list[np.ndarray]] = {}
+    for (_, source, short, _every), copy in zip(analysed, copies, strict=True):
+        if source and not copy and short.size:
+            by_source.setdefault(source, []).append(short)
+    # An id sent twice in one batch: the later version replaces the earlier,
+    # as it would from a later batch. Every backend keeps one entry per id
+    # (SQLite refused the whole batch, Redis kept both versions' bands).
+    new = list({article.id: (fp, article) for fp, article in new}.values())
+    index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
+    return results
+
+
+def _strip_learned_lines(chunk: list[Article], analysed: list[Any], index: ArticleIndex) -> list[Fingerprint]:
+    """Fingerprints of the batch, redone for articles holding a line the index has learned as chrome.
+
+    Lines count once the articles already stored carry them (3 of one
+    source): the batch's own articles count from the next batch on.
+    """
+    from compare.dedup.fingerprint import fingerprint
+    from compare.dedup.fingerprinter import LearnedLines
+
+    fps = [item[0] for item in analysed]
+    wanted: dict[str, list[np.ndarray]] = {}
+    for _, source, _short, every in analysed:
+        if source and every.size:
+            wanted.setdefault(source, []).append(every)
+    known = index.learned_lines({s: np.concatenate(parts) for s, parts in wanted.items()})
+    if not known:
+        return fps
+    learned = LearnedLines({s: frozenset(k) for s, k in known.items()})
+    arrays = {s: np.array(sorted(k), dtype=np.uint64) for s, k in known.items()}
+    for i, (article, (_, source, _short, every)) in enumerate(zip(chunk, analysed, strict=True)):
+        if source in arrays and np.isin(every, arrays[source], assume_unique=True).any():
+            fps[i] = fingerprint(article, settings=index.settings, learned=learned.for_source(source))
+    return fps

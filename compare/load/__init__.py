@@ -1,0 +1,1 @@
+"""Loading articles: files, directories, standard input, JSON and JSON lines, legacy encodings."""

@@ -1,0 +1,515 @@
+"""Loaders of ``Article`` records: .txt, .html/.htm, .json, .jsonl, directories, stdin.
+
+Every loader yields ``Article`` objects whose ``text`` is the article text as
+loaded; every character span elsewhere in the library points into it.
+Problems are raised as ``InputError`` naming the file (and line) and the
+problem; ``iter_articles`` can hand them to a callback instead, so that one bad
+file or line does not stop a batch.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from compare.article import Article
+from compare.errors import InputError
+from compare.text.normalize import iter_blocks, known_chrome_reason
+
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSON_SUFFIXES = frozenset({".json"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+
+#: Default cap on one article (one file, or one JSON line). Real articles are
+#: well under 1 MB; anything near this is a dump or a wrong file, and holding
+#: it in memory for alignment would hurt every other article in the batch.
+DEFAULT_MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+_JSON_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
+
+#: JSON nested deeper than this is refused before parsing. An article record
+#: is two levels deep (a list of objects); Python's parser recurses per level
+#: and a value 100,000 levels deep raised RecursionError through the batch.
+MAX_JSON_DEPTH = 100
+
+
+ErrorHandler = Callable[[InputError], None]
+
+
+def _raise(error: InputError) -> None:
+    raise error
+
+
+def iter_articles(
+    paths: Iterable[str | Path],
+    *,
+    max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    on_error: ErrorHandler | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Article]:
+    """Yield the articles behind each path: a file, a directory (recursive) or ``-``.
+
+    Args:
+        paths: files, directories, or ``-`` for standard input.
+        max_article_bytes: larger files (or JSONL lines) are refused with an
+            ``InputError`` instead of being held in memory.
+        on_error: called with each ``InputError``; loading then goes on with
+            the next file or line. Without it the first error is raised.
+        stdin: stream read for ``-`` (defaults to ``sys.stdin.buffer``).
+    """
+    if max_article_bytes < 1:
+        raise ValueError("max_article_bytes must be positive")
+    handle = on_error or _raise
+    for raw in paths:
+        given = printable_path(str(raw))
+        if given == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _guarded(_load_stream(stream, max_article_bytes, handle), "-", handle)
+            continue
+        path = Path(str(raw))
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not files:
+                handle(InputError(given, "directory holds no .txt, .html, .json or .jsonl files"))
+            for file in files:
+                name = printable_path(file.as_posix())
+                yield from _guarded(_load_file(file, name, max_article_bytes, handle), name, handle)
+        elif path.exists():
+            yield from _guarded(_load_file(path, given, max_article_bytes, handle), given, handle)
+        else:
+            handle(InputError(given, "no such file or directory"))
+
+
+def printable_path(name: str) -> str:
+    """A path as an id: bytes that are not UTF-8 (held as surrogates by Python) as ``\\xNN``.
+
+    Linux file names are bytes; one that is not UTF-8 would otherwise make an
+    id that cannot be printed, stored in the index or written as JSON.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
+
+
+def load_article(path: str | Path, **options: Any) -> Article:
+    """Load exactly one article from a file (or the first one of a JSONL file)."""
+    for article in iter_articles([path], **options):
+        return article
+    raise InputError(str(path), "holds no article")
+
+
+def _guarded(articles: Iterator[Article], where: str, handle: ErrorHandler) -> Iterator[Article]:
+    """Turn OS errors met while reading into InputErrors for ``where``."""
+    try:
+        yield from articles
+    except OSError as error:
+        handle(InputError(where, f"cannot read: {error.strerror or error}"))
+
+
+def _load_file(path: Path, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        with path.open("rb") as stream:
+            yield from _load_jsonl(stream, where, limit, handle)
+        return
+    size = path.stat().st_size
+    if size > limit:
+        handle(InputError(where, f"{_mb(size)} is over the {_mb(limit)} limit for one article (raise it with --max-article-mb)"))
+        return
+    data = path.read_bytes()
+    try:
+        if suffix in JSON_SUFFIXES:
+            yield from _articles_from_json_document(data, where, limit, handle)
+        elif suffix in HTML_SUFFIXES:
+            yield article_from_html(decode_bytes(data, where), id=where, where=where)
+        else:
+            yield Article.from_text(decode_bytes(data, where), id=where)
+    except InputError as error:
+        handle(error)
+
+
+def _load_stream(stream: BinaryIO, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    first = stream.readline(limit + 1)
+    if _is_json_object_line(first):
+        second = stream.readline(limit + 1)
+        if second.strip():
+            # JSON lines: streamed like a .jsonl file, so a feed piped in has no
+            # total size limit (the limit is per line, i.e. per article).
+            yield from _load_jsonl(chain([first, second], stream), "-", limit, handle)  # type: ignore[arg-type]
+            return
+        first += second
+    data = first + stream.read(limit + 1 - len(first))
+    if len(data) > limit:
+        handle(InputError("-", f"standard input is over the {_mb(limit)} limit for one article; pipe JSON lines for many articles"))
+        return
+    try:
+        text = decode_bytes(data, "-")
+        head = text.lstrip()[:1000].lower()
+        if head.startswith(("{", "[")):
+            yield from _articles_from_json_document(data, "-", limit, handle)
+        elif head.startswith("<") and ("<html" in head or "<body" in head or "<!doctype" in head):
+            yield article_from_html(text, id="-", where="-")
+        else:
+            yield Article.from_text(text, id="-")
+    except InputError as error:
+        handle(error)
+
+
+def _is_json_object_line(line: bytes) -> bool:
+    """One whole JSON object on the line: the start of JSON lines (or a one-line document)."""
+    stripped = line.removeprefix(codecs.BOM_UTF8).strip()
+    if not (stripped.startswith(b"{") and stripped.endswith(b"}")):
+        return False
+    try:
+        return isinstance(parse_json(stripped.decode("utf-8", "replace"), "-"), dict)
+    except InputError:
+        return False
+
+
+def _articles_from_json_document(data: bytes, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    """A .json file: one object, a list of objects, or (leniently) JSON lines."""
+    text = decode_bytes(data, where)
+    try:
+        document = parse_json(text, where)
+    except _MalformedJSON as error:
+        if text.lstrip().startswith("{") and "\n" in text.strip():
+            # Split on "\n" only: splitlines() also splits on U+2028, U+0085 and other
+            # separators that JSON allows raw inside strings (pasted web text has them).
+            yield from _load_jsonl_lines(text.split("\n"), where, limit, handle)
+            return
+        raise InputError(where, f"malformed JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    if isinstance(document, dict):
+        yield article_from_record(document, default_id=where, where=where)
+    elif isinstance(document, list):
+        if not document:
+            raise InputError(where, "JSON list holds no articles")
+        for number, record in enumerate(document, 1):
+            try:
+                yield article_from_record(record, default_id=f"{where}:{number}", where=f"{where}: item {number}")
+            except InputError as error:
+                handle(error)
+    else:
+        raise InputError(where, "JSON must be an article object or a list of them")
+
+
+def _load_jsonl(stream: BinaryIO, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    seen_any = False
+    for number, raw in enumerate(stream, 1):
+        if len(raw) > limit:
+            handle(InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article"))
+            continue
+        try:
+            line = decoder.decode(raw)
+        except UnicodeDecodeError:
+            decoder.reset()
+            handle(InputError(f"{where}:{number}", "not valid UTF-8 (JSON lines must be UTF-8)"))
+            continue
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            yield _article_from_json_line(line, where, number)
+        except InputError as error:
+            handle(error)
+    if not seen_any:
+        handle(InputError(where, "empty file"))
+
+
+def _load_jsonl_lines(lines: list[str], where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if len(line) > limit:
+            handle(InputError(f"{where}:{number}", f"line is over the {_mb(limit)} limit for one article"))
+            continue
+        try:
+            yield _article_from_json_line(line, where, number)
+        except InputError as error:
+            handle(error)
+
+
+class _MalformedJSON(InputError):
+    """JSON that does not parse; ``msg``, ``lineno`` and ``colno`` say where."""
+
+    def __init__(self, where: str, error: json.JSONDecodeError) -> None:
+        # Some of the parser's messages end in " at" ("Invalid control character at").
+        self.msg = error.msg.removesuffix(" at")
+        self.lineno, self.colno = error.lineno, error.colno
+        super().__init__(where, f"malformed JSON ({self.msg} at line {self.lineno} column {self.colno})")
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def parse_json(text: str, where: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` with a nesting limit: deeper input is an ``InputError``, never a RecursionError.
+
+    Raises:
+        InputError: nested deeper than ``max_depth``, or malformed (then a
+            ``_MalformedJSON`` with the parser's position).
+    """
+    if text.count("[") + text.count("{") > max_depth:  # cheap: only then count the depth
+        depth = deepest = 0
+        for match in _BRACKETS.finditer(text):
+            token = match.group()
+            if token in "[{":
+                depth += 1
+                if depth > deepest:
+                    deepest = depth
+                    if deepest > max_depth:
+                        raise InputError(where, f"JSON nested deeper than {max_depth} levels; an article is an object or a list of objects")
+            elif token in "]}":
+                depth -= 1
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _MalformedJSON(where, error) from None
+    except RecursionError:  # a deep stack already: the limit above was not reached
+        raise InputError(where, "JSON nested too deeply to parse") from None
+
+
+def _article_from_json_line(line: str, where: str, number: int) -> Article:
+    try:
+        record = parse_json(line, f"{where}:{number}")
+    except _MalformedJSON as error:
+        raise InputError(f"{where}:{number}", f"malformed JSON line ({error.msg} at column {error.colno})") from None
+    return article_from_record(record, default_id=f"{where}:{number}", where=f"{where}:{number}")
+
+
+def article_from_record(record: Any, *, default_id: str, where: str) -> Article:
+    """An article from a JSON object with ``text`` or ``html`` and optional metadata."""
+    if not isinstance(record, dict):
+        raise InputError(where, "expected a JSON object with a 'text' or 'html' field")
+    for name in _JSON_FIELDS:
+        value = record.get(name)
+        if value is None:
+            continue
+        if name == "id" and isinstance(value, int) and not isinstance(value, bool):
+            continue  # numeric ids are common in feeds; "id": true is not an id
+        if not isinstance(value, str):
+            if name == "id":
+                shown = json.dumps(value)
+                shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                raise InputError(where, f"field 'id' must be a string or an integer, not {type(value).__name__} ({shown})")
+            raise InputError(where, f"field '{name}' must be a string, not {type(value).__name__}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise InputError(
+                where,
+                f"field '{name}' holds a lone surrogate escape (\\u{ord(value[error.start]):04x} at character "
+                f"{error.start + 1}), which is not text; fix the producer's JSON escaping",
+            ) from None
+    metadata = {name: record.get(name) or None for name in ("title", "source", "url", "published")}
+    article_id = str(record["id"]) if record.get("id") not in (None, "") else default_id
+    if isinstance(record.get("text"), str) and record["text"].strip():
+        if metadata["title"] is None:
+            metadata["title"] = guess_title(clean_plain_text(record["text"]))
+        return Article(id=article_id, text=clean_plain_text(record["text"]), **metadata)
+    if isinstance(record.get("html"), str) and record["html"].strip():
+        from_html = article_from_html(record["html"], id=article_id, where=where)
+        merged = {name: metadata[name] or getattr(from_html, name) for name in metadata}
+        return Article(id=article_id, text=from_html.text, **merged)
+    raise InputError(where, "no article text: give a non-empty 'text' or 'html' field")
+
+
+def article_from_html(html: str, *, id: str, where: str) -> Article:
+    """Main text and metadata from an HTML page, extracted by trafilatura."""
+    import trafilatura  # lazy: 0.2 s import, only paid when HTML is given
+
+    document = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    if document is None or not (document.text or "").strip():
+        raise InputError(where, "no article text found in the HTML page")
+    text = clean_plain_text(document.text)
+    return Article(
+        id=id,
+        text=text,
+        title=document.title or guess_title(text),
+        source=document.sitename or None,
+        url=document.url or None,
+        published=document.date or None,
+    )
+
+
+def decode_bytes(data: bytes, where: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 with BOM, or a legacy 8-bit encoding."""
+    if not data.strip():
+        raise InputError(where, "empty file")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8):], "utf-8", where)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", where)
+    if b"\x00" in data:  # anywhere: a NUL past the first 64 KB was once dropped silently
+        raise InputError(where, "binary file (NUL bytes); expected text, HTML or JSON")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _utf8_with_stray_bytes(data) or _decode_legacy(data, where)
+
+
+_MAX_STRAY_BYTES = 8
+
+
+def _utf8_with_stray_bytes(data: bytes) -> str | None:
+    """UTF-8 text with a few stray Windows-1252 bytes (an en dash pasted from
+    a Word document): those bytes as Windows-1252, the rest as UTF-8.
+
+    Decoding the whole file as a legacy encoding instead turned every
+    apostrophe of an otherwise clean UTF-8 file into mojibake ("‚Äô"), and
+    an exact copy of a story scored Jaccard 0.77. Only when the UTF-8
+    multibyte characters outnumber the stray bytes; a Latin-1 file has none.
+    """
+    parts: list[str] = []
+    position = stray = 0
+    while True:
+        try:
+            parts.append(data[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            start, end = position + error.start, position + error.end
+            parts.append(data[position:start].decode("utf-8"))
+            parts.append("".join(_cp1252_char(b) for b in data[start:end]))
+            stray += end - start
+            position = end
+            if stray > _MAX_STRAY_BYTES:
+                return None
+    text = "".join(parts)
+    multibyte = sum(1 for c in text if ord(c) > 127) - stray
+    return text if multibyte > stray else None
+
+
+def _cp1252_char(byte: int) -> str:
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return chr(byte)
+
+
+def _strict(data: bytes, encoding: str, where: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(where, f"not valid {encoding.upper()} at byte {error.start}") from None
+
+
+# Control characters that never occur in text; a file full of them is binary.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x18\x1a-\x1f\x7f]")
+
+
+def _decode_legacy(data: bytes, where: str) -> str:
+    """Windows-1252 when it reads as Western text, else charset-normalizer's best guess.
+
+    charset-normalizer alone misreads short English files with one pound sign
+    (seen on METER: cp932, cp1250, mac_latin2), so the common case is tried
+    first; a run of accented letters is what cp1252 makes of Cyrillic or
+    Greek bytes, and sends the file to the detector instead.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or _MOJIBAKE_RUN.search(text):
+        from charset_normalizer import from_bytes  # lazy: only for non-UTF-8 files
+
+        best = from_bytes(data, cp_exclusion=["utf_8"]).best()
+        if best is None or best.encoding.startswith(("utf_16", "utf_32")):
+            raise InputError(where, "cannot decode: not UTF-8 and no legacy text encoding fits (binary file?)")
+        text = str(best)
+    if len(_BINARY_CONTROLS.findall(text)) > max(8, len(text) // 100):
+        raise InputError(where, "binary file (control bytes); expected text, HTML or JSON")
+    return text
+
+
+_MOJIBAKE_RUN = re.compile(r"[\u00c0-\u00ff]{3,}")
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WIRE_LINE_END = re.compile(r"<[ \t]*$", re.MULTILINE)
+# Inline formatting tags left in copy-pasted text (seed 002 has "the Kremlin
+# <u>said</u> Tuesday"): markup, not words, so they would otherwise show up in
+# quotes, diffs and reports. Only these inline tags: block structure and
+# anything else that merely starts with "<" are left alone.
+_INLINE_TAG = re.compile(r"</?(?:a|b|i|u|em|strong|span|sup|sub|font|mark|small)(?:\s[^<>]*)?>", re.IGNORECASE)
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def clean_plain_text(text: str) -> str:
+    """Newlines unified, control bytes dropped, wire-copy line conventions undone.
+
+    Inline formatting tags (``<u>``, ``<b>``, ``<a href=…>``) are dropped and
+    ``<br>`` becomes a line break. Press Association copy (METER) ends each
+    paragraph with ``<`` and wraps
+    lines inside a paragraph; when most lines follow that convention, the
+    wrapped lines are joined so that a paragraph is one line again.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text)
+    if "<" in text:
+        text = _INLINE_TAG.sub("", _LINE_BREAK_TAG.sub("\n", text))
+    lines = [line for line in text.split("\n") if line.strip()]
+    marked = sum(1 for line in lines if line.rstrip().endswith("<"))
+    if lines and marked >= 0.3 * len(lines):
+        paragraphs = []
+        current: list[str] = []
+        for line in text.split("\n"):
+            if known_chrome_reason(line) and not _WIRE_LINE_END.search(line):
+                # Slugs and rule lines stand alone; joining them would glue chrome to the headline.
+                if current:
+                    paragraphs.append(" ".join(current))
+                    current = []
+                paragraphs.append(line.strip())
+            elif _WIRE_LINE_END.search(line):
+                current.append(_WIRE_LINE_END.sub("", line).strip())
+                paragraphs.append(" ".join(part for part in current if part))
+                current = []
+            elif not line.strip():
+                if current:
+                    paragraphs.append(" ".join(current))
+                    current = []
+                paragraphs.append("")
+            else:
+                current.append(line.strip())
+        if current:
+            paragraphs.append(" ".join(current))
+        text = "\n".join(paragraphs)
+    return text.strip("\n") + "\n" if text.strip() else text
+
+
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
+
+
+def guess_title(text: str) -> str | None:
+    """The first content line when it reads like a headline (short, no final period)."""
+    for block in islice(iter_blocks(text), 6):  # not split_blocks: 45 us per long article
+        if known_chrome_reason(block.text):
+            continue
+        line = block.text
+        ends_sentence = line.endswith((".", "?", '"', "'", ":")) and not _ABBREVIATION_END.search(line)
+        if len(line.split()) <= 25 and not ends_sentence:
+            return line
+        return None
+    return None
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"

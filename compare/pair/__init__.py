@@ -1,0 +1,1 @@
+"""Pair comparison: prepare, score and align sentences, diff, quotes, divergences, ``compare_articles``."""

@@ -1,0 +1,61 @@
+"""Word-level diff of two sentences, aligned on their matching forms."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from compare.pair.model import DiffOp
+from compare.text.normalize import words
+
+
+@lru_cache(maxsize=65536)
+def _token_key(token: str) -> str:
+    return " ".join(words(token)) or token
+
+
+_EDGE_PUNCTUATION = ".,;:!?\"'()[]“”‘’«»"
+
+
+def _surface(token: str) -> str:
+    """A token as written, up to case and the punctuation around it ("said." = "Said,")."""
+    return token.strip(_EDGE_PUNCTUATION).casefold()
+
+
+def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
+    """Word-level edit script from A to B (rapidfuzz Indel opcodes over word lists).
+
+    Words are aligned on their matching form (case, punctuation and spelling
+    variants folded), so "Kiev" and "Kyiv" line up; where the matched words are
+    written differently the step is a ``variant`` ("Kiev" -> "Kyiv", "$200" ->
+    "200"), shown like a replacement but not counted as a change of claim.
+    """
+    from rapidfuzz.distance import Indel
+
+    a_tokens, b_tokens = a_text.split(), b_text.split()
+    a_keys = [_token_key(t) for t in a_tokens]
+    b_keys = [_token_key(t) for t in b_tokens]
+    ops: list[DiffOp] = []
+
+    def push(tag: str, a_part: str, b_part: str) -> None:
+        if ops and ops[-1].tag == tag:
+            last = ops.pop()
+            a_part = " ".join(p for p in (last.a_words, a_part) if p)
+            b_part = " ".join(p for p in (last.b_words, b_part) if p)
+        elif ops and tag in ("delete", "insert", "replace") and ops[-1].tag in ("delete", "insert", "replace"):
+            # Indel has no "replace": a delete next to an insert is one replacement.
+            last = ops.pop()
+            a_part = " ".join(p for p in (last.a_words, a_part) if p)
+            b_part = " ".join(p for p in (last.b_words, b_part) if p)
+            tag = "replace" if a_part and b_part else tag
+        ops.append(DiffOp(tag, a_part, b_part))
+
+    for tag, i1, i2, j1, j2 in Indel.opcodes(a_keys, b_keys):
+        if tag != "equal":
+            push(tag, " ".join(a_tokens[i1:i2]), " ".join(b_tokens[j1:j2]))
+            continue
+        for a_token, b_token in zip(a_tokens[i1:i2], b_tokens[j1:j2], strict=True):
+            if _surface(a_token) == _surface(b_token):
+                push("equal", a_token, "")
+            else:
+                push("variant", a_token, b_token)
+    return tuple(ops)

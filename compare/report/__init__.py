@@ -1,0 +1,1 @@
+"""Overlap report: story clusters, per-story content, index matches, ``build_report``."""

@@ -1,0 +1,331 @@
+"""Overlap reports across many articles: ``build_report``.
+
+The report joins three levels of overlap:
+
+- near-duplicate groups, from ``compare.dedup.batch.find_duplicates`` (MinHash LSH
+  plus exact verification);
+- story clusters, from ``compare.report.stories`` (shared rare phrases, average
+  linkage); a near-duplicate group always lands in one story;
+- inside each story, the evidence: only the pairs ``compare.report.stories`` picks
+  (a spanning tree plus each article's closest fellows) are aligned with
+  ``compare.pair.compare.compare_articles``, whose aligned sentences become the
+  agreements and whose divergences are collected per story; quotes are
+  extracted per article (``compare.pair.quotes``) and grouped by speaker and
+  wording across the whole story.
+
+Every step is linear or near-linear in the number of articles; the number of
+alignments is bounded by ``(align_per_article + 1) * N``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from compare.article import Article
+from compare.errors import ArticleCompareError
+from compare.parallel import main_script_hidden, worker_context
+from compare.report.model import (
+    ArticleInfo,
+    DuplicateGroup,
+    PairRelation,
+    RemovedText,
+    Report,
+    Summary,
+)
+from compare.report.stories import (
+    DEFAULT_STORY_SETTINGS,
+    StoryClusters,
+    StorySettings,
+    cluster_stories,
+)
+from compare.report.story import build_story, iso_date
+from compare.text.normalize import BoilerplateLearner, CleanText, strip_boilerplate, words
+
+Progress = Callable[[int, int], None]
+
+#: Fewer pairs than this are aligned in this process: starting workers costs about a second.
+PARALLEL_MIN_PAIRS = 150
+
+
+def build_report(
+    articles: Iterable[Article],
+    *,
+    story_settings: StorySettings = DEFAULT_STORY_SETTINGS,
+    duplicate_threshold: float | None = None,
+    one_source_claims_per_article: int = 3,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Build the overlap report over ``articles`` (kept in input order).
+
+    Args:
+        articles: the articles; ids should be unique (repeats get a " (2)" suffix).
+        story_settings: tuning of story finding (see ``StorySettings``).
+        duplicate_threshold: Jaccard threshold of the near-duplicate detector;
+            None uses its default.
+        one_source_claims_per_article: how many sentences that no other
+            article of the story carries are listed per article (ranked by
+            ``compare_articles``); the rest would drown the report.
+        workers: processes that align pairs; None = one per core, 0 or 1 =
+            this process only. Workers are used only from PARALLEL_MIN_PAIRS
+            pairs; they never re-run the calling script.
+        progress: called as ``progress(done, total)`` while articles are
+            prepared and pairs aligned; ``total`` grows once the stories are known.
+
+    Returns:
+        A frozen ``Report``; ``Report.to_dict()`` is the issue-4 JSON.
+    """
+    if one_source_claims_per_article < 0:
+        raise ValueError("one_source_claims_per_article must be 0 or more")
+    if workers is not None and workers < 0:
+        raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
+    batch = _unique_ids(list(articles))
+    n = len(batch)
+    tick = _Ticker(progress, total=2 * n)
+
+    learner = BoilerplateLearner()
+    learner.observe_all(batch)
+    cleaned = [strip_boilerplate(a.text, source=a.source, learned=learner) for a in batch]
+    tick(n)
+
+    duplicates = _find_duplicates(batch, duplicate_threshold)
+    tick(n)
+    position = {a.id: i for i, a in enumerate(batch)}
+    found = cluster_stories([c.content for c in cleaned], settings=story_settings)
+    clusters = _merge_duplicate_groups(
+        found.clusters, [[position[i] for i in g] for g in duplicates.clusters]
+    )
+    align = _pairs_to_align(found, clusters, story_settings)
+
+    tick.total += len(align)
+    comparisons = _compare_pairs(batch, align, workers, tick)
+
+    quotes = _story_quotes_extractor()
+    stories = tuple(
+        build_story(
+            number,
+            members,
+            batch,
+            cleaned,
+            found,
+            comparisons,
+            quotes,
+            one_source_claims_per_article,
+        )
+        for number, members in enumerate(clusters, 1)
+    )
+    duplicate_groups = tuple(
+        _duplicate_group(g, duplicates.pairs, batch, cleaned, position) for g in duplicates.clusters
+    )
+    pairs = _pair_relations(batch, duplicates.pairs, found, clusters, story_settings)
+    infos = tuple(
+        ArticleInfo(a.id, a.title, a.source, a.published, len(words(c.content)))
+        for a, c in zip(batch, cleaned, strict=True)
+    )
+    boilerplate = tuple(
+        RemovedText(a.id, removed.text, removed.reason)
+        for a, c in zip(batch, cleaned, strict=True)
+        for removed in c.removed
+    )
+    dates = sorted(d for d in (iso_date(a.published) for a in batch) if d)
+    summary = Summary(
+        articles=n,
+        sources=tuple(sorted({a.source for a in batch if a.source})),
+        unknown_source_articles=sum(1 for a in batch if not a.source),
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        duplicate_groups=len(duplicate_groups),
+        stories=len(stories),
+        multi_article_stories=sum(1 for s in stories if len(s.articles) > 1),
+        boilerplate_blocks=len(boilerplate),
+        boilerplate_articles=len({r.article for r in boilerplate}),
+    )
+    return Report(infos, summary, duplicate_groups, stories, pairs, boilerplate)
+
+
+class _Ticker:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def __call__(self, step: int) -> None:
+        self.done += step
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _unique_ids(batch: list[Article]) -> list[Article]:
+    """Repeated ids (two JSON records with one id) would merge rows; suffix the repeats."""
+    seen: dict[str, int] = {}
+    unique = []
+    for article in batch:
+        count = seen.get(article.id, 0) + 1
+        seen[article.id] = count
+        unique.append(article if count == 1 else replace(article, id=f"{article.id} ({count})"))
+    return unique
+
+
+def _find_duplicates(batch: Sequence[Article], threshold: float | None) -> Any:
+    from compare.dedup.batch import find_duplicates
+
+    if threshold is None:
+        return find_duplicates(batch)
+    return find_duplicates(batch, threshold=threshold)
+
+
+def _merge_duplicate_groups(
+    clusters: Sequence[Sequence[int]], groups: Sequence[Sequence[int]]
+) -> tuple[tuple[int, ...], ...]:
+    """Story clusters joined wherever one near-duplicate group spans two of them."""
+    story_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
+    parent = list(range(len(clusters)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in groups:
+        roots = {find(story_of[p]) for p in group}
+        keep = min(roots)
+        for root in roots:
+            parent[root] = keep
+    merged: dict[int, list[int]] = {}
+    for number, cluster in enumerate(clusters):
+        merged.setdefault(find(number), []).extend(cluster)
+    return tuple(sorted(tuple(sorted(m)) for m in merged.values()))
+
+
+def _pairs_to_align(
+    found: StoryClusters, clusters: Sequence[Sequence[int]], settings: StorySettings
+) -> tuple[tuple[int, int], ...]:
+    if clusters == found.clusters:
+        return found.align
+    from compare.report.stories import pairs_to_align
+
+    return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
+
+
+def _compare_pairs(
+    batch: Sequence[Article], align: Sequence[tuple[int, int]], workers: int | None, tick: _Ticker
+) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
+
+    Alignment is nearly all of a large report's time and each pair is
+    independent, so two cores roughly halve it. Below PARALLEL_MIN_PAIRS the
+    workers' start-up (importing the library) costs more than it saves.
+    """
+    from compare.dedup.fingerprinter import default_workers
+
+    count = default_workers() if workers is None else workers
+    comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
+    if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        tasks = [(batch[a], batch[b]) for a, b in align]
+        try:
+            # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
+            # breaks the pool with an error here instead of hanging forever.
+            with ProcessPoolExecutor(
+                max_workers=count,
+                mp_context=worker_context(
+                    ["compare.pair.compare", "compare.pair.quotes", "compare.pair.divergence"]
+                ),
+            ) as pool:
+                with main_script_hidden():  # map() submits every task, so all workers start in here
+                    results = pool.map(_compare_task, tasks, chunksize=4)
+                for pair, result in zip(align, results, strict=False):
+                    comparisons[pair] = result
+                    tick(1)
+        except BrokenProcessPool:
+            pass  # finish below in this process
+    for a, b in align:
+        if (a, b) not in comparisons:
+            comparisons[(a, b)] = _compare(batch[a], batch[b])
+            tick(1)
+    return comparisons
+
+
+def _compare_task(pair: tuple[Article, Article]) -> dict[str, Any] | None:
+    return _compare(*pair)
+
+
+def _compare(a: Article, b: Article) -> dict[str, Any] | None:
+    """``compare_articles(a, b).to_dict()``, or None when the pair cannot be compared."""
+    from compare.pair.compare import compare_articles
+
+    try:
+        return compare_articles(a, b).to_dict()
+    except (ArticleCompareError, ValueError):
+        # An article with no sentences left after boilerplate removal, say:
+        # the story grouping still stands on its shared phrases.
+        return None
+
+
+def _story_quotes_extractor() -> Callable[[Article], list[Any]]:
+    from compare.pair.quotes import extract_quotes
+
+    def extract(article: Article) -> list[Any]:
+        try:
+            return [quote for quote in extract_quotes(article) if quote.is_statement]  # scare quotes say nothing
+        except (ArticleCompareError, ValueError):
+            return []
+
+    return extract
+
+
+# ---------------------------------------------------------------- groups and pairs
+
+
+def _duplicate_group(
+    group: Sequence[str],
+    all_pairs: Sequence[Any],
+    batch: Sequence[Article],
+    cleaned: Sequence[CleanText],
+    position: dict[str, int],
+) -> DuplicateGroup:
+    members = set(group)
+    pairs = tuple(
+        PairRelation(
+            p.a, p.b, p.relation, p.containment if p.relation == "contained" else p.jaccard
+        )
+        for p in all_pairs
+        if p.a in members and p.b in members
+    )
+    dated = [(d, position[i]) for i in group if (d := iso_date(batch[position[i]].published))]
+    earliest = batch[min(dated)[1]].id if dated else None
+    longest = max(group, key=lambda i: (len(cleaned[position[i]].content), -position[i]))
+    return DuplicateGroup(tuple(group), pairs, earliest, longest)
+
+
+def _pair_relations(
+    batch: Sequence[Article],
+    duplicate_pairs: Sequence[Any],
+    found: StoryClusters,
+    clusters: Sequence[Sequence[int]],
+    settings: StorySettings,
+) -> tuple[PairRelation, ...]:
+    position = {a.id: i for i, a in enumerate(batch)}
+    story_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
+    relations: dict[tuple[int, int], PairRelation] = {}
+    for pair in duplicate_pairs:
+        a, b = sorted((position[pair.a], position[pair.b]))
+        score = pair.containment if pair.relation == "contained" else pair.jaccard
+        relations[(a, b)] = PairRelation(batch[a].id, batch[b].id, pair.relation, float(score))
+    for link in found.links:
+        if (link.a, link.b) in relations:
+            continue
+        if story_of[link.a] == story_of[link.b]:
+            relations[(link.a, link.b)] = PairRelation(
+                batch[link.a].id, batch[link.b].id, "same story", link.score
+            )
+        elif link.score >= settings.related_threshold:
+            relations[(link.a, link.b)] = PairRelation(
+                batch[link.a].id, batch[link.b].id, "related", link.score
+            )
+    return tuple(relations[key] for key in sorted(relations))

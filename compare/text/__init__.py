@@ -1,0 +1,1 @@
+"""Text: normalization and word tokens, site chrome (boilerplate), sentences, figures."""
