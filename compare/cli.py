@@ -149,6 +149,37 @@ def main() -> None:
     Inputs: .txt (any common encoding), .html/.htm, .json, .jsonl files,
     directories (searched recursively) and - for standard input.
     """
+    restore = _unwind_on_sigterm()
+    if restore is not None:
+        click.get_current_context().call_on_close(restore)
+
+
+def _unwind_on_sigterm() -> Callable[[], None] | None:
+    """``kill PID`` (SIGTERM) unwinds like Ctrl-C; exit status 143, as the shell reports.
+
+    Without it the parent died at once and its orphaned workers printed
+    BrokenPipe tracebacks and leaked semaphores. Unwinding runs the same path
+    as Ctrl-C: the index transaction of the current batch rolls back and the
+    worker pool is stopped with a bounded wait (``Fingerprinter.close``), so
+    it cannot hang even when the whole process group got the signal and the
+    workers and the forkserver are already gone. The pool's own threads may
+    then fail to replace the dead workers: their errors are noise once the
+    process is stopping, and are not printed. A second SIGTERM ends the
+    process at once. Returns the function that puts the old handler back.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        threading.excepthook = lambda args: None
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 # --- dedup, ingest, index (issue 2) -------------------------------------------------

@@ -78,3 +78,72 @@ def test_ctrl_c_during_dedup_stops_it_without_tracebacks(tmp_path):
         pytest.fail("dedup hung after Ctrl-C")
     assert process.returncode != 0
     assert "Traceback" not in err.decode(), err.decode()[-2000:]
+
+
+@pytest.fixture(scope="module")
+def busy_feed(tmp_path_factory) -> Path:
+    """20,000 short articles: dedup and ingest run for several seconds with their workers."""
+    rng = random.Random(5)
+    vocabulary = [f"word{i}" for i in range(5000)]
+    path = tmp_path_factory.mktemp("sigterm") / "feed.jsonl"
+    with path.open("w") as stream:
+        for i in range(20_000):
+            stream.write(json.dumps({"id": f"a{i}", "text": " ".join(rng.choices(vocabulary, k=300))}) + "\n")
+    return path
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Processes still alive in the session the command started (its workers, its forkserver)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc (Linux)")
+@pytest.mark.parametrize("whole_group", [False, True], ids=["parent-only", "whole-group"])
+@pytest.mark.parametrize("command", ["dedup", "ingest"])
+def test_sigterm_unwinds_like_ctrl_c_without_hanging_or_tracebacks(busy_feed, tmp_path, command, whole_group):
+    """``kill PID`` (the parent alone) and a service manager's stop (the whole process group):
+    exit 143, no traceback, no leaked semaphore, no process left behind, nothing half-written."""
+    index = tmp_path / "i.sqlite"
+    args = [command, str(busy_feed)] + (["--index", str(index), "--batch-size", "200"] if command == "ingest" else [])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compare", *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    _wait_for_workers(process.pid)
+    assert process.poll() is None, f"{command} finished before it could be stopped"
+    if whole_group:
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        pytest.fail(f"{command} hung after SIGTERM")
+    stderr = err.decode()
+    assert process.returncode == 143, stderr[-2000:]
+    assert "Traceback" not in stderr, stderr[-2000:]
+    assert "leaked" not in stderr, stderr[-2000:]
+    deadline = time.monotonic() + 10
+    while _session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session_processes(process.pid) == [], "workers outlived the command"
+    if command == "ingest":
+        from compare.index import open_index
+
+        with open_index(index) as opened:
+            assert opened.check() == []
