@@ -228,6 +228,10 @@ def _workers_option(function: F) -> F:
     )(function)
 
 
+#: --max-wait when ingest reads standard input: a feed's articles are answered within ~0.2 s.
+STDIN_MAX_WAIT = 0.2
+
+
 def _index_spec(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not value.strip():
         raise click.BadParameter("is empty; give an SQLite file path or redis://host:port/db, or leave the option out for the default")
@@ -374,6 +378,13 @@ def dedup(
     show_default=True,
     help="Seconds a batch waits for its turn to write (another ingest holds the index).",
 )
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(0.0, 3600.0),
+    default=None,
+    help="End a batch this many seconds after its first article arrived, even if it is not full, so a "
+    "slow feed is answered article by article [default: 0.2 when reading standard input, off for files].",
+)
 @_fingerprint_options
 @_workers_option
 @input_options
@@ -386,6 +397,7 @@ def ingest(
     output: Path | None,
     batch_size: int,
     lock_timeout: float,
+    max_wait: float | None,
     shingle_size: int | None,
     num_perm: int | None,
     workers: int | None,
@@ -425,6 +437,7 @@ def ingest(
                 containment_threshold=containment,
                 batch_size=batch_size,
                 workers=workers,
+                max_wait=max_wait if max_wait is not None else (STDIN_MAX_WAIT if "-" in paths else None),
             ):
                 counts[result.status] = counts.get(result.status, 0) + 1
                 click.echo(render_ingest_line(result, fmt), file=stream)

@@ -81,6 +81,7 @@ def ingest(
     containment_threshold: float = DEFAULT_CONTAINMENT,
     batch_size: int = 500,
     workers: int | None = None,
+    max_wait: float | None = None,
 ) -> Iterator[IngestResult]:
     """Check each article against the index and add the new ones.
 
@@ -102,14 +103,95 @@ def ingest(
 
     Fingerprinting runs in worker processes (``workers``) ahead of the
     commits, at most two batches ahead.
+
+    ``max_wait`` (seconds) makes a batch also end that long after its first
+    article arrived, whichever comes first: a slow feed (``ingest -`` reading
+    articles as they are published) gets each answer within about
+    ``max_wait`` plus the time to process it, instead of when ``batch_size``
+    articles have come. The articles are then read by a thread and each
+    batch is fingerprinted once it is complete (no pipelining across
+    batches); the commit-before-report guarantee is the same.
     """
     from compare.dedup.fingerprinter import Fingerprinter
 
     _check_thresholds(threshold, containment_threshold)
     if batch_size < 1:
         raise ValueError("batch_size must be positive")
+    if max_wait is not None and not 0.0 <= max_wait < 86400.0:
+        raise ValueError(f"max_wait must be a number of seconds >= 0, got {max_wait}")
     with Fingerprinter(index.settings, workers=workers) as fingerprinter:
-        yield from _ingest_batches(articles, index, fingerprinter, threshold, containment_threshold, batch_size)
+        if max_wait is None:
+            yield from _ingest_batches(articles, index, fingerprinter, threshold, containment_threshold, batch_size)
+        else:
+            for chunk in _batches_by_size_or_time(articles, batch_size, max_wait):
+                analysed = list(fingerprinter.learning_pass(chunk, count=len(chunk)))
+                yield from index.atomically(partial(_check_batch, chunk, analysed, index, threshold, containment_threshold))
+
+
+class _ReadFailed:
+    """An exception raised while reading the input, passed from the reader thread."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _batches_by_size_or_time(articles: Iterable[Article], batch_size: int, max_wait: float) -> Iterator[list[Article]]:
+    """Batches of at most ``batch_size``, each closed at most ``max_wait`` s after its first article arrived.
+
+    A thread reads the input (which may block for minutes on a quiet feed)
+    into a bounded queue; this generator waits on the queue with a timeout.
+    """
+    import queue
+    import time
+
+    items: queue.Queue[Any] = queue.Queue(maxsize=2 * batch_size)
+    end = object()
+    stopping = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stopping.is_set():
+            try:
+                items.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for article in articles:
+                if not put(article):
+                    return
+        except BaseException as error:  # handed to the consuming thread, re-raised there
+            put(_ReadFailed(error))
+            return
+        put(end)
+
+    reader = threading.Thread(target=read, name="ingest-reader", daemon=True)
+    reader.start()
+    try:
+        finished = False
+        while not finished:
+            item = items.get()
+            batch: list[Article] = []
+            deadline = time.monotonic() + max_wait
+            while True:
+                if item is end:
+                    finished = True
+                    break
+                if isinstance(item, _ReadFailed):
+                    raise item.error
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    break
+                try:
+                    item = items.get(timeout=max(deadline - time.monotonic(), 0.0)) if max_wait > 0 else items.get_nowait()
+                except queue.Empty:
+                    break
+            if batch:
+                yield batch
+    finally:
+        stopping.set()
 
 
 def _ingest_batches(

@@ -147,6 +147,12 @@ def _load_file(path: Path, where: str, limit: int, handle: ErrorHandler) -> Iter
 def _load_stream(stream: BinaryIO, limit: int, handle: ErrorHandler) -> Iterator[Article]:
     first = stream.readline(limit + 1)
     if _is_json_object_line(first):
+        if _has_id(first):
+            # With an id the article is the same whether this turns out to be JSON
+            # lines or a one-object document: yield it now, not when a second line
+            # arrives (``ingest -`` answers a slow feed article by article).
+            yield from _load_jsonl(chain([first], stream), "-", limit, handle)  # type: ignore[arg-type]
+            return
         second = stream.readline(limit + 1)
         if second.strip():
             # JSON lines: streamed like a .jsonl file, so a feed piped in has no
@@ -180,6 +186,11 @@ def _is_json_object_line(line: bytes) -> bool:
         return isinstance(parse_json(stripped.decode("utf-8", "replace"), "-"), dict)
     except InputError:
         return False
+
+
+def _has_id(line: bytes) -> bool:
+    record = json.loads(line.removeprefix(codecs.BOM_UTF8))
+    return isinstance(record.get("id"), str) and bool(record["id"].strip())
 
 
 def _articles_from_json_document(data: bytes, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
