@@ -15,7 +15,7 @@ import click
 
 if TYPE_CHECKING:
     from compare.article import Article
-    from compare.errors import InputError
+    from compare.errors import ArticleCompareError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +70,7 @@ class InputProblems:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, error: InputError) -> None:
+    def __call__(self, error: ArticleCompareError) -> None:
         from compare.render.escape import terminal_text
 
         self.count += 1
@@ -102,6 +102,17 @@ def output_option(formats: tuple[str, ...], default: str) -> Callable[[F], F]:
         )(function)
 
     return decorate
+
+
+def _max_sentences_option(function: F) -> F:
+    """The per-article work limit of the commands that compare sentence by sentence."""
+    return click.option(
+        "--max-sentences",
+        type=click.IntRange(1, 1_000_000),
+        default=1_000,
+        show_default=True,
+        help="Work limit: an article with more sentences (or quotation marks) is reported and left out.",
+    )(function)
 
 
 input_options = click.option(
@@ -562,8 +573,14 @@ def _stdout_closed() -> None:
 @click.argument("article_b", metavar="B")
 @output_option(("text", "markdown", "json"), "text")
 @input_options
+@_max_sentences_option
 def pair(
-    article_a: str, article_b: str, fmt: str, output: Path | None, max_article_mb: float
+    article_a: str,
+    article_b: str,
+    fmt: str,
+    output: Path | None,
+    max_article_mb: float,
+    max_sentences: int,
 ) -> None:
     """Compare two articles: verdict, shared claims and quotes, divergences.
 
@@ -588,7 +605,7 @@ def pair(
     if len(loaded) != 2:
         raise click.ClickException("need two articles to compare")
     try:
-        comparison = compare_articles(loaded[0], loaded[1])
+        comparison = compare_articles(loaded[0], loaded[1], max_sentences=max_sentences)
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
     if fmt == "json":
@@ -618,12 +635,14 @@ def pair(
 )
 @output_option(("markdown", "json", "html"), "markdown")
 @input_options
+@_max_sentences_option
 def report(
     paths: tuple[str, ...],
     index_spec: str | None,
     fmt: str,
     output: Path | None,
     max_article_mb: float,
+    max_sentences: int,
 ) -> None:
     """Overlap report over many articles: stories, agreements, divergences, quotes.
 
@@ -646,12 +665,14 @@ def report(
                     bar.length = total
                     bar.update(done - bar.pos)
 
-                result = build_report(articles, progress=advance)
+                result = build_report(articles, progress=advance, max_sentences=max_sentences, on_error=problems)
         else:
-            result = build_report(articles)
+            result = build_report(articles, max_sentences=max_sentences, on_error=problems)
         known = _index_matches(index_spec, articles) if index_spec else None
     except ArticleCompareError as error:
         raise click.ClickException(str(error)) from None
+    if not result.articles:  # every article was over the work limit
+        raise click.ClickException("no articles to report on")
     emit(_render_report(result, fmt, output, known), output)
     problems.exit_if_any()
 

@@ -182,3 +182,65 @@ def test_a_failing_output_file_is_one_line_and_exit_1(tmp_path, command):
     _no_traceback(result)
     assert result.exit_code == 1
     assert result.stderr == "Error: cannot write /dev/full: No space left on device\n"
+
+
+# ---------------------------------------------------------------- per-article work limit (item 4)
+
+
+def _many_sentences(count: int) -> str:
+    return "A long log\n" + "".join(f"Entry {i} was recorded on the day number {i * 7}.\n" for i in range(count))
+
+
+def test_the_work_limit_refuses_too_many_sentences_or_quotation_marks():
+    from compare import Article, compare_articles
+    from compare.errors import ArticleTooLongError
+    from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
+
+    assert DEFAULT_MAX_SENTENCES == 1_000
+    long = Article(id="log", text=_many_sentences(1_000))  # 1,001 sentences with the headline
+    with pytest.raises(ArticleTooLongError, match=r"^log: 1,001 sentences is over the work limit for comparing sentence by sentence \(1,000\)"):
+        check_work_limit(long)
+    with pytest.raises(ArticleTooLongError, match="1,001 sentences"):
+        compare_articles(long, SEED.read_text(encoding="utf-8"))
+    check_work_limit(long, max_sentences=1_001)
+    quoted = Article(id="q", text='Headline\n' + '"Yes," he said. ' * 501)
+    with pytest.raises(ArticleTooLongError, match=r"^q: 1,002 quotation marks is over the work limit"):
+        check_work_limit(quoted)
+    check_work_limit(Article(id="ok", text=_many_sentences(900)))
+
+
+def test_pair_over_the_work_limit_is_one_line_and_exit_1(tmp_path):
+    long = tmp_path / "log.txt"
+    long.write_text(_many_sentences(1_000), encoding="utf-8")
+    result = run("pair", long, SEED)
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {long}: 1,001 sentences is over the work limit for comparing sentence by sentence (1,000); is this one article?\n"
+    )
+    assert run("pair", long, SEED, "--max-sentences", "1001").exit_code == 0
+
+
+def test_report_leaves_an_article_over_the_work_limit_out_with_one_line(tmp_path):
+    long = tmp_path / "log.txt"
+    long.write_text(_many_sentences(1_000), encoding="utf-8")
+    seeds = REPO / "fixtures/seeds"
+    result = run("report", long, seeds, "-f", "json")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {long}: 1,001 sentences is over the work limit for comparing sentence by sentence (1,000); is this one article?\n"
+    )
+    ids = [a["id"] for a in json.loads(result.stdout)["articles"]]
+    assert len(ids) == 5 and str(long) not in ids
+    raised = run("report", long, seeds, "-f", "json", "--max-sentences", "2000")
+    assert raised.exit_code == 0, raised.output
+    assert str(long) in [a["id"] for a in json.loads(raised.stdout)["articles"]]
+
+
+def test_build_report_raises_without_an_error_handler():
+    from compare import Article, build_report
+    from compare.errors import ArticleTooLongError
+
+    with pytest.raises(ArticleTooLongError):
+        build_report([Article(id="log", text=_many_sentences(1_000))])

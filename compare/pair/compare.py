@@ -14,7 +14,7 @@ from compare.pair.align import align
 from compare.pair.diff import _token_key
 from compare.pair.matching import MatchForm, stem
 from compare.pair.model import Alignment, Comparison, Similarity
-from compare.pair.prepare import DEFAULT_MAX_CHARS, Prepared, prepare
+from compare.pair.prepare import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, Prepared, prepare
 
 
 def shingles(forms: Sequence[MatchForm], size: int) -> set[tuple[str, ...]]:
@@ -87,6 +87,7 @@ def compare_articles(
     *,
     shingle_size: int = 3,
     max_chars: int = DEFAULT_MAX_CHARS,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
     analyse: bool = True,
 ) -> Comparison:
     """Compare two articles: verdict, aligned sentences, quotes and divergences.
@@ -95,20 +96,22 @@ def compare_articles(
         a, b: ``Article`` objects, or plain strings (ids "a" and "b").
         shingle_size: words per shingle for the Jaccard and containment scores.
         max_chars: longer inputs raise ``ArticleTooLongError``.
+        max_sentences: the work limit: an input with more sentences, or
+            more quotation marks, raises ``ArticleTooLongError``.
         analyse: False skips quotes and divergences (alignment only), which
             the MSRP evaluation uses.
 
     Raises:
-        ArticleTooLongError: an input is longer than ``max_chars``.
+        ArticleTooLongError: an input is over ``max_chars`` or ``max_sentences``.
         EmptyArticleError: an input is empty or boilerplate only.
         ValueError: a knob is out of range.
     """
     if shingle_size < 1:
         raise ValueError("shingle_size must be at least 1 (3 suits news sentences)")
-    if max_chars < 1:
-        raise ValueError("max_chars must be positive")
-    pa = prepare(a, default_id="a", max_chars=max_chars)
-    pb = prepare(b, default_id="b", max_chars=max_chars)
+    if max_chars < 1 or max_sentences < 1:
+        raise ValueError("max_chars and max_sentences must be positive")
+    pa = prepare(a, default_id="a", max_chars=max_chars, max_sentences=max_sentences)
+    pb = prepare(b, default_id="b", max_chars=max_chars, max_sentences=max_sentences)
     alignments = align(pa, pb)
     sim = similarity(pa, pb, shingle_size=shingle_size)
     quotes: tuple = ()

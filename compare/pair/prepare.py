@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from compare.article import Article
@@ -13,6 +14,18 @@ from compare.text.sentences import Sentence, split_sentences
 #: Above this many characters an input is not an article; refusing it early
 #: keeps the all-pairs matrix (sentences x sentences) from eating the machine.
 DEFAULT_MAX_CHARS = 2_000_000
+#: The per-article work limit of sentence-by-sentence comparison: at most this
+#: many sentences, and this many quotation marks. Alignment, quote matching and
+#: divergence finding compare every sentence (and quote) of one article with
+#: every one of the other, and text made of many near-identical short
+#: sentences or quotes made ``report`` run for minutes on one 60 KB article.
+#: 1,000 sentences is about 20,000 words, beyond the longest long-form piece;
+#: a real article of 1,500 words carries some 40 quotation marks.
+DEFAULT_MAX_SENTENCES = 1_000
+
+_QUOTE_MARKS = '"“”„«»'
+# Where a sentence can end: a cheap upper bound on the sentence count (with the line count).
+_SENTENCE_END = re.compile(r"[.!?…。！？]+")
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
@@ -24,8 +37,59 @@ class Prepared:
     clean: CleanText
 
 
-def prepare(article: Article | str, *, default_id: str = "text", max_chars: int = DEFAULT_MAX_CHARS) -> Prepared:
-    """Sentences and matching forms of one article (a string becomes an Article)."""
+def check_work_limit(
+    article: Article, *, max_chars: int = DEFAULT_MAX_CHARS, max_sentences: int = DEFAULT_MAX_SENTENCES
+) -> None:
+    """Raise ``ArticleTooLongError`` when comparing ``article`` sentence by sentence would run away.
+
+    The same limits ``prepare`` applies, checked up front (``build_report``
+    reports such an article and leaves it out instead of failing the report).
+    Most articles are settled by counting characters: the sentences are split
+    only when there could be more than ``max_sentences`` of them.
+    """
+    _check_text(article, max_chars, max_sentences)
+    text = article.text
+    if text.count("\n") + len(_SENTENCE_END.findall(text)) + 1 > max_sentences:
+        clean = strip_boilerplate(text, source=article.source)
+        _check_sentences(article, len(split_sentences(article, clean=clean)), max_sentences)
+
+
+def _check_text(article: Article, max_chars: int, max_sentences: int) -> None:
+    if len(article.text) > max_chars:
+        raise ArticleTooLongError(
+            f"{article.id}: {len(article.text):,} characters is too long to compare sentence by "
+            f"sentence (limit {max_chars:,}); is this one article?"
+        )
+    marks = sum(article.text.count(mark) for mark in _QUOTE_MARKS)
+    if marks > max_sentences:
+        raise ArticleTooLongError(
+            f"{article.id}: {marks:,} quotation marks is over the work limit for comparing sentence by "
+            f"sentence ({max_sentences:,}); is this one article?"
+        )
+
+
+def _check_sentences(article: Article, count: int, max_sentences: int) -> None:
+    if count > max_sentences:
+        raise ArticleTooLongError(
+            f"{article.id}: {count:,} sentences is over the work limit for comparing sentence by "
+            f"sentence ({max_sentences:,}); is this one article?"
+        )
+
+
+def prepare(
+    article: Article | str,
+    *,
+    default_id: str = "text",
+    max_chars: int = DEFAULT_MAX_CHARS,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+) -> Prepared:
+    """Sentences and matching forms of one article (a string becomes an Article).
+
+    Raises:
+        ArticleTooLongError: over ``max_chars`` characters, or over
+            ``max_sentences`` sentences or quotation marks (``check_work_limit``).
+        EmptyArticleError: nothing left to compare once chrome is removed.
+    """
     if isinstance(article, str):
         article = Article.from_text(article, id=default_id)
     elif not isinstance(article, Article):
@@ -33,13 +97,10 @@ def prepare(article: Article | str, *, default_id: str = "text", max_chars: int 
             f"compare_articles takes Article objects or strings, not {type(article).__name__}; "
             "load files with compare.load_article(path)"
         )
-    if len(article.text) > max_chars:
-        raise ArticleTooLongError(
-            f"{article.id}: {len(article.text):,} characters is too long to compare sentence by "
-            f"sentence (limit {max_chars:,}); is this one article?"
-        )
+    _check_text(article, max_chars, max_sentences)
     clean = strip_boilerplate(article.text, source=article.source)
     sentences = tuple(split_sentences(article, clean=clean))
+    _check_sentences(article, len(sentences), max_sentences)
     if not sentences:
         what = f"only site chrome ({len(clean.removed)} boilerplate lines)" if clean.removed else "no text"
         raise EmptyArticleError(f"{article.id}: nothing to compare: {what}")

@@ -24,7 +24,8 @@ from dataclasses import replace
 from typing import Any
 
 from compare.article import Article
-from compare.errors import ArticleCompareError
+from compare.errors import ArticleCompareError, ArticleTooLongError
+from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
 from compare.parallel import main_script_hidden, worker_context
 from compare.report.model import (
     ArticleInfo,
@@ -57,6 +58,8 @@ def build_report(
     one_source_claims_per_article: int = 3,
     workers: int | None = None,
     progress: Progress | None = None,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+    on_error: Callable[[ArticleTooLongError], None] | None = None,
 ) -> Report:
     """Build the overlap report over ``articles`` (kept in input order).
 
@@ -73,6 +76,10 @@ def build_report(
             pairs; they never re-run the calling script.
         progress: called as ``progress(done, total)`` while articles are
             prepared and pairs aligned; ``total`` grows once the stories are known.
+        max_sentences: the per-article work limit (``check_work_limit``): an
+            article with more sentences or quotation marks is left out.
+        on_error: called with the ``ArticleTooLongError`` of each article
+            left out; without it the first one is raised.
 
     Returns:
         A frozen ``Report``; ``Report.to_dict()`` is the issue-4 JSON.
@@ -81,7 +88,9 @@ def build_report(
         raise ValueError("one_source_claims_per_article must be 0 or more")
     if workers is not None and workers < 0:
         raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
-    batch = _unique_ids(list(articles))
+    if max_sentences < 1:
+        raise ValueError("max_sentences must be positive")
+    batch = _unique_ids(_within_work_limit(articles, max_sentences, on_error))
     n = len(batch)
     tick = _Ticker(progress, total=2 * n)
 
@@ -100,7 +109,7 @@ def build_report(
     align = _pairs_to_align(found, clusters, story_settings)
 
     tick.total += len(align)
-    comparisons = _compare_pairs(batch, align, workers, tick)
+    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences)
 
     quotes = _story_quotes_extractor()
     stories = tuple(
@@ -210,8 +219,28 @@ def _pairs_to_align(
     return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
 
 
+def _within_work_limit(
+    articles: Iterable[Article], max_sentences: int, on_error: Callable[[ArticleTooLongError], None] | None
+) -> list[Article]:
+    kept = []
+    for article in articles:
+        try:
+            check_work_limit(article, max_sentences=max_sentences)
+        except ArticleTooLongError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+            continue
+        kept.append(article)
+    return kept
+
+
 def _compare_pairs(
-    batch: Sequence[Article], align: Sequence[tuple[int, int]], workers: int | None, tick: _Ticker
+    batch: Sequence[Article],
+    align: Sequence[tuple[int, int]],
+    workers: int | None,
+    tick: _Ticker,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
 ) -> dict[tuple[int, int], dict[str, Any] | None]:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
@@ -227,7 +256,7 @@ def _compare_pairs(
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        tasks = [(batch[a], batch[b]) for a, b in align]
+        tasks = [(batch[a], batch[b], max_sentences) for a, b in align]
         try:
             # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
             # breaks the pool with an error here instead of hanging forever.
@@ -246,21 +275,21 @@ def _compare_pairs(
             pass  # finish below in this process
     for a, b in align:
         if (a, b) not in comparisons:
-            comparisons[(a, b)] = _compare(batch[a], batch[b])
+            comparisons[(a, b)] = _compare(batch[a], batch[b], max_sentences)
             tick(1)
     return comparisons
 
 
-def _compare_task(pair: tuple[Article, Article]) -> dict[str, Any] | None:
-    return _compare(*pair)
+def _compare_task(task: tuple[Article, Article, int]) -> dict[str, Any] | None:
+    return _compare(*task)
 
 
-def _compare(a: Article, b: Article) -> dict[str, Any] | None:
+def _compare(a: Article, b: Article, max_sentences: int = DEFAULT_MAX_SENTENCES) -> dict[str, Any] | None:
     """``compare_articles(a, b).to_dict()``, or None when the pair cannot be compared."""
     from compare.pair.compare import compare_articles
 
     try:
-        return compare_articles(a, b).to_dict()
+        return compare_articles(a, b, max_sentences=max_sentences).to_dict()
     except (ArticleCompareError, ValueError):
         # An article with no sentences left after boilerplate removal, say:
         # the story grouping still stands on its shared phrases.
