@@ -53,7 +53,8 @@ from pathlib import Path
 
 from compare.article import Article
 from compare.load.articles import article_from_html, iter_articles
-from compare.text.normalize import Block, strip_boilerplate, words
+from compare.text.chrome import Block, strip_boilerplate
+from compare.text.normalize import words
 from evaluation import REPO_DIR, SHARED_DIR
 
 REPO = REPO_DIR

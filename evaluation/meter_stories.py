@@ -110,7 +110,7 @@ def load_meter(root: Path = DEFAULT_METER) -> list[MeterText]:
 def gold_labels(texts: Sequence[MeterText]) -> tuple[list[str], tuple[tuple[str, ...], ...]]:
     """Folder labels with folders that share wire copy merged (see the module docstring)."""
     from compare.report.shingles import article_shingles
-    from compare.text.normalize import strip_boilerplate
+    from compare.text.chrome import strip_boilerplate
 
     folders = sorted({t.folder for t in texts})
     parent = {f: f for f in folders}

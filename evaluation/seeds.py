@@ -196,7 +196,7 @@ def _boundary_correct(text: str, starts: set[int], check: dict) -> bool:
 def evaluate_splitters(gold_path: Path = GOLD_PATH, seeds_dir: Path = SEEDS_DIR, *, repeats: int = 5) -> list[SplitterScore]:
     """Boundary checks of the gold for our splitter and (when installed) pysbd, with timing."""
     from compare.load.articles import load_article
-    from compare.text.normalize import strip_boilerplate
+    from compare.text.chrome import strip_boilerplate
     from compare.text.sentences import split_sentences
 
     gold = load_gold(gold_path)

@@ -186,7 +186,7 @@ def test_result_records_are_frozen():
 @pytest.mark.parametrize("workers", [0, 2])
 def test_learning_while_fingerprinting_equals_learning_first(workers, outlet_chrome):
     """One tokenization per article gives what BoilerplateLearner + fingerprint would."""
-    from compare.text.normalize import BoilerplateLearner
+    from compare.text.chrome import BoilerplateLearner
 
     batch = _outlet_batch(outlet_chrome) * 2 + [Article(id=f"x{i}", source="Wire", text=a.text + "\nWire Service 2024") for i, a in enumerate(_random_variants(140, seed=3))]
     batch = [Article(id=f"{a.id}#{n}", text=a.text, source=a.source) for n, a in enumerate(batch)]

@@ -27,7 +27,8 @@ from compare.dedup.fingerprint import (
     word_hashes,
 )
 from compare.load.articles import iter_articles, load_article
-from compare.text.normalize import BoilerplateLearner, strip_boilerplate, words
+from compare.text.chrome import BoilerplateLearner, strip_boilerplate
+from compare.text.normalize import words
 from evaluation import SHARED_DIR
 
 REPO = Path(__file__).resolve().parents[1]

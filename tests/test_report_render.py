@@ -6,7 +6,8 @@ import html
 import re
 import xml.etree.ElementTree as ET
 
-from compare.render.report_markdown import FOLD_ROWS, _slug, render_report_markdown
+from compare.render.report_common import slug as _slug
+from compare.render.report_markdown import FOLD_ROWS, render_report_markdown
 from compare.render.report_svg import render_report_svg
 from compare.report.model import (
     Agreement,

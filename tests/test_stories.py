@@ -16,7 +16,7 @@ from compare.report.stories import (
     cluster_stories,
     pairs_to_align,
 )
-from compare.text.normalize import BoilerplateLearner, strip_boilerplate
+from compare.text.chrome import BoilerplateLearner, strip_boilerplate
 from evaluation.meter_stories import adjusted_rand_index, pair_scores
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,17 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compare.load.articles import load_article
-from compare.text.normalize import (
-    SPELLING_VARIANTS,
+from compare.text.chrome import (
     BoilerplateLearner,
-    fold,
     known_chrome_reason,
     line_key,
-    normalize,
     split_blocks,
     strip_boilerplate,
-    words,
 )
+from compare.text.normalize import SPELLING_VARIANTS, fold, normalize, words
 from evaluation import SHARED_DIR
 
 REPO = Path(__file__).resolve().parents[1]

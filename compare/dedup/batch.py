@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings, overlap
-from compare.text.normalize import RemovedBlock
+from compare.graph import connected_components
+from compare.text.chrome import RemovedBlock
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -45,7 +46,8 @@ DEFAULT_CONTAINMENT = 0.8
 DUPLICATE_JACCARD = 0.9
 
 
-def _check_thresholds(threshold: float, containment_threshold: float) -> None:
+def check_thresholds(threshold: float, containment_threshold: float) -> None:
+    """Raise ValueError, saying what suits news, when a threshold is outside (0, 1]."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}; 0.5 finds rewrites, 0.9 only copies")
     if not 0.0 < containment_threshold <= 1.0:
@@ -155,22 +157,7 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
 
 def clusters_of(pairs: Iterable[tuple[int, int]], size: int) -> list[list[int]]:
     """Connected components (union-find) of index pairs; only those of >= 2, each sorted."""
-    parent = list(range(size))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[int]] = {}
-    for x in range(size):
-        groups.setdefault(root(x), []).append(x)
-    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+    return connected_components(pairs, size)
 
 
 def find_duplicates(
@@ -212,7 +199,7 @@ def find_duplicates(
     """
     from compare.dedup.fingerprinter import Fingerprinter, LineCounter
 
-    _check_thresholds(threshold, containment_threshold)
+    check_thresholds(threshold, containment_threshold)
     if isinstance(articles, Iterator):
         articles = list(articles)
     count = len(articles) if isinstance(articles, Sequence) else None

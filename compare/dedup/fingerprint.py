@@ -26,7 +26,6 @@ word hashes of a window with a 64-bit multiply-xor mix, folded to 32 bits.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,17 +34,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from compare.text.normalize import (
-    _KNOWN_FOOTER,
-    SPELLING_VARIANTS,
+from compare.text.chrome import (
     LearnedBoilerplate,
     RemovedBlock,
-    _chrome_reason_of_folded,
-    fold,
-    line_key,
+    chrome_reason_of_folded,
+    is_learnable,
+    line_key_of_tokens,
+    line_number_of_tokens,
+    line_tokens,
+    opens_footer,
     split_blocks,
-    word_tokens,
 )
+from compare.text.normalize import fold
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -119,7 +119,9 @@ class Fingerprint:
 
 # --- hashing -----------------------------------------------------------------
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio)
+#: Odd 64-bit multiplier (golden ratio, as in splitmix64): mixes word hashes and word ids over all bits.
+MIX = 0x9E3779B97F4A7C15
+_MIX = np.uint64(MIX)
 _MASK32 = 0xFFFFFFFF
 
 
@@ -168,7 +170,7 @@ def shingle_hash(shingle: Sequence[str]) -> int:
     """
     h = 0
     for word in shingle:
-        h = ((h ^ zlib.crc32(word.encode("utf-8"))) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        h = ((h ^ zlib.crc32(word.encode("utf-8"))) * MIX) & 0xFFFFFFFFFFFFFFFF
     h ^= h >> 32
     return h & _MASK32
 
@@ -257,48 +259,34 @@ def content_tokens(
         learned: boilerplate learned for its source.
         line_keys: when a list is given, ``(int(line_key(line), 16), short)``
             is appended for every block, ``short`` when ``BoilerplateLearner``
-            would count it (at most 40 words): batch dedup learns chrome from
+            would count it (``is_learnable``): batch dedup learns chrome from
             the same pass that fingerprints.
     """
     source = article.source
     tokens: list[str] = []
     removed: list[RemovedBlock] = []
     blocks = split_blocks(article.text)
-    get = SPELLING_VARIANTS.get
-    variant_keys = SPELLING_VARIANTS.keys()
-    tokenize = word_tokens
     for i, block in enumerate(blocks):
         folded = fold(block.text)
         stripped = folded.strip()
-        if _KNOWN_FOOTER.fullmatch(stripped):
+        if opens_footer(stripped):
             removed.extend(RemovedBlock(b.start, b.end, b.text, "known chrome: site footer") for b in blocks[i:])
             if line_keys is not None:
-                line_keys.extend((int(line_key(b.text), 16), _is_short(b.text)) for b in blocks[i:])
+                line_keys.extend(
+                    (line_number_of_tokens(line_tokens(fold(b.text))), is_learnable(b.text)) for b in blocks[i:]
+                )
             break
-        reason = _chrome_reason_of_folded(stripped)
-        block_tokens = tokenize(folded)
-        if not variant_keys.isdisjoint(block_tokens):  # rare: map only blocks that need it
-            block_tokens = [get(w, w) for w in block_tokens]
+        reason = chrome_reason_of_folded(stripped)
+        block_tokens = line_tokens(folded)
         if line_keys is not None:
-            digest = hashlib.blake2b(" ".join(block_tokens).encode(), digest_size=8).digest()
-            line_keys.append((int.from_bytes(digest, "big"), _is_short(block.text)))
-        if reason is None and learned is not None and learned.is_boilerplate(source, _key_of_tokens(block_tokens)):
+            line_keys.append((line_number_of_tokens(block_tokens), is_learnable(block.text)))
+        if reason is None and learned is not None and learned.is_boilerplate(source, line_key_of_tokens(block_tokens)):
             reason = f"learned: repeated across articles of {source}"
         if reason is None:
             tokens.extend(block_tokens)
         else:
             removed.append(RemovedBlock(block.start, block.end, block.text, reason))
     return tokens, tuple(removed)
-
-
-def _is_short(line: str, max_words: int = 40) -> bool:
-    """Whether ``BoilerplateLearner`` (default ``max_words``) would count the line."""
-    return len(line.split()) <= max_words
-
-
-def _key_of_tokens(tokens: list[str]) -> str:
-    """``compare.text.normalize.line_key`` of a line, from its tokens."""
-    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).hexdigest()
 
 
 def fingerprint(

@@ -38,7 +38,8 @@ from compare.dedup.fingerprint import (
     fingerprint,
     fingerprint_tokens,
 )
-from compare.parallel import ignore_interrupts, main_script_hidden, worker_context
+from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
+from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -102,7 +103,7 @@ class LineCounter:
             result[source] = (keys, counts)
         return result
 
-    def learned(self, min_articles: int = 3) -> LearnedLines:
+    def learned(self, min_articles: int = LEARN_MIN_ARTICLES) -> LearnedLines:
         return LearnedLines(
             {
                 source: frozenset(keys[counts >= min_articles].tolist())
@@ -153,17 +154,6 @@ def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> l
             short = every = empty
         results.append((fp, article.source, short, every))
     return results
-
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def default_workers() -> int:
@@ -234,12 +224,12 @@ class Fingerprinter:
     ) -> Iterator[LearningPass]:
         """``_learning_pass_job`` over the articles, in order."""
         if not self._parallel(count):
-            for chunk in _chunks(articles, _CHUNK):
+            for chunk in chunked(articles, _CHUNK):
                 yield from _learning_pass_job((self.settings, chunk))
                 if progress:
                     progress(len(chunk))
             return
-        tasks = ((self.settings, chunk) for chunk in _chunks(articles, _CHUNK))
+        tasks = ((self.settings, chunk) for chunk in chunked(articles, _CHUNK))
         for results in self._get_pool().imap(_learning_pass_job, tasks):
             yield from results
             if progress:
@@ -258,12 +248,12 @@ class Fingerprinter:
         ``count`` (when known) lets a small batch skip the worker processes.
         """
         if not self._parallel(count):
-            for chunk in _chunks(articles, _CHUNK):
+            for chunk in chunked(articles, _CHUNK):
                 yield from _fingerprint_job((self.settings, learned, chunk))
                 if progress:
                     progress(len(chunk))
             return
-        tasks = ((self.settings, learned, chunk) for chunk in _chunks(articles, _CHUNK))
+        tasks = ((self.settings, learned, chunk) for chunk in chunked(articles, _CHUNK))
         for fingerprints in self._get_pool().imap(_fingerprint_job, tasks):
             yield from fingerprints
             if progress:

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 from compare.dedup.batch import (
     DEFAULT_CONTAINMENT,
     DEFAULT_THRESHOLD,
-    _check_thresholds,
+    check_thresholds,
     relation_of,
 )
+from compare.parallel import chunked
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +61,6 @@ class IngestResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "status": self.status, "matches": [m.to_dict() for m in self.matches]}
-
-
-def _chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def ingest(
@@ -114,7 +104,7 @@ def ingest(
     """
     from compare.dedup.fingerprinter import Fingerprinter
 
-    _check_thresholds(threshold, containment_threshold)
+    check_thresholds(threshold, containment_threshold)
     if batch_size < 1:
         raise ValueError("batch_size must be positive")
     if max_wait is not None and not 0.0 <= max_wait < 86400.0:
@@ -229,7 +219,7 @@ def _ingest_batches(
     small = len(head) < PARALLEL_MIN_ARTICLES  # a few articles: no worker start-up
     stream = fingerprinter.learning_pass(feed(), count=len(head) if small else None)
     try:
-        for analysed in _chunked(stream, batch_size):
+        for analysed in chunked(stream, batch_size):
             chunk = [pending.popleft() for _ in analysed]
             ahead.release(len(analysed))
             # One atomic check-and-add per batch: no other writer can add an article

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from compare.article import Article
 from compare.errors import InputError
-from compare.text.normalize import iter_blocks, known_chrome_reason
+from compare.text.chrome import iter_blocks, known_chrome_reason
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compare.article import Article
+from compare.pair import diff, matching, quotes
 from compare.pair.align import align
-from compare.pair.diff import _token_key
-from compare.pair.matching import MatchForm, stem
+from compare.pair.divergence import entity_mentions, entity_overlap, find_divergences
+from compare.pair.matching import MatchForm
 from compare.pair.model import Alignment, Comparison, Similarity
 from compare.pair.prepare import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, Prepared, prepare
+from compare.pair.quotes import extract_quotes, match_quotes
+from compare.text import figures
 
 
 def shingles(forms: Sequence[MatchForm], size: int) -> set[tuple[str, ...]]:
@@ -74,11 +77,8 @@ def verdict_for(
 def clear_caches() -> None:
     """Empty the per-text caches (figures, token keys, speakers); benchmarks call it
     so that repeated runs on the same texts are not flattered by warm caches."""
-    from compare.pair.quotes import _person_or_body, speaker_key
-    from compare.text.figures import _find_figures
-
-    for cached in (_find_figures, _token_key, _person_or_body, speaker_key, stem):
-        cached.cache_clear()
+    for clear in (figures.clear_caches, diff.clear_caches, quotes.clear_caches, matching.clear_caches):
+        clear()
 
 
 def compare_articles(
@@ -118,9 +118,6 @@ def compare_articles(
     divergences: tuple = ()
     shared_entities = (0, 0.0)
     if analyse:
-        from compare.pair.divergence import entity_mentions, entity_overlap, find_divergences
-        from compare.pair.quotes import extract_quotes, match_quotes
-
         quotes = tuple(
             match_quotes(
                 extract_quotes(pa.article, clean=pa.clean, sentences=pa.sentences),

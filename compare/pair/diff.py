@@ -59,3 +59,8 @@ def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
             else:
                 push("variant", a_token, b_token)
     return tuple(ops)
+
+
+def clear_caches() -> None:
+    """Empty the token-key cache (benchmarks start each run cold)."""
+    _token_key.cache_clear()

@@ -175,3 +175,8 @@ def paraphrase_probability(a: MatchForm, b: MatchForm) -> float:
     """Probability (0..1) that two sentences make the same claim in other words."""
     z = PARAPHRASE_BIAS + sum(w * x for w, x in zip(PARAPHRASE_WEIGHTS, pair_features(a, b), strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def clear_caches() -> None:
+    """Empty the stem cache (benchmarks start each run cold)."""
+    stem.cache_clear()

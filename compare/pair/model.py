@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compare.article import Article
-from compare.text.normalize import RemovedBlock
+from compare.text.chrome import RemovedBlock
 from compare.text.sentences import Sentence
 
 VERDICTS = ("duplicate", "near-duplicate", "same story", "related", "unrelated")

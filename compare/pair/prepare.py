@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from compare.article import Article
 from compare.errors import ArticleTooLongError, EmptyArticleError
 from compare.pair.matching import MatchForm, match_form
-from compare.text.normalize import CleanText, strip_boilerplate
+from compare.text.chrome import CleanText, strip_boilerplate
 from compare.text.sentences import Sentence, split_sentences
 
 #: Above this many characters an input is not an article; refusing it early

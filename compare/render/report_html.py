@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from compare.render.report_markdown import _related_stories, _slug, _story_title
+from compare.render.report_common import carriers, related_stories, slug, story_title
 from compare.render.report_svg import render_report_svg
 from compare.report.model import ArticleInfo, Report, Story
 
@@ -33,8 +33,8 @@ def render_report_html(
     infos = {info.id: info for info in report.articles}
     multi = [s for s in report.stories if len(s.articles) > 1]
     singles = [s for s in report.stories if len(s.articles) == 1]
-    headings = {s.number: f"Story {s.number}: {_story_title(s, infos)}" for s in multi}
-    related = _related_stories(report)
+    headings = {s.number: f"Story {s.number}: {story_title(s, infos)}" for s in multi}
+    related = related_stories(report)
     s = report.summary
     out = [
         "<!DOCTYPE html>",
@@ -53,7 +53,7 @@ def render_report_html(
             ],
         ),
         "<h2>Contents</h2><ul>",
-        *[f'<li><a href="#{_slug(headings[st.number])}">{escape(headings[st.number])}</a> ({len(st.articles)} articles)</li>' for st in multi],
+        *[f'<li><a href="#{slug(headings[st.number])}">{escape(headings[st.number])}</a> ({len(st.articles)} articles)</li>' for st in multi],
         '<li><a href="#singles">Articles that overlap nothing else</a></li>' if singles else "",
         '<li><a href="#duplicates">Near-duplicate groups</a></li><li><a href="#pairs">Pairwise similarity</a></li><li><a href="#appendix">Appendix: boilerplate removed</a></li></ul>',
     ]
@@ -89,7 +89,7 @@ def _story(
     heading = headings[story.number]
     dates = f"{story.first_date} to {story.last_date}" if story.first_date else "no dates given"
     out = [
-        f'<h2 id="{_slug(heading)}">{escape(heading)}</h2>',
+        f'<h2 id="{slug(heading)}">{escape(heading)}</h2>',
         f"<p>{len(story.articles)} articles; sources: {escape(', '.join(story.sources) or 'no source given')}; dates: {dates}.</p>",
         _articles(story.articles, labels, infos),
     ]
@@ -97,7 +97,7 @@ def _story(
     for (first, second), (count, best) in sorted(related.items()):
         if story.number in (first, second):
             other = second if first == story.number else first
-            target = (f"Story {other}", _slug(headings[other])) if other in headings else (labels[singles[other]], "singles")
+            target = (f"Story {other}", slug(headings[other])) if other in headings else (labels[singles[other]], "singles")
             links.append(f'<a href="#{target[1]}">{escape(target[0])}</a> ({count} article pairs, best score {best:.3f})')
     if links:
         out.append("<p>Related but below the story threshold: " + "; ".join(links) + ".</p>")
@@ -190,8 +190,7 @@ def _appendix(report: Report, labels: dict[str, str]) -> list[str]:
 
 
 def _carriers(ids: Sequence[str], sources: Sequence[str], labels: dict[str, str]) -> str:
-    carried = ", ".join(labels[i] for i in ids)
-    return f"{carried} ({escape(', '.join(sources))})" if sources else carried
+    return carriers(ids, sources, labels, escape)
 
 
 def _folded(header: list[str], rows: list[list[str]], what: str, keep: int = 8) -> str:

@@ -21,6 +21,7 @@ from compare.render.escape import (
     markdown_text,
     mermaid_label,
 )
+from compare.render.report_common import carriers, related_stories, shorten, slug, story_title
 from compare.report.model import Agreement, ArticleInfo, Report, Story
 
 #: Above this many articles the Mermaid graph shows multi-article stories only.
@@ -48,19 +49,19 @@ def render_report_markdown(report: Report, *, heatmap: str | None = None, title:
     out += _summary(report)
     multi = [s for s in report.stories if len(s.articles) > 1]
     singles = [s for s in report.stories if len(s.articles) == 1]
-    headings = {s.number: f"Story {s.number}: {_story_title(s, infos)}" for s in multi}
+    headings = {s.number: f"Story {s.number}: {story_title(s, infos)}" for s in multi}
 
     out += ["## Contents", ""]
     for story in multi:
-        out.append(f"- [{_inline(headings[story.number])}](#{_slug(headings[story.number])}) ({len(story.articles)} articles)")
+        out.append(f"- [{_inline(headings[story.number])}](#{slug(headings[story.number])}) ({len(story.articles)} articles)")
     if singles:
-        out.append(f"- [Articles that overlap nothing else](#{_slug('Articles that overlap nothing else')}) ({len(singles)})")
+        out.append(f"- [Articles that overlap nothing else](#{slug('Articles that overlap nothing else')}) ({len(singles)})")
     for name in ("Near-duplicate groups", "Pairwise similarity", "Appendix: boilerplate removed"):
-        out.append(f"- [{name}](#{_slug(name)})")
+        out.append(f"- [{name}](#{slug(name)})")
     out.append("")
 
     out += _picture(report, labels, infos, heatmap)
-    related = _related_stories(report)
+    related = related_stories(report)
     for story in multi:
         out += _story(story, headings[story.number], labels, infos, related, headings, {s.number: s.articles[0] for s in singles})
     if singles:
@@ -90,25 +91,9 @@ def _summary(report: Report) -> list[str]:
         f"| Date range | {dates} |",
         f"| Near-duplicate groups | {s.duplicate_groups} |",
         f"| Story clusters | {s.stories} ({s.multi_article_stories} with two or more articles) |",
-        f"| Boilerplate removed | {s.boilerplate_blocks} blocks from {s.boilerplate_articles} articles ([appendix](#{_slug('Appendix: boilerplate removed')})) |",
+        f"| Boilerplate removed | {s.boilerplate_blocks} blocks from {s.boilerplate_articles} articles ([appendix](#{slug('Appendix: boilerplate removed')})) |",
         "",
     ]
-
-
-def _story_title(story: Story, infos: dict[str, ArticleInfo]) -> str:
-    """The first member title that reads like a headline, else any title, else the first id.
-
-    Wire copy often opens with an editor's note ("(supersedes item in PEOPLE
-    Pars)", "Embargoed to 1000 Tuesday") that the title guess takes for a headline.
-    """
-    titles = [infos[a].title for a in story.articles if infos[a].title]
-    for title in titles:
-        if title and not _EDITORS_NOTE.match(title):
-            return _shorten(title, 80)
-    return _shorten(titles[0], 80) if titles else story.articles[0]
-
-
-_EDITORS_NOTE = re.compile(r"^\s*(\(|embargoed\b)", re.IGNORECASE)
 
 
 def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInfo], heatmap: str | None) -> list[str]:
@@ -130,7 +115,7 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
             out.append(f'  subgraph S{story.number}["Story {story.number}"]')
         for article_id in story.articles:
             info = infos[article_id]
-            caption = mermaid_label(f"{labels[article_id]}: {_shorten(info.title or article_id, 40)}" + (f" ({info.source})" if info.source else ""))
+            caption = mermaid_label(f"{labels[article_id]}: {shorten(info.title or article_id, 40)}" + (f" ({info.source})" if info.source else ""))
             out.append(f'    {labels[article_id]}["{caption}"]')
         if len(story.articles) > 1:
             out.append("  end")
@@ -145,7 +130,7 @@ def _picture(report: Report, labels: dict[str, str], infos: dict[str, ArticleInf
         elif pair.relation == "same story" and (pair.a, pair.b) in evidence:
             out.append(f'  {labels[pair.a]} ---|"{pair.score:.3f}"| {labels[pair.b]}')
     boxed = {s.number for s in shown if len(s.articles) > 1}
-    for (first, second), (_count, best) in sorted(_related_stories(report).items()):
+    for (first, second), (_count, best) in sorted(related_stories(report).items()):
         if first in boxed and second in boxed:
             out.append(f'  S{first} -.-|"related {best:.3f}"| S{second}')
     out += ["```", ""]
@@ -173,9 +158,9 @@ def _story(
             if story.number in (first, second):
                 other = second if first == story.number else first
                 if other in headings:
-                    name, anchor = f"Story {other}", _slug(headings[other])
+                    name, anchor = f"Story {other}", slug(headings[other])
                 else:  # a story of one is listed with the articles that overlap nothing else
-                    name, anchor = labels[singles[other]], _slug("Articles that overlap nothing else")
+                    name, anchor = labels[singles[other]], slug("Articles that overlap nothing else")
                 links.append(f"[{name}](#{anchor}) ({count} article pair{'s' if count != 1 else ''}, best score {best:.3f})")
         if links:
             out += ["Related but below the story threshold: " + "; ".join(links) + ".", ""]
@@ -212,7 +197,7 @@ def _story(
         for d in story.divergences:
             pair = labels[d.a] + (f" – {labels[d.b]}" if d.b else "")
             rows.append(
-                f"| {d.kind} | {pair} | {_cell(_shorten(d.a_text or '', 200))} | {_cell(_shorten(d.b_text or '', 200))} | {_cell(_shorten(d.detail, 300))} |"
+                f"| {d.kind} | {pair} | {_cell(shorten(d.a_text or '', 200))} | {_cell(shorten(d.b_text or '', 200))} | {_cell(shorten(d.detail, 300))} |"
             )
         out += _folded(["| Kind | Articles | First | Second | Detail |", "|---|---|---|---|---|"], rows, "more divergences")
     else:
@@ -225,7 +210,7 @@ def _story(
             for n, wording in enumerate(quote.wordings):
                 speaker = _cell(quote.speaker) if n == 0 else "″"
                 cues = _cell(", ".join(wording.cues) or "–")
-                rows.append(f"| {speaker} | {_cell(_shorten(wording.text, 300))} | {cues} | {_carriers(wording.articles, wording.sources, labels)} |")
+                rows.append(f"| {speaker} | {_cell(shorten(wording.text, 300))} | {cues} | {_carriers(wording.articles, wording.sources, labels)} |")
         out += _folded(["| Speaker | Wording | Cue | Carried by |", "|---|---|---|---|"], rows, "more quotes")
     else:
         out += ["No quotes found.", ""]
@@ -235,14 +220,14 @@ def _story(
 def _agreement_cell(agreement: Agreement, labels: dict[str, str]) -> str:
     """The first wording, then every other article's wording when it differs from it."""
     first_id, first_text = agreement.wordings[0]
-    parts = [f"{labels[first_id]}: {_cell(_shorten(first_text, 300))}"]
+    parts = [f"{labels[first_id]}: {_cell(shorten(first_text, 300))}"]
     seen = {_words_key(first_text)}
     for article_id, text in agreement.wordings[1:]:
         if _words_key(text) not in seen:
             seen.add(_words_key(text))
-            parts.append(f"{labels[article_id]}: {_cell(_shorten(text, 300))}")
+            parts.append(f"{labels[article_id]}: {_cell(shorten(text, 300))}")
     if len(parts) == 1:
-        return _cell(_shorten(first_text, 300))
+        return _cell(shorten(first_text, 300))
     return "<br>".join(parts)
 
 
@@ -321,25 +306,12 @@ def _appendix(report: Report, labels: dict[str, str]) -> list[str]:
     for article_id, rows in by_article.items():
         out += [f"<details><summary>{labels[article_id]} <code>{markdown_html(article_id)}</code>: {len(rows)} blocks</summary>", ""]
         out += ["| Reason | Text |", "|---|---|"]
-        out += [f"| {_cell(reason)} | {_cell(_shorten(text, 200))} |" for reason, text in rows]
+        out += [f"| {_cell(reason)} | {_cell(shorten(text, 200))} |" for reason, text in rows]
         out += ["", "</details>", ""]
     return out
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _related_stories(report: Report) -> dict[tuple[int, int], tuple[int, float]]:
-    """(story, story) -> (number of "related" article pairs between them, best score)."""
-    story_of = {a: s.number for s in report.stories for a in s.articles}
-    related: dict[tuple[int, int], tuple[int, float]] = {}
-    for pair in report.pairs:
-        if pair.relation != "related":
-            continue
-        key = tuple(sorted((story_of[pair.a], story_of[pair.b])))
-        count, best = related.get(key, (0, 0.0))  # type: ignore[arg-type]
-        related[key] = (count + 1, max(best, pair.score))  # type: ignore[index]
-    return related
 
 
 def _folded(header: list[str], rows: list[str], what: str) -> list[str]:
@@ -361,13 +333,7 @@ def _folded(header: list[str], rows: list[str], what: str) -> list[str]:
 
 
 def _carriers(ids: Sequence[str], sources: Sequence[str], labels: dict[str, str]) -> str:
-    carried = ", ".join(labels[i] for i in ids)
-    return f"{carried} ({_cell(', '.join(sources))})" if sources else carried
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return carriers(ids, sources, labels, _cell)
 
 
 def _cell(text: str) -> str:
@@ -377,14 +343,6 @@ def _cell(text: str) -> str:
 
 def _inline(text: str) -> str:
     return markdown_text(text)
-
-
-_SLUG_DROP = re.compile(r"[^\w\- ]")
-
-
-def _slug(heading: str) -> str:
-    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
-    return _SLUG_DROP.sub("", " ".join(heading.split()).lower()).replace(" ", "-")
 
 
 def render_index_matches(matches: dict[str, list[dict[str, object]]]) -> str:

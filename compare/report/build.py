@@ -25,6 +25,7 @@ from typing import Any
 
 from compare.article import Article
 from compare.errors import ArticleCompareError, ArticleTooLongError
+from compare.graph import UnionFind
 from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
 from compare.parallel import main_script_hidden, worker_context
 from compare.report.model import (
@@ -42,7 +43,8 @@ from compare.report.stories import (
     cluster_stories,
 )
 from compare.report.story import build_story, iso_date
-from compare.text.normalize import BoilerplateLearner, CleanText, strip_boilerplate, words
+from compare.text.chrome import BoilerplateLearner, CleanText, strip_boilerplate
+from compare.text.normalize import words
 
 Progress = Callable[[int, int], None]
 
@@ -190,22 +192,14 @@ def _merge_duplicate_groups(
 ) -> tuple[tuple[int, ...], ...]:
     """Story clusters joined wherever one near-duplicate group spans two of them."""
     story_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
-    parent = list(range(len(clusters)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    stories = UnionFind(range(len(clusters)))
     for group in groups:
-        roots = {find(story_of[p]) for p in group}
-        keep = min(roots)
-        for root in roots:
-            parent[root] = keep
+        first, *rest = (story_of[p] for p in group)
+        for other in rest:
+            stories.union(first, other)
     merged: dict[int, list[int]] = {}
     for number, cluster in enumerate(clusters):
-        merged.setdefault(find(number), []).extend(cluster)
+        merged.setdefault(stories.find(number), []).extend(cluster)
     return tuple(sorted(tuple(sorted(m)) for m in merged.values()))
 
 

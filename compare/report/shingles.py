@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compare.dedup.fingerprint import MIX
 from compare.text.normalize import words
 
-# An odd 64-bit multiplier (from splitmix64): consecutive word ids spread over all bits.
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+# Consecutive word ids spread over all bits by the fingerprints' multiplier.
+_MIX = np.uint64(MIX)
 
 
 #: Function words and news verbs of attribution. A shingle made of them

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compare.graph import UnionFind
 from compare.report.shingles import article_shingles, candidate_pairs
 
 
@@ -186,19 +187,9 @@ def pairs_to_align(
     inside = [link for link in links if cluster_of[link.a] == cluster_of[link.b]]
     inside.sort(key=lambda link: (-link.score, link.a, link.b))
     chosen: set[tuple[int, int]] = set()
-    parent = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    forest = UnionFind[int]()
     for link in inside:  # Kruskal, best links first
-        ra, rb = find(link.a), find(link.b)
-        if ra != rb:
-            parent[ra] = rb
+        if forest.union(link.a, link.b):
             chosen.add((link.a, link.b))
     taken: dict[int, int] = {}
     for link in inside:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from compare.article import Article
+from compare.graph import UnionFind
 from compare.report.model import (
     Agreement,
     Divergence,
@@ -32,7 +33,8 @@ from compare.report.model import (
     StoryQuote,
 )
 from compare.report.stories import StoryClusters
-from compare.text.normalize import CleanText, fold, words
+from compare.text.chrome import CleanText
+from compare.text.normalize import fold, words
 
 #: Alignment kinds (from ``compare_articles``) that mean "the same claim". Not
 #: "partial": a shared fragment ("the separatist-held Donetsk region") is not a claim.
@@ -136,15 +138,8 @@ def _agreements(
     members: Sequence[int], compared: dict[tuple[int, int], dict[str, Any] | None], context: StoryContext
 ) -> tuple[tuple[Agreement, ...], set[str]]:
     """Claims as connected groups of aligned sentences; kept when >= 2 sources carry them."""
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    claims = UnionFind[tuple[int, int]]()
     spans: dict[tuple[int, int], Sequence[int]] = {}
-
-    def find(x: tuple[int, int]) -> tuple[int, int]:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
     aligned_texts: set[str] = set()
     for (a, b), result in sorted(compared.items()):
@@ -166,12 +161,10 @@ def _agreements(
             spans[left], spans[right] = alignment["a_span"], alignment["b_span"]
             aligned_texts.add(_key(_span_text(context.batch[a], alignment["a_span"])))
             aligned_texts.add(_key(_span_text(context.batch[b], alignment["b_span"])))
-            ra, rb = find(left), find(right)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            claims.union(left, right)
     groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for node in spans:
-        groups.setdefault(find(node), []).append(node)
+        groups.setdefault(claims.find(node), []).append(node)
     order = {p: i for i, p in enumerate(members)}
     agreements = []
     for nodes in groups.values():

@@ -185,3 +185,8 @@ def canonicalize_figures(text: str) -> str:
         last = figure.end
     parts.append(text[last:])
     return "".join(parts)
+
+
+def clear_caches() -> None:
+    """Empty the per-text figure cache (benchmarks start each run cold)."""
+    _find_figures.cache_clear()

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from compare.text.normalize import CleanText, strip_boilerplate
+from compare.text.chrome import CleanText, strip_boilerplate
 
 if TYPE_CHECKING:
     from compare.article import Article

@@ -28,6 +28,7 @@ import numpy as np
 
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
 from compare.errors import IndexStoreError, SettingsMismatchError
+from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -50,10 +51,7 @@ CANDIDATE_THRESHOLD = 0.2
 FALSE_NEGATIVE_WEIGHT = 0.7
 
 
-#: A line seen in this many stored articles of one source is chrome (BoilerplateLearner's rule).
-LEARN_MIN_ARTICLES = 3
-
-#: source -> uint64 line keys (``int(compare.text.normalize.line_key(line), 16)``).
+#: source -> uint64 line keys (``int(compare.text.chrome.line_key(line), 16)``).
 LineCounts = Mapping[str, np.ndarray]
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from compare.dedup.index.base import (
-    LEARN_MIN_ARTICLES,
     ArticleIndex,
     IndexParameters,
     IndexStats,
@@ -14,6 +13,7 @@ from compare.dedup.index.base import (
     StoredArticle,
 )
 from compare.errors import IndexStoreError
+from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
     from compare.article import Article

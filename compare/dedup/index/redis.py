@@ -43,7 +43,6 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 
 from compare.dedup.index.base import (
-    LEARN_MIN_ARTICLES,
     ArticleIndex,
     IndexParameters,
     IndexStats,
@@ -52,6 +51,7 @@ from compare.dedup.index.base import (
     T,
 )
 from compare.errors import IndexStoreError
+from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
     from compare.article import Article

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from compare.dedup.index.base import (
-    LEARN_MIN_ARTICLES,
     ArticleIndex,
     IndexParameters,
     IndexStats,
@@ -36,6 +35,8 @@ from compare.dedup.index.base import (
     T,
 )
 from compare.errors import IndexStoreError
+from compare.parallel import chunked
+from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -276,7 +277,7 @@ class SQLiteIndex(ArticleIndex):
         from compare.dedup.lsh import band_keys
 
         p = self.parameters
-        for chunk in _chunks(ids, 500):
+        for chunk in chunked(ids, 500):
             marks = ",".join("?" * len(chunk))
             found = self._db.execute(
                 f"SELECT rowid, signature, length(shingles) FROM articles WHERE id IN ({marks})", chunk
@@ -309,7 +310,7 @@ class SQLiteIndex(ArticleIndex):
         try:
             for source, keys in wanted.items():
                 signed = np.unique(keys).astype(np.uint64).view(np.int64).tolist()
-                for chunk in _chunks(signed, 500):
+                for chunk in chunked(signed, 500):
                     marks = ",".join("?" * len(chunk))
                     for (key,) in self._db.execute(
                         f"SELECT key FROM boilerplate WHERE source = ? AND articles >= ? AND key IN ({marks})",
@@ -360,7 +361,7 @@ class SQLiteIndex(ArticleIndex):
         wanted = list(dict.fromkeys(ids))
         result: dict[str, StoredArticle] = {}
         try:
-            for chunk in _chunks(wanted, 500):
+            for chunk in chunked(wanted, 500):
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
                     "SELECT id, title, source, url, published, shingles, signature"
@@ -476,8 +477,3 @@ def _line_rows(lines: LineCounts | None) -> list[tuple[str, int, int]]:
         unique, counts = np.unique(np.asarray(keys, dtype=np.uint64), return_counts=True)
         rows.extend(zip([source] * len(unique), unique.view(np.int64).tolist(), counts.tolist(), strict=True))
     return rows
-
-
-def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
