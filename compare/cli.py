@@ -692,7 +692,8 @@ def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, 
     from compare.render.report_markdown import render_index_matches, render_report_markdown
 
     heatmap = None
-    if output is not None and len(result.articles) > 1:
+    # Beside a report file only: -o /dev/null or /dev/stdout must not create /dev/null.svg.
+    if output is not None and len(result.articles) > 1 and (output.is_file() or not output.exists()):
         from compare.render.report_svg import render_report_svg
 
         svg_path = output.with_suffix(".svg")

@@ -244,3 +244,9 @@ def test_build_report_raises_without_an_error_handler():
 
     with pytest.raises(ArticleTooLongError):
         build_report([Article(id="log", text=_many_sentences(1_000))])
+
+
+def test_report_to_a_device_writes_no_heatmap_beside_it(tmp_path):
+    result = run("report", REPO / "fixtures/seeds", "-o", "/dev/null")
+    assert result.exit_code == 0, result.output
+    assert not Path("/dev/null.svg").exists()
