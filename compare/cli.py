@@ -42,12 +42,15 @@ class FiniteFloat(click.FloatRange):
 class OutputPath(click.Path):
     """``--output``: a writable file path, checked before any work is done (exit 2 when unusable)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, uri: bool = False) -> None:
         super().__init__(dir_okay=False, writable=True, path_type=Path)
+        self.uri = uri
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and not value.strip():
             self.fail("an empty file name; give a file path, or leave -o out to write to standard output", param, ctx)
+        if self.uri and isinstance(value, str) and "://" in value:
+            return value  # where Spark writes; Spark checks it
         path = super().convert(value, param, ctx)
         try:
             mode = Path(path).stat().st_mode
@@ -81,15 +84,20 @@ class InputProblems:
             raise click.exceptions.Exit(1)
 
 
-def output_option(formats: tuple[str, ...], default: str) -> Callable[[F], F]:
-    """``--format`` and ``--output``, the same on every command."""
+def output_option(formats: tuple[str, ...], default: str, *, uri: bool = False) -> Callable[[F], F]:
+    """``--format`` and ``--output``, the same on every command.
+
+    With ``uri`` the output may also be a URI (s3a://..., hdfs://...), for
+    the formats Spark writes (jsonl, parquet).
+    """
 
     def decorate(function: F) -> F:
         function = click.option(
             "--output",
             "-o",
-            type=OutputPath(),
-            help="Write to this file instead of standard output.",
+            type=OutputPath(uri=uri),
+            help="Write to this file instead of standard output"
+            + ("; jsonl and parquet: a new directory or URI (pairs/ and clusters/ in it)." if uri else "."),
         )(function)
         return click.option(
             "--format",
@@ -295,7 +303,7 @@ class _ProgressBar:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @_threshold_options
-@output_option(("text", "json", "csv"), "text")
+@output_option(("text", "json", "csv", "jsonl", "parquet"), "text", uri=True)
 @click.option(
     "--fail-on-duplicates",
     is_flag=True,
@@ -309,29 +317,93 @@ class _ProgressBar:
 @_fingerprint_options
 @_workers_option
 @input_options
+@click.option(
+    "--engine",
+    type=click.Choice(("local", "spark")),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; spark: an Apache Spark job "
+    "(pip install 'article-compare[spark]'; reads JSONL and Parquet).",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(("auto", "jsonl", "parquet")),
+    default="auto",
+    show_default=True,
+    help="spark engine: input format (auto: from the names).",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    default=None,
+    help="spark engine: master URL (default local[*], or the one spark-submit gives).",
+)
+@click.option(
+    "--spark-conf",
+    metavar="KEY=VALUE",
+    multiple=True,
+    help="spark engine: a Spark setting, e.g. spark.sql.shuffle.partitions=400 (repeatable).",
+)
+@click.option(
+    "--partitions",
+    type=click.IntRange(1, 1_000_000),
+    default=None,
+    help="spark engine: minimum input partitions per JSONL file.",
+)
 def dedup(
     paths: tuple[str, ...],
     threshold: float,
     containment: float,
     fmt: str,
-    output: Path | None,
+    output: Path | str | None,
     fail_on_duplicates: bool,
     no_learn: bool,
     shingle_size: int | None,
     num_perm: int | None,
     workers: int | None,
     max_article_mb: float,
+    engine: str,
+    input_format: str,
+    spark_master: str | None,
+    spark_conf: tuple[str, ...],
+    partitions: int | None,
 ) -> None:
     """Find duplicate pairs and clusters in a batch of articles.
 
     Pairs are verified with exact Jaccard and containment on word shingles;
     relations: duplicate (Jaccard >= 0.9), near-duplicate (>= --threshold),
     contained (the shorter article lies >= --containment inside the longer).
+    Both engines give the same pairs, scores and clusters.
     """
-    from compare.dedup.batch import find_duplicates
     from compare.dedup.fingerprint import DEFAULT_SETTINGS
     from compare.errors import ArticleCompareError
     from compare.render.dedup import render_dedup
+
+    settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
+    if engine == "spark":
+        _dedup_spark(
+            paths,
+            fmt=fmt,
+            output=output,
+            threshold=threshold,
+            containment=containment,
+            settings=settings,
+            learn=not no_learn,
+            max_article_mb=max_article_mb,
+            input_format=input_format,
+            master=spark_master,
+            conf=spark_conf,
+            partitions=partitions,
+            fail_on_duplicates=fail_on_duplicates,
+        )
+        return
+    if fmt in ("jsonl", "parquet"):
+        raise click.UsageError(f"--format {fmt} is written by --engine spark; the local engine writes text, json or csv")
+    for name, value in (("--input-format", input_format != "auto"), ("--spark-master", spark_master),
+                        ("--spark-conf", spark_conf), ("--partitions", partitions)):
+        if value:
+            raise click.UsageError(f"{name} is an option of --engine spark")
+    from compare.dedup.batch import find_duplicates
 
     problems = InputProblems()
     articles: Any
@@ -343,7 +415,6 @@ def dedup(
         articles = ArticleFiles(
             paths, max_article_bytes=int(max_article_mb * 1024 * 1024), on_error=problems
         )
-    settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
     bar = (
         _ProgressBar("fingerprinting", len(articles) if isinstance(articles, list) else None)
         if progress_enabled()
@@ -364,9 +435,96 @@ def dedup(
     finally:
         if bar:
             bar.close()
-    emit(render_dedup(result, fmt), output)
+    emit(render_dedup(result, fmt), output)  # type: ignore[arg-type]
     problems.exit_if_any()
     if fail_on_duplicates and result.pairs:
+        raise click.exceptions.Exit(1)
+
+
+#: Input errors the spark engine prints; the rest are counted.
+_SPARK_ERRORS_SHOWN = 100
+
+
+def _dedup_spark(
+    paths: tuple[str, ...],
+    *,
+    fmt: str,
+    output: Path | str | None,
+    threshold: float,
+    containment: float,
+    settings: Any,
+    learn: bool,
+    max_article_mb: float,
+    input_format: str,
+    master: str | None,
+    conf: tuple[str, ...],
+    partitions: int | None,
+    fail_on_duplicates: bool,
+) -> None:
+    """``dedup --engine spark``: one Spark job, its input errors on standard error like the local engine's."""
+    from compare.errors import ArticleCompareError
+    from compare.render.dedup import render_dedup
+    from compare.render.escape import terminal_text
+
+    if "-" in paths:
+        raise click.UsageError("the spark engine reads files or URIs, not standard input (-)")
+    if fmt in ("jsonl", "parquet") and not output:
+        raise click.UsageError(f"--format {fmt} writes a directory: give --output DIR (a path or URI)")
+    settings_given = {}
+    for item in conf:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--spark-conf")
+        settings_given[key.strip()] = value.strip()
+    try:
+        from compare.spark import active_session, dedup_paths, spark_session
+    except ImportError as error:
+        raise click.ClickException(str(error)) from None
+    ours = active_session() is None  # a session the caller runs is not ours to stop
+    try:
+        spark = spark_session(master, settings_given)
+    except ArticleCompareError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        try:
+            result = dedup_paths(
+                spark,
+                paths,
+                fmt=input_format,  # type: ignore[arg-type]
+                threshold=threshold,
+                containment_threshold=containment,
+                settings=settings,
+                learn_boilerplate=learn,
+                partitions=partitions,
+                max_article_bytes=int(max_article_mb * 1024 * 1024),
+            )
+            errors = result.errors.count()
+            for row in result.errors.take(_SPARK_ERRORS_SHOWN):
+                click.echo(f"error: {terminal_text(row.error)}", err=True)
+            if errors > _SPARK_ERRORS_SHOWN:
+                click.echo(f"error: ... and {errors - _SPARK_ERRORS_SHOWN} more input errors", err=True)
+            if fmt in ("jsonl", "parquet"):
+                result.write(str(output), format=fmt)  # type: ignore[arg-type]
+                found = result.pairs.count()
+            else:
+                local = result.to_result()
+                emit(render_dedup(local, fmt), output)  # type: ignore[arg-type]
+                found = len(local.pairs)
+        except ArticleCompareError as error:
+            raise click.ClickException(str(error)) from None
+        except Exception as error:
+            from compare.spark import spark_error
+
+            message = spark_error(error)
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+    finally:
+        if ours:
+            spark.stop()
+    if errors:
+        raise click.exceptions.Exit(1)
+    if fail_on_duplicates and found:
         raise click.exceptions.Exit(1)
 
 

@@ -130,30 +130,35 @@ def _fingerprint_job(
 LearningPass = tuple[Fingerprint, "str | None", np.ndarray, np.ndarray]
 
 
-def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
+def learning_record(article: Article, settings: FingerprintSettings) -> LearningPass:
     """Fingerprint (known chrome only) plus the line keys to learn chrome from, in one tokenization.
 
-    Returns per article: the fingerprint, its source, the unique keys of its
+    Returns the fingerprint, the article's source, the unique keys of its
     short lines (what ``BoilerplateLearner`` counts) and of all its lines
-    (to tell whether a learned line occurs in it at all).
+    (to tell whether a learned line occurs in it at all). The per-article
+    step of the learning pass, shared by the worker processes here and the
+    Spark engine's executors (``compare.spark``), so both engines learn alike.
     """
+    keys: list[tuple[int, bool]] = []
+    tokens, removed = content_tokens(article, line_keys=keys)
+    fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
+    if not article.source:
+        return fp, article.source, _NO_KEYS, _NO_KEYS
+    every_set = {k for k, _ in keys}
+    short_keys = every_set if all(s for _, s in keys) else {k for k, s in keys if s}
+    # numpy arrays, not sets: 100,000 sets of a dozen ints take 120 MB.
+    short = np.array(sorted(short_keys), dtype=np.uint64)
+    every = np.array(sorted(every_set), dtype=np.uint64)
+    return fp, article.source, short, every
+
+
+_NO_KEYS = np.empty(0, dtype=np.uint64)
+
+
+def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
+    """``learning_record`` of each article of a chunk."""
     settings, articles = task
-    results = []
-    empty = np.empty(0, dtype=np.uint64)
-    for article in articles:
-        keys: list[tuple[int, bool]] = []
-        tokens, removed = content_tokens(article, line_keys=keys)
-        fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
-        if article.source:
-            every_set = {k for k, _ in keys}
-            short_keys = every_set if all(s for _, s in keys) else {k for k, s in keys if s}
-            # numpy arrays, not sets: 100,000 sets of a dozen ints take 120 MB.
-            short = np.array(sorted(short_keys), dtype=np.uint64)
-            every = np.array(sorted(every_set), dtype=np.uint64)
-        else:
-            short = every = empty
-        results.append((fp, article.source, short, every))
-    return results
+    return [learning_record(article, settings) for article in articles]
 
 
 def default_workers() -> int:

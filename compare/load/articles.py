@@ -76,13 +76,7 @@ def iter_articles(
             continue
         path = Path(str(raw))
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            files = article_files(path)
             if not files:
                 handle(InputError(given, "directory holds no .txt, .html, .json or .jsonl files"))
             for file in files:
@@ -105,6 +99,17 @@ def printable_path(name: str) -> str:
     except UnicodeEncodeError:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return name
+
+
+def article_files(directory: Path, suffixes: frozenset[str] = ARTICLE_SUFFIXES) -> list[Path]:
+    """The files under a directory that are read as articles: recursive, sorted, no hidden ones."""
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in suffixes
+        and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
 
 
 def load_article(path: str | Path, **options: Any) -> Article:
@@ -236,7 +241,7 @@ def _load_jsonl(stream: BinaryIO, where: str, limit: int, handle: ErrorHandler) 
             continue
         seen_any = True
         try:
-            yield _article_from_json_line(line, where, number)
+            yield article_from_json_line(line, where, number)
         except InputError as error:
             handle(error)
     if not seen_any:
@@ -251,7 +256,7 @@ def _load_jsonl_lines(lines: list[str], where: str, limit: int, handle: ErrorHan
             handle(InputError(f"{where}:{number}", f"line is over the {_mb(limit)} limit for one article"))
             continue
         try:
-            yield _article_from_json_line(line, where, number)
+            yield article_from_json_line(line, where, number)
         except InputError as error:
             handle(error)
 
@@ -296,7 +301,8 @@ def parse_json(text: str, where: str, *, max_depth: int = MAX_JSON_DEPTH) -> Any
         raise InputError(where, "JSON nested too deeply to parse") from None
 
 
-def _article_from_json_line(line: str, where: str, number: int) -> Article:
+def article_from_json_line(line: str, where: str, number: int) -> Article:
+    """The article of one JSON line (``number`` counts from 1); InputError when it is not one."""
     try:
         record = parse_json(line, f"{where}:{number}")
     except _MalformedJSON as error:

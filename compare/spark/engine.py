@@ -1,0 +1,330 @@
+"""Batch near-duplicate detection as a Spark job: the local ``dedup`` at cluster scale.
+
+The steps are the local engine's (``compare.dedup.batch.find_duplicates``), each
+spread over the executors:
+
+1. *Fingerprints and line keys*: ``mapInArrow`` runs the local per-article
+   code (``compare.spark.executor``) on each partition.
+2. *Learned boilerplate*: (source, line key) pairs are counted with a
+   ``groupBy``; lines in >= 3 articles of a source are chrome. Articles that
+   hold such a line are joined to the keys they hold and fingerprinted again.
+3. *Candidates*: one row per (band, band key, article); a ``groupBy`` on the
+   band key gives the buckets and every pair inside a bucket is a candidate
+   (Spark SQL array functions, on the JVM). Nothing goes to the driver.
+4. *Verification*: candidates are joined to both shingle sets and scored
+   exactly on the executors (``compare.dedup.fingerprint.overlap``).
+5. *Clusters*: connected components by label propagation joins
+   (``compare.spark.components``), numbered in input order.
+
+Input order, which decides which article of a pair is ``a`` and how clusters
+are numbered, is an ``ordinal`` per row: file, then line for JSONL (as the
+local engine reads them); the DataFrame's own row order otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal
+
+from pyspark import StorageLevel
+from pyspark.sql import functions as F
+
+from compare.dedup.batch import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD, check_thresholds
+from compare.dedup.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
+from compare.spark import executor
+from compare.spark.components import connected_components
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from compare.dedup.batch import DedupResult
+
+OutputFormat = Literal["parquet", "jsonl"]
+
+_DISK = StorageLevel.MEMORY_AND_DISK
+
+
+@dataclass(frozen=True)
+class SparkDedupResult:
+    """Pairs and clusters found by the Spark engine, as DataFrames.
+
+    The DataFrames are backed by persisted data: reading them again does not
+    recompute the fingerprints. ``unpersist()`` releases that data.
+
+    Attributes:
+        articles: number of articles read (rows that were not one are in ``errors``).
+        pairs: ``a``, ``b``, ``jaccard``, ``containment``, ``relation``, sorted in
+            input order of (a, b): the local engine's pairs.
+        clusters: ``id``, ``cluster``: cluster numbers from 1 in order of each
+            cluster's first article, members in input order.
+        learned: ``source``, ``lines``: boilerplate lines learned per source.
+        errors: ``error``: rows that are not an article (malformed JSON, no
+            text), in input order, one message each as the local loader words it.
+    """
+
+    articles: int
+    pairs: DataFrame
+    clusters: DataFrame
+    learned: DataFrame
+    errors: DataFrame
+    _held: tuple[DataFrame, ...] = ()
+
+    def write(self, path: str, *, format: OutputFormat = "parquet", mode: str = "errorifexists") -> None:
+        """Write ``path/pairs`` and ``path/clusters`` (directories of part files).
+
+        Args:
+            path: a directory: a local path or any URI Spark writes (s3a://, hdfs://, ...).
+            format: "parquet" or "jsonl" (one JSON object per line).
+            mode: Spark save mode: "errorifexists", "overwrite", ...
+        """
+        if format not in ("parquet", "jsonl"):
+            raise ValueError(f"format must be 'parquet' or 'jsonl', got {format!r}")
+        spark_format = "json" if format == "jsonl" else "parquet"
+        base = path.rstrip("/")
+        self.pairs.write.mode(mode).format(spark_format).save(f"{base}/pairs")
+        self.clusters.write.mode(mode).format(spark_format).save(f"{base}/clusters")
+
+    def to_result(self) -> DedupResult:
+        """The local engine's ``DedupResult``, collected to the driver (for small outputs).
+
+        ``removed`` is left empty: the removed blocks stay on the executors.
+        """
+        from compare.dedup.batch import DedupResult, DuplicatePair
+
+        pairs = tuple(
+            DuplicatePair(row.a, row.b, row.jaccard, row.containment, row.relation) for row in self.pairs.collect()
+        )
+        clusters: dict[int, list[str]] = {}
+        for row in self.clusters.collect():
+            clusters.setdefault(row.cluster, []).append(row.id)
+        return DedupResult(
+            articles=self.articles,
+            pairs=pairs,
+            clusters=tuple(tuple(clusters[n]) for n in sorted(clusters)),
+            removed={},
+            learned={row.source: row.lines for row in self.learned.collect()},
+        )
+
+    def unpersist(self) -> None:
+        """Release the persisted data behind the DataFrames."""
+        for frame in self._held:
+            frame.unpersist()
+
+
+def find_duplicates(
+    df: DataFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    containment_threshold: float = DEFAULT_CONTAINMENT,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    learn_boilerplate: bool = True,
+) -> SparkDedupResult:
+    """Duplicate pairs and clusters among the rows of a Spark DataFrame.
+
+    The same pairs, scores and clusters as ``compare.dedup.batch.find_duplicates``
+    on the same articles in the same order.
+
+    Args:
+        df: one article per row: ``id`` and ``text`` (or ``html``) columns,
+            optionally ``source`` (needed to learn boilerplate), ``title``,
+            ``url``, ``published``; other columns are ignored. Each row is
+            read like a JSON line by the local loader. Row order is input
+            order (``a`` is the earlier article of a pair): give a DataFrame
+            whose order is stable, such as one read from files.
+        threshold: Jaccard from which a pair is a near-duplicate.
+        containment_threshold: share of the smaller article inside the larger
+            from which a pair is "contained".
+        settings: fingerprint settings (shingle size, permutations).
+        learn_boilerplate: treat lines repeated in >= 3 articles of one source
+            as chrome.
+
+    Returns:
+        DataFrames of pairs and clusters (see ``SparkDedupResult``).
+    """
+    fields = [name for name in executor.RECORD_FIELDS if name in df.columns]
+    if "text" not in fields and "html" not in fields:
+        raise ValueError(
+            f"the DataFrame needs a 'text' (or 'html') column and an 'id' column; it has {', '.join(df.columns) or 'none'}"
+        )
+    types = dict(df.dtypes)
+    for name in fields:
+        if types[name] != "string" and not (name == "id" and types[name] in ("int", "bigint")):
+            raise ValueError(f"column '{name}' must be a string, not {types[name]}; cast it first")
+    tagged = df.select(
+        F.monotonically_increasing_id().alias("ordinal"),
+        F.lit("row").alias("where"),
+        F.monotonically_increasing_id().alias("number"),
+        *fields,
+    )
+    return run(
+        tagged,
+        threshold=threshold,
+        containment_threshold=containment_threshold,
+        settings=settings,
+        learn_boilerplate=learn_boilerplate,
+        stable_input=False,
+    )
+
+
+def run(
+    tagged: DataFrame,
+    *,
+    threshold: float,
+    containment_threshold: float,
+    settings: FingerprintSettings,
+    learn_boilerplate: bool,
+    stable_input: bool,
+) -> SparkDedupResult:
+    """The job over input rows tagged with ``ordinal``, ``where``, ``number``.
+
+    Args:
+        tagged: rows with either a ``line`` (JSONL) or record columns.
+        stable_input: whether recomputing ``tagged`` gives the same ordinals
+            (files read by ``read_jsonl``); if not, it is persisted while needed.
+    """
+    from compare.dedup.index.base import IndexParameters
+    from compare.text.chrome import BoilerplateLearner
+
+    check_thresholds(threshold, containment_threshold)
+    parameters = IndexParameters.build(settings, threshold)
+    bands, rows = parameters.bands, parameters.rows
+    if not stable_input:
+        tagged = tagged.persist(_DISK)
+
+    first = tagged.mapInArrow(
+        partial(
+            executor.fingerprint_batches,
+            settings=settings,
+            bands=bands,
+            rows=rows,
+            learn=learn_boilerplate,
+        ),
+        executor.FINGERPRINT_SCHEMA,
+    ).persist(_DISK)
+    errors = first.where(F.col("error").isNotNull()).orderBy("ordinal").select("error").persist(_DISK)
+    errors.count()
+    good = first.where(F.col("error").isNull())
+    spark = tagged.sparkSession
+
+    if learn_boilerplate:
+        min_articles = BoilerplateLearner().min_articles
+        learned_keys = (
+            good.where(F.col("source").isNotNull())
+            .select("source", F.explode("short").alias("key"))
+            .groupBy("source", "key")
+            .count()
+            .where(F.col("count") >= min_articles)
+            .select("source", "key")
+            .persist(_DISK)
+        )
+        learned = learned_keys.groupBy("source").agg(F.count("*").alias("lines")).persist(_DISK)
+        hits = (
+            good.where(F.col("source").isNotNull())
+            .select("ordinal", "source", F.explode("every").alias("key"))
+            .join(learned_keys, ["source", "key"])
+            .groupBy("ordinal")
+            .agg(F.collect_list("key").alias("learned"))
+        )
+        redone = tagged.join(hits, "ordinal").mapInArrow(
+            partial(
+                executor.refingerprint_batches,
+                settings=settings,
+                bands=bands,
+                rows=rows,
+            ),
+            executor.REFINGERPRINT_SCHEMA,
+        )
+        fingerprints = good.join(
+            redone.select("ordinal", F.col("shingles").alias("new_shingles"), F.col("bands").alias("new_bands")),
+            "ordinal",
+            "left",
+        ).select(
+            "ordinal",
+            "id",
+            F.coalesce("new_shingles", "shingles").alias("shingles"),
+            F.coalesce("new_bands", "bands").alias("bands"),
+        )
+    else:
+        learned = spark.createDataFrame([], "source string, lines bigint")
+        learned_keys = None
+        fingerprints = good.select("ordinal", "id", "shingles", "bands")
+    fingerprints = fingerprints.persist(_DISK)
+    articles = fingerprints.count()
+    first.unpersist()
+    if learned_keys is not None:
+        learned_keys.unpersist()
+    if not stable_input:
+        tagged.unpersist()
+    ids = fingerprints.select("ordinal", "id").persist(_DISK)
+
+    candidates = _candidates(fingerprints)
+    shingles = fingerprints.select("ordinal", "shingles")
+    scored = (
+        candidates.join(shingles.select(F.col("ordinal").alias("a"), F.col("shingles").alias("sa")), "a")
+        .join(shingles.select(F.col("ordinal").alias("b"), F.col("shingles").alias("sb")), "b")
+        .select("a", "b", "sa", "sb")
+        .mapInArrow(
+            partial(executor.verify_batches, threshold=threshold, containment_threshold=containment_threshold),
+            executor.VERIFY_SCHEMA,
+        )
+        .persist(_DISK)
+    )
+    scored.count()
+    fingerprints.unpersist()
+
+    labels = connected_components(scored.select("a", "b"))
+    numbers = _numbered(spark, labels)
+    clusters = (
+        labels.join(numbers, "label")
+        .join(ids.withColumnRenamed("ordinal", "vertex"), "vertex")
+        .orderBy("cluster", "vertex")
+        .select("id", "cluster")
+    )
+    a_ids = ids.select(F.col("ordinal").alias("a"), F.col("id").alias("a_id"))
+    b_ids = ids.select(F.col("ordinal").alias("b"), F.col("id").alias("b_id"))
+    pairs = (
+        scored.join(a_ids, "a")
+        .join(b_ids, "b")
+        .orderBy("a", "b")
+        .select(F.col("a_id").alias("a"), F.col("b_id").alias("b"), "jaccard", "containment", "relation")
+    )
+    return SparkDedupResult(
+        articles=articles,
+        pairs=pairs,
+        clusters=clusters,
+        learned=learned.orderBy("source"),
+        errors=errors,
+        _held=(ids, scored, labels, errors, learned),
+    )
+
+
+_PAIRS_IN_BUCKET = (
+    "flatten(transform(sequence(0, size(m) - 2), "
+    "i -> transform(slice(m, i + 2, size(m) - i - 1), y -> named_struct('a', m[i], 'b', y))))"
+)
+
+
+def _candidates(fingerprints: DataFrame) -> DataFrame:
+    """Distinct (a, b), a < b, of non-empty articles sharing a band key in the same band."""
+    keyed = fingerprints.where(F.size("shingles") > 0).select("ordinal", F.posexplode("bands").alias("band", "key"))
+    buckets = (
+        keyed.groupBy("band", "key")
+        .agg(F.array_sort(F.collect_list("ordinal")).alias("m"))
+        .where(F.size("m") > 1)
+    )
+    return buckets.select(F.explode(F.expr(_PAIRS_IN_BUCKET)).alias("p")).select("p.a", "p.b").distinct()
+
+
+def _numbered(spark: SparkSession, labels: DataFrame) -> DataFrame:
+    """label -> cluster number from 1, in label (= first article) order; no driver collection."""
+    ranked = labels.select("label").distinct().orderBy("label").rdd.map(_first).zipWithIndex().map(_plus_one)
+    return spark.createDataFrame(ranked, "label bigint, cluster bigint", verifySchema=False)
+
+
+def _first(row: Any) -> int:
+    return row[0]
+
+
+def _plus_one(item: tuple[int, int]) -> tuple[int, int]:
+    return item[0], item[1] + 1

@@ -1,0 +1,240 @@
+"""The Spark engine (``compare.spark``, ``dedup --engine spark``) gives the local engine's results.
+
+Runs Spark in local[2]; skipped without pyspark (the spark extra) or Java.
+One Spark session serves the module: starting one takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("pyspark")
+pytest.importorskip("pyarrow")
+if shutil.which("java") is None:
+    pytest.skip("the spark tests need Java (apt-get install openjdk-17-jre-headless)", allow_module_level=True)
+
+from compare.article import Article
+from compare.load.articles import article_from_record, iter_articles
+from compare.cli import main
+from compare.dedup.batch import clusters_of, find_duplicates
+from compare.dedup.fingerprint import FingerprintSettings
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate_articles import write_jsonl  # noqa: E402
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from compare.spark import spark_session
+
+    session = spark_session(
+        "local[2]",
+        {
+            "spark.sql.shuffle.partitions": "2",
+            "spark.default.parallelism": "2",
+            "spark.ui.enabled": "false",
+        },
+    )
+    yield session
+    session.stop()
+
+
+def _local(path: Path, **options):
+    return find_duplicates(list(iter_articles([path])), workers=0, **options)
+
+
+def _same(spark_result, local_result) -> None:
+    """Same pairs (ids, exact scores, relation, order), clusters and learned chrome."""
+    got = spark_result.to_result()
+    assert got.articles == local_result.articles
+    assert got.pairs == local_result.pairs
+    assert got.clusters == local_result.clusters
+    assert got.learned == {source: n for source, n in local_result.learned.items() if n}
+
+
+@pytest.fixture(scope="module")
+def fixtures_jsonl(tmp_path_factory) -> Path:
+    """Every fixture article as one JSON line, plus a blank line and a line without an id."""
+    path = tmp_path_factory.mktemp("fixtures") / "fixtures.jsonl"
+    articles = list(iter_articles([REPO / "fixtures"], on_error=lambda error: None))
+    assert len(articles) > 10
+    with path.open("w", encoding="utf-8") as out:
+        for number, article in enumerate(articles):
+            record = {"id": article.id, "text": article.text, "source": article.source, "title": article.title}
+            if number == 3:
+                out.write("\n")  # a blank line still counts for the line numbers of later ids
+                del record["id"]  # named PATH:LINE by both engines
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_fixtures_give_the_local_engines_pairs_scores_and_clusters(spark, fixtures_jsonl):
+    from compare.spark import dedup_paths
+
+    local = _local(fixtures_jsonl)
+    assert local.pairs and local.clusters  # the fixtures hold variants of the seeds
+    assert any(":" in p.a or ":" in p.b for p in local.pairs) or any(
+        ":" in member for cluster in local.clusters for member in cluster
+    )
+    _same(dedup_paths(spark, [str(fixtures_jsonl)]), local)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """3,000 generated articles in two files: planted copies, outlets with chrome to learn."""
+    directory = tmp_path_factory.mktemp("generated")
+    write_jsonl(directory / "a.jsonl", 1500, seed=11, dup_rate=0.1)
+    write_jsonl(directory / "b.jsonl", 1500, seed=12, dup_rate=0.1)
+    return directory
+
+
+def test_generated_articles_give_the_local_engines_results(spark, generated):
+    from compare.spark import dedup_paths
+
+    local = find_duplicates(iter_articles([generated]), workers=0)
+    assert local.articles == 3000
+    assert len(local.pairs) > 100 and any(local.learned.values())
+    _same(dedup_paths(spark, [str(generated)]), local)
+
+
+def test_no_learning_and_other_settings_match_too(spark, fixtures_jsonl):
+    from compare.spark import dedup_paths
+
+    options = {
+        "threshold": 0.3,
+        "containment_threshold": 0.6,
+        "settings": FingerprintSettings(shingle_size=3, num_perm=32),
+        "learn_boilerplate": False,
+    }
+    local = _local(fixtures_jsonl, **options)
+    _same(dedup_paths(spark, [str(fixtures_jsonl)], **options), local)
+
+
+def _chain_text(step: int) -> str:
+    """Texts where each shares most words with the next: a chain of near-duplicates."""
+    words = [f"word{i}" for i in range(step * 8, step * 8 + 120)]
+    return " ".join(words) + ".\n"
+
+
+def test_dataframe_api_chains_and_duplicate_ids(spark):
+    """A chain of near-duplicates is one cluster (several propagation rounds); equal ids stay apart."""
+    from compare.spark import find_duplicates as spark_find
+
+    records = [{"id": f"c{i}", "text": _chain_text(i), "source": None} for i in range(12)]
+    records.insert(5, {"id": "x", "text": "An unrelated piece about weather in the hills.\n", "source": None})
+    records.append({"id": "c0", "text": _chain_text(0), "source": None})  # the same id twice
+    df = spark.createDataFrame(records, "id string, text string, source string").coalesce(1)
+    local = find_duplicates(
+        [article_from_record(r, default_id="-", where="-") for r in records], workers=0
+    )
+    assert len(local.clusters) == 1 and len(local.clusters[0]) == 13
+    _same(spark_find(df), local)
+
+
+def test_connected_components_match_union_find(spark):
+    from compare.spark.components import connected_components
+
+    edges = [(9, 8), (8, 7), (7, 6), (6, 5), (5, 4), (4, 3), (3, 2), (2, 1), (1, 0), (20, 21), (30, 40), (41, 40)]
+    edges = [(min(a, b), max(a, b)) for a, b in edges]
+    labels = connected_components(spark.createDataFrame(edges, "a bigint, b bigint"))
+    got: dict[int, list[int]] = {}
+    for row in labels.collect():
+        got.setdefault(row.label, []).append(row.vertex)
+    expected = [g for g in clusters_of(edges, 42)]
+    assert sorted(sorted(g) for g in got.values()) == expected
+    assert all(label == min(members) for label, members in got.items())
+
+
+def test_api_refuses_a_dataframe_without_text(spark):
+    from compare.spark import find_duplicates as spark_find
+
+    with pytest.raises(ValueError, match="needs a 'text'"):
+        spark_find(spark.createDataFrame([("a", "b")], "id string, body string"))
+    with pytest.raises(ValueError, match="must be a string"):
+        spark_find(spark.createDataFrame([("a", 1)], "id string, text int"))
+
+
+def test_write_parquet_and_jsonl_hold_the_local_records(spark, fixtures_jsonl, tmp_path):
+    from compare.spark import dedup_paths
+
+    local = _local(fixtures_jsonl)
+    result = dedup_paths(spark, [str(fixtures_jsonl)])
+    result.write(str(tmp_path / "pq"), format="parquet")
+    result.write(str(tmp_path / "js"), format="jsonl")
+    pairs = [r.asDict() for r in spark.read.parquet(str(tmp_path / "pq" / "pairs")).collect()]
+    expected = [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "containment": p.containment, "relation": p.relation} for p in local.pairs]
+    assert pairs == expected
+    lines = [json.loads(line) for f in sorted((tmp_path / "js" / "pairs").glob("part-*.json")) for line in f.read_text().splitlines()]
+    assert lines == expected
+    clusters = [(r.id, r.cluster) for r in spark.read.parquet(str(tmp_path / "pq" / "clusters")).collect()]
+    assert clusters == [(member, n) for n, cluster in enumerate(local.clusters, 1) for member in cluster]
+
+
+def test_cli_spark_engine_prints_what_the_local_engine_prints(spark, fixtures_jsonl):
+    runner = CliRunner()
+    local = runner.invoke(main, ["dedup", str(fixtures_jsonl), "--format", "json", "--workers", "0"])
+    remote = runner.invoke(main, ["dedup", str(fixtures_jsonl), "--format", "json", "--engine", "spark"])
+    assert local.exit_code == 0, local.output
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+
+
+def test_cli_bad_lines_are_one_line_errors_and_the_rest_is_written(spark, tmp_path):
+    data = tmp_path / "in.jsonl"
+    data.write_text(
+        json.dumps({"id": "a", "text": "One two three four five six seven eight.\n"}) + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "b"}) + "\n"
+        + json.dumps({"id": "c", "text": "One two three four five six seven eight.\n"}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["dedup", str(data), "--engine", "spark", "-f", "jsonl", "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {data}:2: malformed JSON line (Expecting property name enclosed in double quotes at column 2)",
+        f"error: {data}:3: no article text: give a non-empty 'text' or 'html' field",
+    ]
+    written = [json.loads(line) for f in (out / "pairs").glob("part-*.json") for line in f.read_text().splitlines()]
+    assert [(p["a"], p["b"], p["relation"]) for p in written] == [("a", "c", "duplicate")]
+    again = CliRunner().invoke(main, ["dedup", str(data), "--engine", "spark", "-f", "jsonl", "-o", str(out)])
+    assert again.exit_code == 2  # refused before any work: nothing written is lost
+    assert again.stderr.splitlines()[-1] == f"Error: Invalid value for '--output' / '-o': File {str(out)!r} is a directory."
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["missing.jsonl"], "Error: missing.jsonl: no such file or directory"),
+        (["README.md"], "Error: README.md: the spark engine reads JSONL (.jsonl, .ndjson) and Parquet (.parquet); for other names give --input-format jsonl or parquet"),
+        (["-"], "Error: the spark engine reads files or URIs, not standard input (-)"),
+        (["x.jsonl", "-f", "parquet"], "Error: --format parquet writes a directory: give --output DIR (a path or URI)"),
+        (["x.jsonl", "--spark-conf", "novalue"], "Error: Invalid value for --spark-conf: 'novalue' is not KEY=VALUE"),
+    ],
+)
+def test_cli_spark_usage_errors_are_one_line(spark, arguments, message):
+    result = CliRunner().invoke(main, ["dedup", "--engine", "spark", *arguments])
+    assert result.exit_code in (1, 2)
+    assert result.stderr.strip().splitlines()[-1] == message
+    assert "Traceback" not in result.output
+
+
+def test_article_ids_from_ints_and_defaults_match(spark, tmp_path):
+    from compare.spark import find_duplicates as spark_find
+
+    text = "The minister said on Tuesday that the bridge would reopen next week after repairs.\n"
+    df = spark.createDataFrame([(1, text), (2, text)], "id bigint, text string")
+    got = spark_find(df).to_result()
+    assert [(p.a, p.b) for p in got.pairs] == [("1", "2")]
+    assert got.clusters == (("1", "2"),)
+    local = find_duplicates([Article("1", text), Article("2", text)], workers=0)
+    assert got.pairs == local.pairs
