@@ -20,10 +20,10 @@ if shutil.which("java") is None:
     pytest.skip("the spark tests need Java (apt-get install openjdk-17-jre-headless)", allow_module_level=True)
 
 from compare.article import Article
-from compare.load.articles import article_from_record, iter_articles
 from compare.cli import main
 from compare.dedup.batch import clusters_of, find_duplicates
 from compare.dedup.fingerprint import FingerprintSettings
+from compare.load.articles import article_from_record, iter_articles
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))

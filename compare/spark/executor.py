@@ -80,8 +80,8 @@ def fingerprint_batches(
     Rows that are not an article (malformed JSON, no text) come out with an
     ``error`` and no fingerprint, like the local loader's one-line errors.
     """
-    from compare.dedup.fingerprinter import learning_record
     from compare.dedup.fingerprint import fingerprint
+    from compare.dedup.fingerprinter import learning_record
 
     empty64 = np.empty(0, dtype=np.uint64)
     empty32 = np.empty(0, dtype=np.uint32)
@@ -160,8 +160,8 @@ def refingerprint_batches(
     those that occur in the article can match a block, so the keys found in it
     give the same fingerprint.
     """
-    from compare.dedup.fingerprinter import LearnedLines
     from compare.dedup.fingerprint import fingerprint
+    from compare.dedup.fingerprinter import LearnedLines
 
     for batch in batches:
         ordinals: list[int] = []

@@ -9,8 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from compare.load.articles import DEFAULT_MAX_ARTICLE_BYTES, JSONL_SUFFIXES
 from compare.errors import ArticleCompareError, InputError
+from compare.load.articles import DEFAULT_MAX_ARTICLE_BYTES, JSONL_SUFFIXES
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

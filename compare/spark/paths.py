@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from compare.load.articles import DEFAULT_MAX_ARTICLE_BYTES
 from compare.dedup.batch import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
+from compare.load.articles import DEFAULT_MAX_ARTICLE_BYTES
 from compare.spark.engine import SparkDedupResult, find_duplicates, run
 from compare.spark.inputs import InputFormat, input_format, read_jsonl, read_parquet
 
