@@ -1,20 +1,26 @@
-"""Benchmark ``article-compare ingest`` into a fresh SQLite index, then single-article lookups.
+"""Benchmark ``article-compare ingest`` into a fresh SQLite index as it fills up, then lookups.
 
     python benchmarks/bench_ingest.py --count 100000
+    nice python benchmarks/bench_ingest.py --count 1000000 --step 100000
 
 1. Generates (once, cached in ``bench-data/``) ``--count`` news-like
    articles in one JSONL file (``benchmarks/generate_articles.py``).
-2. Runs ``python -m compare ingest FILE --index NEW.sqlite --format json`` as a
-   child process and times it end to end: articles/s, peak memory, and the
-   count of new / duplicate / contained results.
-3. Opens that index in this process and times ``ingest([article], index)``
+2. Ingests them ``--step`` articles at a time (default: all at once), each
+   step one ``python -m compare ingest STEP.jsonl --index SAME.sqlite`` child
+   process timed end to end: the rate per step as the index fills up, with
+   the first step's rate as the baseline and the ratio first/last printed
+   (the cost per article is flat when the ratio stays near 1), and the index
+   size in bytes per stored article after each step.
+3. Opens the index in this process and times ``ingest([article], index)``
    one article at a time (no worker processes): fingerprint, chrome the index
    has learned for the source, LSH candidates, their shingle sets, exact
    verification. For ``--queries / 2`` near-duplicates of indexed articles this
    is a pure lookup (copies are not added); for as many unseen articles it is
-   a lookup plus one committed SQLite write.
+   a lookup plus one committed SQLite write. Done after the first step (the
+   baseline) and after the last.
 
-Prints median and 95th percentile latencies; speed is printed, never asserted.
+Prints p50/p95/p99 latencies; speed is printed, never asserted. Run it niced
+on a shared machine; the load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,51 +80,99 @@ def timed_ingest(index, articles, threshold: float) -> tuple[list[float], Counte
     return latencies, statuses
 
 
+def index_size(index_path: Path) -> tuple[int, int]:
+    """(bytes of the index file after a checkpoint, stored articles)."""
+    import sqlite3
+
+    db = sqlite3.connect(index_path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        (articles,) = db.execute("SELECT count(*) FROM articles").fetchone()
+    finally:
+        db.close()
+    return sum(p.stat().st_size for p in index_path.parent.glob(index_path.name + "*")), articles
+
+
+def lookups(index_path: Path, data: Path, indexed: int, queries: int, seed: int) -> dict:
+    from compare.dedup.batch import DEFAULT_THRESHOLD
+    from compare.dedup.index.base import open_index
+
+    near, unseen = query_articles(data, indexed, queries, seed)
+    with open_index(str(index_path), threshold=DEFAULT_THRESHOLD) as index:
+        stored = index.stats().to_dict()
+        timed_ingest(index, unseen[:5], DEFAULT_THRESHOLD)  # warm imports and caches
+        for label, articles in (("near-duplicate: lookup only, not added", near), ("unseen article: lookup + committed write", unseen[5:])):
+            latencies, statuses = timed_ingest(index, articles, DEFAULT_THRESHOLD)
+            print(
+                f"single-article ingest, {label}, against {stored['articles']:,} indexed: "
+                f"p50 {statistics.median(latencies):.2f} ms, p95 {percentile(latencies, 0.95):.2f} ms, "
+                f"p99 {percentile(latencies, 0.99):.2f} ms "
+                f"({len(articles)} articles: " + ", ".join(f"{n} {s}" for s, n in statuses.most_common()) + f"); {load()}",
+                flush=True,
+            )
+    return stored
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time article-compare ingest into SQLite and single-article lookups.")
+    parser = argparse.ArgumentParser(description="Time article-compare ingest into SQLite as the index fills, and single-article lookups.")
     parser.add_argument("--count", type=int, default=100_000, help="articles to ingest (default 100000)")
+    parser.add_argument("--step", type=int, default=None, help="articles per timed ingest run (default: --count)")
     parser.add_argument("--queries", type=int, default=400, help="lookups to time (default 400)")
     parser.add_argument("--data", type=Path, default=REPO / "bench-data", help="where generated files are cached")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    parser.add_argument("--workers", type=int, default=None, help="ingest --workers (default: one per core)")
     args = parser.parse_args(argv)
+    step = args.step or args.count
 
-    print(f"machine: {machine()}; {load()} before")
+    print(f"machine: {machine()}; {load()} before", flush=True)
     data = cached_jsonl(args.data, args.count, seed=args.seed)
-    print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles)")
+    print(f"input: {data} ({data.stat().st_size / 2**20:.0f} MB, {args.count} articles)", flush=True)
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.data) as tmp:
         index_path = Path(tmp) / "index.sqlite"
-        results = Path(tmp) / "ingest.jsonl"
-        command = [sys.executable, "-m", "compare", "ingest", str(data), "--index", str(index_path), "--format", "json"]
-        run = run_child(command, stdout_path=results)
-        if run.returncode != 0:
-            sys.stderr.write(run.stderr)
-            print(f"ingest failed with exit code {run.returncode}", file=sys.stderr)
-            return 1
-        statuses = Counter(json.loads(line)["status"] for line in results.open(encoding="utf-8"))
-        ingested = sum(statuses.values())
-        size_mb = sum(p.stat().st_size for p in index_path.parent.glob("index.sqlite*")) / 2**20
-        print(f"ingest: {ingested} articles in {run.seconds:.1f} s = {ingested / run.seconds:,.0f} articles/s end to end")
-        print(f"ingest: CPU time {run.cpu_seconds:.1f} s over the process and its workers = {ingested / run.cpu_seconds:,.0f} articles per CPU-second")
-        print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()) + f"; index file {size_mb:,.0f} MB")
-        print(f"ingest: peak memory {run.tree_peak_mb:,.0f} MB for the process and its workers together (sampled), "
-              f"{run.max_rss_mb:,.0f} MB for the main process alone (ru_maxrss)")
-
-        from compare.dedup.batch import DEFAULT_THRESHOLD
-        from compare.dedup.index.base import open_index
-
-        near, unseen = query_articles(data, args.count, args.queries, args.seed)
-        with open_index(str(index_path), threshold=DEFAULT_THRESHOLD) as index:
-            stored = index.stats().to_dict()
-            print(f"index: {json.dumps(stored)}")
-            timed_ingest(index, unseen[:5], DEFAULT_THRESHOLD)  # warm imports and caches
-            for label, articles in (("near-duplicate: lookup only, not added", near), ("unseen article: lookup + committed write", unseen[5:])):
-                latencies, statuses = timed_ingest(index, articles, DEFAULT_THRESHOLD)
+        rates = []
+        total_seconds = total_cpu = 0.0
+        statuses: Counter = Counter()
+        with data.open(encoding="utf-8") as lines:
+            for start in range(0, args.count, step):
+                part = Path(tmp) / "step.jsonl"
+                with part.open("w", encoding="utf-8") as out:
+                    out.writelines(islice(lines, step))
+                results = Path(tmp) / "ingest.jsonl"
+                command = [sys.executable, "-m", "compare", "ingest", str(part), "--index", str(index_path), "--format", "json"]
+                if args.workers is not None:
+                    command += ["--workers", str(args.workers)]
+                run = run_child(command, stdout_path=results)
+                if run.returncode != 0:
+                    sys.stderr.write(run.stderr)
+                    print(f"ingest failed with exit code {run.returncode}", file=sys.stderr)
+                    return 1
+                counted = Counter(json.loads(line)["status"] for line in results.open(encoding="utf-8"))
+                statuses += counted
+                done = sum(counted.values())
+                size, stored = index_size(index_path)
+                rate = done / run.seconds
+                rates.append(rate)
+                total_seconds += run.seconds
+                total_cpu += run.cpu_seconds
                 print(
-                    f"single-article ingest, {label}, against {stored['articles']:,} indexed: "
-                    f"median {statistics.median(latencies):.2f} ms, p95 {percentile(latencies, 0.95):.2f} ms "
-                    f"({len(articles)} articles: " + ", ".join(f"{n} {s}" for s, n in statuses.most_common()) + ")"
+                    f"ingest {start + 1:,}-{start + done:,}: {rate:,.0f} articles/s end to end, "
+                    f"{done / run.cpu_seconds:,.0f} per CPU-second, {rate / rates[0]:.2f}x the first step; "
+                    f"index {size / 2**20:,.0f} MB = {size / max(stored, 1):,.0f} bytes per stored article ({stored:,}); "
+                    f"peak memory {run.tree_peak_mb:,.0f} MB; {load()}",
+                    flush=True,
                 )
+                if start == 0 and step < args.count:
+                    lookups(index_path, data, done, args.queries, args.seed)
+        ingested = sum(statuses.values())
+        print(f"ingest: {ingested} articles in {total_seconds:.1f} s = {ingested / total_seconds:,.0f} articles/s end to end, "
+              f"{ingested / total_cpu:,.0f} per CPU-second", flush=True)
+        print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()), flush=True)
+        if len(rates) > 1:
+            print(f"ingest: first step {rates[0]:,.0f}/s, last step {rates[-1]:,.0f}/s: "
+                  f"the first is {rates[0] / rates[-1]:.2f}x the last (flat cost per article: near 1)", flush=True)
+        stored = lookups(index_path, data, args.count, args.queries, args.seed)
+        print(f"index: {json.dumps(stored)}")
     print(f"{load()} after")
     return 0
 

@@ -245,6 +245,9 @@ def _check_batch(
     stored = index.get({i for ids in indexed for i in ids})
     # Earlier new articles of this batch are candidates too: bucket them as we go.
     local_buckets: dict[tuple[int, int], list[int]] = {}
+    # Compared as the index stores them (quantized: compare/dedup/index/codec.py), so a
+    # score is the same whether the other article is stored or earlier in this batch.
+    mine = [index.comparable(fp.shingles) for fp in fps]
     keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
     results: list[IngestResult] = []
     new: list[tuple[Fingerprint, Article]] = []
@@ -254,9 +257,9 @@ def _check_batch(
         if not fp.is_empty:
             local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
             others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
-            others += [(chunk[p].id, fps[p].shingles) for p in sorted(local)]
+            others += [(chunk[p].id, mine[p]) for p in sorted(local)]
             for other_id, other_shingles in others:
-                jac, contained = overlap(fp.shingles, other_shingles)
+                jac, contained = overlap(mine[position], other_shingles)
                 relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
                 if relation is not None:
                     matches.append((relation, Match(other_id, jac, contained)))

@@ -40,7 +40,7 @@ def index_matches(spec: str, articles: Sequence[Article]) -> dict[str, list[dict
             for other in ids:
                 if other not in stored:
                     continue
-                jaccard, contained = overlap(fp.shingles, stored[other].shingles)
+                jaccard, contained = overlap(index.comparable(fp.shingles), stored[other].shingles)
                 relation = relation_of(jaccard, contained, threshold=DEFAULT_THRESHOLD, containment_threshold=DEFAULT_CONTAINMENT)
                 if relation is None:
                     continue

@@ -72,8 +72,8 @@ class StoredArticle:
     source: str | None
     url: str | None
     published: str | None
+    #: The shingle set as ``codec.comparable`` gives it (what verification compares).
     shingles: np.ndarray
-    signature: np.ndarray
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -241,6 +241,13 @@ class ArticleIndex(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @staticmethod
+    def comparable(shingles: np.ndarray) -> np.ndarray:
+        """An article's shingles as stored: compare these with ``StoredArticle.shingles``."""
+        from compare.dedup.index.codec import comparable
+
+        return comparable(shingles)
 
     def band_keys(self, fingerprints: Sequence[Fingerprint]) -> np.ndarray:
         from compare.dedup.lsh import band_keys

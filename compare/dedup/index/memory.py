@@ -52,7 +52,7 @@ class MemoryIndex(ArticleIndex):
                 self._lsh.remove(article.id)
             self._lsh.insert(article.id, self._minhash(fp), check_duplication=False)
             self._articles[article.id] = StoredArticle(
-                article.id, article.title, article.source, article.url, article.published, fp.shingles, fp.signature
+                article.id, article.title, article.source, article.url, article.published, self.comparable(fp.shingles)
             )
             added.append(article.id)
         return added

@@ -9,8 +9,8 @@ rest, and ``P`` holds no colon):
 - ``P:lsh_bucket_*`` / ``P:lsh_keys*``: datasketch's own Redis layout for
   ``MinHashLSH(storage_config={"type": "redis", "basename": b"P:lsh"})``, so
   ``MinHashLSH.query`` on this prefix answers from what ingest wrote.
-- ``P:meta``, ``P:shingles``, ``P:signatures``: hashes id -> JSON metadata,
-  uint32 shingle bytes, uint32 signature bytes.
+- ``P:meta``, ``P:shingles``: hashes id -> JSON metadata, the compact
+  shingle set (``codec.py``, ~1.3 bytes per shingle).
 - ``P:lines``: hash "16 hex digits of a line key:source" -> how many stored
   articles of that source carried the line (learned chrome).
 - ``P:lock``: the writers' lock (below); absent when nobody writes.
@@ -50,6 +50,7 @@ from compare.dedup.index.base import (
     StoredArticle,
     T,
 )
+from compare.dedup.index.codec import count, decode, encode
 from compare.errors import IndexStoreError
 from compare.text.chrome import LEARN_MIN_ARTICLES
 
@@ -57,10 +58,10 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-_UINT32 = np.dtype("<u4")
 DEFAULT_PREFIX = "article-compare"
-#: Layout of the keys (2: escaped prefix, one ``P:lines`` hash, ``P:lock``).
-FORMAT = 2
+#: Layout of the keys (2: escaped prefix, one ``P:lines`` hash, ``P:lock``;
+#: 3: compact shingle sets, no stored signatures).
+FORMAT = 3
 #: Seconds a command may take before the worker gives up (``?socket_timeout=`` in the URL).
 SOCKET_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 3.0
@@ -133,7 +134,6 @@ class RedisIndex(ArticleIndex):
         self._prefix = prefix = escape_prefix(prefix)
         self._meta = f"{prefix}:meta"
         self._shingles = f"{prefix}:shingles"
-        self._signatures = f"{prefix}:signatures"
         self._lines = f"{prefix}:lines"
         self._lock = f"{prefix}:lock"
         self._writes: list[Callable[[Any], None]] | None = None
@@ -321,8 +321,7 @@ class RedisIndex(ArticleIndex):
                             table._insert(pipe, band, key)
                     metadata = {n: getattr(article, n) for n in ("title", "source", "url", "published")}
                     pipe.hset(self._meta, key, json.dumps({**metadata, "added": now}))
-                    pipe.hset(self._shingles, key, fp.shingles.astype(_UINT32).tobytes())
-                    pipe.hset(self._signatures, key, fp.signature.astype(_UINT32).tobytes())
+                    pipe.hset(self._shingles, key, encode(self.comparable(fp.shingles)))
                 for source, line_keys in (lines or {}).items():
                     unique, counts = np.unique(np.asarray(line_keys, dtype=np.uint64), return_counts=True)
                     for line, n in zip(unique.tolist(), counts.tolist(), strict=True):
@@ -349,7 +348,6 @@ class RedisIndex(ArticleIndex):
         pipe.hdel(self._lsh.keys._name, key)
         pipe.hdel(self._meta, key)
         pipe.hdel(self._shingles, key)
-        pipe.hdel(self._signatures, key)
 
     def remove(self, article_id: str) -> None:
         import redis
@@ -429,19 +427,16 @@ class RedisIndex(ArticleIndex):
             pipe = self._redis.pipeline(transaction=True)
             pipe.hmget(self._meta, keys)
             pipe.hmget(self._shingles, keys)
-            pipe.hmget(self._signatures, keys)
-            metas, shingles, signatures = pipe.execute()
+            metas, shingles = pipe.execute()
         except redis.RedisError as error:
             raise self._wrap(error, "reading articles") from None
         result = {}
-        for article_id, meta, shingle_bytes, signature in zip(wanted, metas, shingles, signatures, strict=True):
-            if meta is None or shingle_bytes is None or signature is None:
+        for article_id, meta, shingle_bytes in zip(wanted, metas, shingles, strict=True):
+            if meta is None or shingle_bytes is None:
                 continue
             m = json.loads(meta)
             result[article_id] = StoredArticle(
-                article_id, m.get("title"), m.get("source"), m.get("url"), m.get("published"),
-                np.frombuffer(shingle_bytes, dtype=_UINT32).astype(np.uint32),
-                np.frombuffer(signature, dtype=_UINT32).astype(np.uint32),
+                article_id, m.get("title"), m.get("source"), m.get("url"), m.get("published"), decode(shingle_bytes)
             )
         return result
 
@@ -466,7 +461,7 @@ class RedisIndex(ArticleIndex):
         try:
             for key, meta in self._redis.hscan_iter(self._meta):
                 m = json.loads(meta)
-                shingles = self._redis.hstrlen(self._shingles, key) // 4
+                shingles = count(self._redis.hget(self._shingles, key) or encode(np.empty(0, dtype=np.uint32)))
                 yield {"id": key.decode(), **{n: m.get(n) for n in ("title", "source", "url", "published", "added")}, "shingles": shingles}
         except redis.RedisError as error:
             raise self._wrap(error, "exporting") from None
@@ -475,7 +470,7 @@ class RedisIndex(ArticleIndex):
         """Consistency problems (empty when sound)."""
         problems = []
         meta_ids = set(self._redis.hkeys(self._meta))
-        for name in (self._shingles, self._signatures):
+        for name in (self._shingles,):
             if set(self._redis.hkeys(name)) != meta_ids:
                 problems.append(f"{name} does not hold the same ids as {self._meta}")
         indexed = set(self._lsh.keys.keys())

@@ -1,14 +1,23 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 1):
+Schema (``PRAGMA user_version`` = 2; an index of another version is refused
+with "rebuild it", never read with the wrong layout):
 
 - ``settings(name, value)``: fingerprint settings and LSH band parameters.
 - ``articles(rowid, id UNIQUE, title, source, url, published, added,
-  signature BLOB, shingles BLOB)``: little-endian uint32 arrays.
-- ``bands(band, key, article)``: the LSH buckets, one row per band of each
-  article, keyed like ``MinHashLSH`` hash tables (band number, 64-bit hash
-  of the band's values); a WITHOUT ROWID primary key makes a lookup one
-  B-tree descent.
+  bands BLOB, shingles BLOB)``: ``added`` in Unix seconds; ``bands`` the
+  article's LSH bucket keys (int32 each, to find its band rows again when it
+  is replaced or removed); ``shingles`` the compact shingle set
+  (``codec.py``: 18-bit values, Rice-coded, ~1.3 bytes per shingle).
+- ``bands(key, article)``: the LSH buckets, one row per band of each
+  article; ``key`` is a 32-bit hash of (band number, the band's values), so a
+  row is ~10 bytes. A WITHOUT ROWID primary key makes a lookup one B-tree
+  descent. A 32-bit collision (about 1 in 200 lookups at 1,000,000 articles)
+  only adds a candidate that exact verification drops.
+
+Per article that is about 0.8 KB for the shingles of a 600-word article,
+``4 * bands`` bytes of band keys, ``bands`` rows of ~12 bytes, the id twice
+(row and UNIQUE index) and the metadata given.
 
 Why SQLite: in the standard library, one file to copy, and transactions that
 make a killed ingest harmless (WAL: a batch is either fully in the file or
@@ -19,6 +28,7 @@ not at all). Reads never block on a writer; a second writer waits
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,12 +52,15 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 1
-#: Page cache (negative = KiB). The band table's keys are random, so inserts
-#: touch pages all over its B-tree; SQLite's 2 MB default made ingest into a
-#: 100,000-article index disk-bound.
-CACHE_KIB = -131072
-_UINT32 = np.dtype("<u4")
+SCHEMA_VERSION = 2
+#: Page cache (negative = KiB), an upper bound (pages are allocated as they are
+#: read). The band table's keys are random, so inserts touch pages all over
+#: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
+#: disk-bound. 512 MB holds the band table of ~1,000,000 articles.
+CACHE_KIB = -524288
+#: Memory-mapped reads of up to this many bytes (no copy into the page cache).
+MMAP_BYTES = 2**31
+_INT32 = np.dtype("<i4")
 
 _SCHEMA = """
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,13 +68,13 @@ CREATE TABLE articles (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     title TEXT, source TEXT, url TEXT, published TEXT,
-    added TEXT NOT NULL,
-    signature BLOB NOT NULL,
+    added INTEGER NOT NULL,
+    bands BLOB,
     shingles BLOB NOT NULL
 );
 CREATE TABLE bands (
-    band INTEGER NOT NULL, key INTEGER NOT NULL, article INTEGER NOT NULL,
-    PRIMARY KEY (band, key, article)
+    key INTEGER NOT NULL, article INTEGER NOT NULL,
+    PRIMARY KEY (key, article)
 ) WITHOUT ROWID;
 -- How many stored articles of a source carried each short line: chrome once >= 3.
 CREATE TABLE boilerplate (
@@ -69,6 +82,17 @@ CREATE TABLE boilerplate (
     PRIMARY KEY (source, key)
 ) WITHOUT ROWID;
 """
+
+
+#: Candidates of the probed band keys. CROSS JOIN fixes the join order (the
+#: probe rows drive one primary-key search each): left to itself, SQLite's
+#: planner, with no statistics on the temp table, scanned the whole band
+#: table for every batch, so each lookup cost O(index size).
+CANDIDATES_SQL = (
+    "SELECT DISTINCT p.position, a.id FROM probe p"
+    " CROSS JOIN bands b ON b.key = p.key"
+    " CROSS JOIN articles a ON a.rowid = b.article"
+)
 
 
 def _is_lock_error(error: sqlite3.OperationalError) -> bool:
@@ -153,7 +177,11 @@ class SQLiteIndex(ArticleIndex):
             raise IndexStoreError(f"{where}: an SQLite database, but not an article-compare index; give another --index path")
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version != SCHEMA_VERSION:
-            raise IndexStoreError(f"{where}: index format {version} is not supported (expected {SCHEMA_VERSION}); rebuild it")
+            raise IndexStoreError(
+                f"{where}: index format {version} is not supported (expected {SCHEMA_VERSION}; "
+                f"{'written by an older article-compare' if version < SCHEMA_VERSION else 'written by a newer article-compare'}); "
+                "rebuild it: ingest the articles again into a new --index"
+            )
         stored = IndexParameters.from_dict(dict(db.execute("SELECT name, value FROM settings").fetchall()))
         parameters = requested.check_compatible(stored, where, explicit=explicit)
         if not read_only:
@@ -173,6 +201,7 @@ class SQLiteIndex(ArticleIndex):
             _tune(db)
         else:
             db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+            db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         return parameters
 
     @staticmethod
@@ -240,27 +269,31 @@ class SQLiteIndex(ArticleIndex):
         return self.atomically(lambda: self._insert(batch, line_rows))
 
     def _insert(self, batch: list[tuple[Fingerprint, Article]], line_rows: list[tuple[str, int, int]]) -> list[str]:
-        keys = self.band_keys([fp for fp, _ in batch])
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        from compare.dedup.index.codec import encode
+
+        keys = _fold(self.band_keys([fp for fp, _ in batch]))
+        now = int(time.time())
         db = self._db
         try:
             ids = [a.id for _, a in batch]
             self._delete_ids(ids)
             rows = []
             for (fp, article), band_row in zip(batch, keys, strict=True):
+                empty = fp.is_empty
                 cursor = db.execute(
-                    "INSERT INTO articles (id, title, source, url, published, added, signature, shingles)"
+                    "INSERT INTO articles (id, title, source, url, published, added, bands, shingles)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.id, article.title, article.source, article.url, article.published, now,
-                        fp.signature.astype(_UINT32).tobytes(), fp.shingles.astype(_UINT32).tobytes(),
+                        None if empty else band_row.tobytes(), encode(self.comparable(fp.shingles)),
                     ),
                 )
-                if fp.is_empty:
+                if empty:
                     continue  # nothing to match: kept for metadata, never a candidate
                 rowid = cursor.lastrowid
-                rows.extend((band, int(key), rowid) for band, key in enumerate(band_row.tolist()))
-            db.executemany("INSERT OR IGNORE INTO bands (band, key, article) VALUES (?, ?, ?)", rows)
+                rows.extend((key, rowid) for key in band_row.tolist())
+            rows.sort()  # B-tree order: neighbouring keys share pages
+            db.executemany("INSERT OR IGNORE INTO bands (key, article) VALUES (?, ?)", rows)
             db.executemany(
                 "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
                 " ON CONFLICT (source, key) DO UPDATE SET articles = articles + excluded.articles",
@@ -271,23 +304,17 @@ class SQLiteIndex(ArticleIndex):
         return ids
 
     def _delete_ids(self, ids: Sequence[str]) -> None:
-        # Band rows are found from the stored signature (the keys are a pure
-        # function of it), so the band table needs no second index by article:
-        # that index doubled the cost of every insert.
-        from compare.dedup.lsh import band_keys
-
-        p = self.parameters
+        # An article's band rows are found from its stored band keys, so the
+        # band table needs no second index by article: that index doubled the
+        # cost of every insert.
         for chunk in chunked(ids, 500):
             marks = ",".join("?" * len(chunk))
-            found = self._db.execute(
-                f"SELECT rowid, signature, length(shingles) FROM articles WHERE id IN ({marks})", chunk
-            ).fetchall()
+            found = self._db.execute(f"SELECT rowid, bands FROM articles WHERE id IN ({marks})", chunk).fetchall()
             rows = []
-            for rowid, signature, shingle_bytes in found:
-                if shingle_bytes:
-                    keys = band_keys(np.frombuffer(signature, dtype=_UINT32).astype(np.uint32), p.bands, p.rows)[0]
-                    rows.extend((band, int(key), rowid) for band, key in enumerate(keys.tolist()))
-            self._db.executemany("DELETE FROM bands WHERE band = ? AND key = ? AND article = ?", rows)
+            for rowid, bands in found:
+                if bands:
+                    rows.extend((key, rowid) for key in np.frombuffer(bands, dtype=_INT32).tolist())
+            self._db.executemany("DELETE FROM bands WHERE key = ? AND article = ?", rows)
             self._db.executemany("DELETE FROM articles WHERE rowid = ?", [(r[0],) for r in found])
 
     def remove(self, article_id: str) -> None:
@@ -324,17 +351,17 @@ class SQLiteIndex(ArticleIndex):
     def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
         if not fingerprints:
             return []
-        keys = self.band_keys(fingerprints)
+        keys = _fold(self.band_keys(fingerprints))
         probe = [
-            (position, band, int(key))
+            (position, key)
             for position, (fp, row) in enumerate(zip(fingerprints, keys, strict=True))
             if not fp.is_empty
-            for band, key in enumerate(row.tolist())
+            for key in row.tolist()
         ]
         found: list[set[str]] = [set() for _ in fingerprints]
         try:
             db = self._db
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (position INTEGER, band INTEGER, key INTEGER)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (position INTEGER, key INTEGER)")
             # One read transaction: a consistent snapshot, and the probe rows
             # (temp database, never locked by other writers) in one commit.
             # Inside ``atomically`` the write transaction is that snapshot.
@@ -342,12 +369,8 @@ class SQLiteIndex(ArticleIndex):
             if own:
                 db.execute("BEGIN")
             try:
-                db.executemany("INSERT INTO probe VALUES (?, ?, ?)", probe)
-                for position, article_id in db.execute(
-                    "SELECT DISTINCT p.position, a.id FROM probe p"
-                    " JOIN bands b ON b.band = p.band AND b.key = p.key"
-                    " JOIN articles a ON a.rowid = b.article"
-                ):
+                db.executemany("INSERT INTO probe VALUES (?, ?)", probe)
+                for position, article_id in db.execute(CANDIDATES_SQL):
                     found[position].add(article_id)
                 db.execute("DELETE FROM probe")
             finally:
@@ -358,21 +381,17 @@ class SQLiteIndex(ArticleIndex):
         return [sorted(ids) for ids in found]
 
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
+        from compare.dedup.index.codec import decode
+
         wanted = list(dict.fromkeys(ids))
         result: dict[str, StoredArticle] = {}
         try:
             for chunk in chunked(wanted, 500):
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
-                    "SELECT id, title, source, url, published, shingles, signature"
-                    f" FROM articles WHERE id IN ({marks})",
-                    chunk,
+                    f"SELECT id, title, source, url, published, shingles FROM articles WHERE id IN ({marks})", chunk
                 ):
-                    result[row[0]] = StoredArticle(
-                        row[0], row[1], row[2], row[3], row[4],
-                        np.frombuffer(row[5], dtype=_UINT32).astype(np.uint32),
-                        np.frombuffer(row[6], dtype=_UINT32).astype(np.uint32),
-                    )
+                    result[row[0]] = StoredArticle(row[0], row[1], row[2], row[3], row[4], decode(row[5]))
         except sqlite3.Error as error:
             raise self._error(error, "reading articles") from None
         return result
@@ -396,13 +415,13 @@ class SQLiteIndex(ArticleIndex):
         p = self.parameters
         problems = []
         per_article = dict(self._db.execute("SELECT article, count(*) FROM bands GROUP BY article"))
-        articles = self._db.execute("SELECT rowid, id, length(shingles) FROM articles").fetchall()
+        articles = self._db.execute("SELECT rowid, id, length(bands) FROM articles").fetchall()
         known = {rowid for rowid, _, _ in articles}
         orphans = sum(n for article, n in per_article.items() if article not in known)
         if orphans:
             problems.append(f"{orphans} band entries point at no article")
-        for rowid, article_id, shingle_bytes in articles:
-            expected = p.bands if shingle_bytes else 0
+        for rowid, article_id, band_bytes in articles:
+            expected = p.bands if band_bytes else 0
             if per_article.get(rowid, 0) != expected:
                 problems.append(f"article {article_id!r} has {per_article.get(rowid, 0)} of {expected} band entries")
         (integrity,) = self._db.execute("PRAGMA quick_check").fetchone()
@@ -411,20 +430,27 @@ class SQLiteIndex(ArticleIndex):
         return problems
 
     def export(self) -> Iterator[dict[str, Any]]:
+        from compare.dedup.index.codec import count
+
         try:
-            rows = self._db.execute(
-                "SELECT id, title, source, url, published, added, length(shingles) / 4 FROM articles ORDER BY rowid"
-            )
+            rows = self._db.execute("SELECT id, title, source, url, published, added, shingles FROM articles ORDER BY rowid")
             for row in rows:
+                added = datetime.fromtimestamp(row[5], timezone.utc).isoformat(timespec="seconds")
                 yield {
                     "id": row[0], "title": row[1], "source": row[2], "url": row[3],
-                    "published": row[4], "added": row[5], "shingles": row[6],
+                    "published": row[4], "added": added, "shingles": count(row[6]),
                 }
         except sqlite3.Error as error:
             raise self._error(error, "exporting") from None
 
     def close(self) -> None:
         self._db.close()
+
+
+def _fold(keys: np.ndarray) -> np.ndarray:
+    """64-bit band keys (n, bands) -> int32 keys: a row of the band table takes ~10 bytes, not ~17."""
+    unsigned = keys.view(np.uint64)
+    return ((unsigned ^ (unsigned >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(_INT32)
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
@@ -436,6 +462,7 @@ def _tune(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute(f"PRAGMA cache_size = {CACHE_KIB}")
+    db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
 
 def _check_writable(path: Path) -> None:
