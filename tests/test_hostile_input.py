@@ -207,6 +207,11 @@ def test_the_work_limit_refuses_too_many_sentences_or_quotation_marks():
     with pytest.raises(ArticleTooLongError, match=r"^q: 1,002 quotation marks is over the work limit"):
         check_work_limit(quoted)
     check_work_limit(Article(id="ok", text=_many_sentences(900)))
+    run_on = Article(id="r", text="Headline\n" + "“word word word " * 700)  # 700 quotes, one 11,200-character sentence
+    with pytest.raises(ArticleTooLongError, match=r"^r: a sentence of 11,199 characters is over the work limit .* \(10,000\); is this prose\?"):
+        check_work_limit(run_on)
+    with pytest.raises(ArticleTooLongError, match="a sentence of 11,199 characters"):
+        compare_articles(run_on, SEED.read_text(encoding="utf-8"))
 
 
 def test_pair_over_the_work_limit_is_one_line_and_exit_1(tmp_path):

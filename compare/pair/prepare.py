@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from compare.article import Article
@@ -22,6 +23,11 @@ DEFAULT_MAX_CHARS = 2_000_000
 #: 1,000 sentences is about 20,000 words, beyond the longest long-form piece;
 #: a real article of 1,500 words carries some 40 quotation marks.
 DEFAULT_MAX_SENTENCES = 1_000
+#: Part of the same work limit: no sentence longer than this many characters.
+#: Quote attribution reads a sentence once per quote in it, so one 40 KB
+#: "sentence" of quotes took a minute; the longest sentence in the
+#: development corpora is 1,094 characters.
+MAX_SENTENCE_CHARS = 10_000
 
 _QUOTE_MARKS = '"“”„«»'
 # Where a sentence can end: a cheap upper bound on the sentence count (with the line count).
@@ -49,9 +55,11 @@ def check_work_limit(
     """
     _check_text(article, max_chars, max_sentences)
     text = article.text
-    if text.count("\n") + len(_SENTENCE_END.findall(text)) + 1 > max_sentences:
+    maybe_too_many = text.count("\n") + len(_SENTENCE_END.findall(text)) + 1 > max_sentences
+    maybe_too_long = any(len(line) > MAX_SENTENCE_CHARS for line in text.split("\n"))
+    if maybe_too_many or maybe_too_long:
         clean = strip_boilerplate(text, source=article.source)
-        _check_sentences(article, len(split_sentences(article, clean=clean)), max_sentences)
+        _check_sentences(article, split_sentences(article, clean=clean), max_sentences)
 
 
 def _check_text(article: Article, max_chars: int, max_sentences: int) -> None:
@@ -68,11 +76,17 @@ def _check_text(article: Article, max_chars: int, max_sentences: int) -> None:
         )
 
 
-def _check_sentences(article: Article, count: int, max_sentences: int) -> None:
-    if count > max_sentences:
+def _check_sentences(article: Article, sentences: Sequence[Sentence], max_sentences: int) -> None:
+    if len(sentences) > max_sentences:
         raise ArticleTooLongError(
-            f"{article.id}: {count:,} sentences is over the work limit for comparing sentence by "
+            f"{article.id}: {len(sentences):,} sentences is over the work limit for comparing sentence by "
             f"sentence ({max_sentences:,}); is this one article?"
+        )
+    longest = max((len(sentence.text) for sentence in sentences), default=0)
+    if longest > MAX_SENTENCE_CHARS:
+        raise ArticleTooLongError(
+            f"{article.id}: a sentence of {longest:,} characters is over the work limit for comparing "
+            f"sentence by sentence ({MAX_SENTENCE_CHARS:,}); is this prose?"
         )
 
 
@@ -100,7 +114,7 @@ def prepare(
     _check_text(article, max_chars, max_sentences)
     clean = strip_boilerplate(article.text, source=article.source)
     sentences = tuple(split_sentences(article, clean=clean))
-    _check_sentences(article, len(sentences), max_sentences)
+    _check_sentences(article, sentences, max_sentences)
     if not sentences:
         what = f"only site chrome ({len(clean.removed)} boilerplate lines)" if clean.removed else "no text"
         raise EmptyArticleError(f"{article.id}: nothing to compare: {what}")
