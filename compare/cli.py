@@ -160,7 +160,20 @@ def progress_enabled() -> bool:
     return sys.stderr.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The one error boundary: a library error (``ArticleCompareError``) raised by any
+    command becomes one line on standard error and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from compare.errors import ArticleCompareError
+
+        try:
+            return super().invoke(ctx)
+        except ArticleCompareError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="article-compare")
 def main() -> None:
     """Flag near-duplicate news ingests, compare two articles, report overlap.
@@ -376,7 +389,6 @@ def dedup(
     Both engines give the same pairs, scores and clusters.
     """
     from compare.dedup.fingerprint import DEFAULT_SETTINGS
-    from compare.errors import ArticleCompareError
     from compare.render.dedup import render_dedup
 
     settings = _settings(shingle_size, num_perm) or DEFAULT_SETTINGS
@@ -430,8 +442,6 @@ def dedup(
             workers=workers,
             progress=bar.update if bar else None,
         )
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
     finally:
         if bar:
             bar.close()
@@ -580,7 +590,6 @@ def ingest(
     """
     from compare.dedup.index.base import default_index_spec, open_index
     from compare.dedup.stream import ingest as run_ingest
-    from compare.errors import ArticleCompareError
     from compare.render.dedup import render_ingest_line, render_ingest_summary
 
     problems = InputProblems()
@@ -612,8 +621,6 @@ def ingest(
                 click.echo(render_ingest_line(result, fmt), file=stream)
                 if show_progress and sum(counts.values()) % batch_size == 0:
                     click.echo(f"\r{render_ingest_summary(counts)}", nl=False, err=True)
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
     except BrokenPipeError:
         _stdout_closed()
     except OSError as error:
@@ -636,17 +643,13 @@ def index_group() -> None:
 
 def _open_existing(index_spec: str | None, *, read_only: bool = True) -> Any:
     from compare.dedup.index.base import open_index
-    from compare.errors import IndexStoreError
 
     spec = index_spec if index_spec is not None else _default_spec()
     if spec and "://" not in spec and spec != "memory" and not Path(spec).is_file():
         raise click.ClickException(
             f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}"
         )
-    try:
-        return open_index(spec, create=False, read_only=read_only)
-    except IndexStoreError as error:
-        raise click.ClickException(str(error)) from None
+    return open_index(spec, create=False, read_only=read_only)
 
 
 def _default_spec() -> str:
@@ -660,14 +663,10 @@ def _default_spec() -> str:
 @output_option(("text", "json"), "text")
 def index_stats(index_spec: str | None, fmt: str, output: Path | None) -> None:
     """Number of articles, fingerprint settings and LSH parameters."""
-    from compare.errors import ArticleCompareError
     from compare.render.dedup import render_index_stats
 
-    try:
-        with _open_existing(index_spec) as index:
-            stats = index.stats()
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
+    with _open_existing(index_spec) as index:
+        stats = index.stats()
     emit(render_index_stats(stats, fmt), output)
 
 
@@ -676,15 +675,10 @@ def index_stats(index_spec: str | None, fmt: str, output: Path | None) -> None:
 @_index_option
 def index_remove(article_id: str, index_spec: str | None) -> None:
     """Delete one article (its signature, shingles, metadata and LSH entries)."""
-    from compare.errors import ArticleCompareError
-
-    try:
-        with _open_existing(index_spec, read_only=False) as index:
-            index.remove(article_id)
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
     from compare.render.escape import terminal_text
 
+    with _open_existing(index_spec, read_only=False) as index:
+        index.remove(article_id)
     click.echo(f"removed {terminal_text(article_id)}")
 
 
@@ -698,7 +692,6 @@ def index_remove(article_id: str, index_spec: str | None) -> None:
 )
 def index_export(index_spec: str | None, output: Path | None) -> None:
     """Metadata of every indexed article as JSON lines."""
-    from compare.errors import ArticleCompareError
     from compare.render.dedup import render_export
 
     try:
@@ -709,8 +702,6 @@ def index_export(index_spec: str | None, output: Path | None) -> None:
             else:
                 with output.open("w", encoding="utf-8") as stream:
                     stream.writelines(render_export(index.export()))
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
     except BrokenPipeError:
         _stdout_closed()
     except OSError as error:
@@ -745,7 +736,6 @@ def pair(
     A and B are files (.txt, .html, .json, .jsonl: the first article) or - for
     standard input. Colour is used only when writing to a terminal.
     """
-    from compare.errors import ArticleCompareError
     from compare.pair.compare import compare_articles
 
     for name, path in (("A", article_a), ("B", article_b)):
@@ -762,10 +752,7 @@ def pair(
     problems.exit_if_any()
     if len(loaded) != 2:
         raise click.ClickException("need two articles to compare")
-    try:
-        comparison = compare_articles(loaded[0], loaded[1], max_sentences=max_sentences)
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
+    comparison = compare_articles(loaded[0], loaded[1], max_sentences=max_sentences)
     if fmt == "json":
         from compare.render.pair_json import render_pair_json
 
@@ -807,7 +794,6 @@ def report(
     With --output FILE.md, a similarity heatmap FILE.svg is written beside the
     report and linked from it; --format html is one self-contained page.
     """
-    from compare.errors import ArticleCompareError
     from compare.report.build import build_report
 
     problems = InputProblems()
@@ -815,20 +801,17 @@ def report(
     if not articles:
         problems.exit_if_any()
         raise click.ClickException("no articles to report on")
-    try:
-        if progress_enabled():
-            with click.progressbar(length=len(articles), label="report", file=sys.stderr) as bar:
+    if progress_enabled():
+        with click.progressbar(length=len(articles), label="report", file=sys.stderr) as bar:
 
-                def advance(done: int, total: int) -> None:
-                    bar.length = total
-                    bar.update(done - bar.pos)
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
 
-                result = build_report(articles, progress=advance, max_sentences=max_sentences, on_error=problems)
-        else:
-            result = build_report(articles, max_sentences=max_sentences, on_error=problems)
-        known = _index_matches(index_spec, articles) if index_spec else None
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
+            result = build_report(articles, progress=advance, max_sentences=max_sentences, on_error=problems)
+    else:
+        result = build_report(articles, max_sentences=max_sentences, on_error=problems)
+    known = _index_matches(index_spec, articles) if index_spec else None
     if not result.articles:  # every article was over the work limit
         raise click.ClickException("no articles to report on")
     emit(_render_report(result, fmt, output, known), output)

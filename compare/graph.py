@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsDunderLT
 
-class _Ordered(Hashable, Protocol):
-    def __lt__(self, other: object, /) -> bool: ...
-
-
-T = TypeVar("T", bound=_Ordered)
+#: Items: hashable and ordered (ints, tuples of ints, strings).
+T = TypeVar("T", bound="SupportsDunderLT[Any]")
 
 
 class UnionFind(Generic[T]):
@@ -45,9 +44,10 @@ class UnionFind(Generic[T]):
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        if rb < ra:
-            ra, rb = rb, ra
-        self._parent[rb] = ra
+        if ra < rb:
+            self._parent[rb] = ra
+        else:
+            self._parent[ra] = rb
         return True
 
     def groups(self) -> list[list[T]]:
