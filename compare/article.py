@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from compare.text.plain import clean_plain_text, guess_title
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -29,8 +31,6 @@ class Article:
     @classmethod
     def from_text(cls, text: str, *, id: str = "text", **metadata: str | None) -> Article:
         """An article from a plain string; the title is guessed when not given."""
-        from compare.load.articles import clean_plain_text, guess_title
-
         cleaned = clean_plain_text(text)
         if metadata.get("title") is None:
             metadata["title"] = guess_title(cleaned)

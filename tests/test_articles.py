@@ -18,12 +18,8 @@ import pytest
 
 from compare.article import Article
 from compare.errors import InputError
-from compare.load.articles import (
-    DEFAULT_MAX_ARTICLE_BYTES,
-    clean_plain_text,
-    iter_articles,
-    load_article,
-)
+from compare.load.articles import DEFAULT_MAX_ARTICLE_BYTES, iter_articles, load_article
+from compare.text.plain import clean_plain_text
 from evaluation import SHARED_DIR
 
 REPO = Path(__file__).resolve().parents[1]
