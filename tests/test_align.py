@@ -126,7 +126,7 @@ def test_to_dict_has_exactly_the_contract_keys_and_spans_into_text() -> None:
     a = load_article(SEEDS / "001_70d18d04582d512c.txt")
     b = load_article(SEEDS / "003_625db1e6dcb7c4b7.txt")
     data = compare_articles(a, b).to_dict()
-    assert list(data) == ["a", "b", "verdict", "similarity", "alignments", "quotes", "divergences"]
+    assert list(data) == ["a", "b", "verdict", "similarity", "story", "alignments", "quotes", "divergences"]
     assert data["a"] == {"id": a.id, "title": a.title, "source": a.source}
     assert set(data["similarity"]) == {"jaccard", "containment_a_in_b", "containment_b_in_a"}
     assert data["alignments"]
@@ -223,17 +223,33 @@ def test_messy_text_never_crashes_and_spans_hold(first: str, second: str) -> Non
         assert comparison.a.text[sentence.start : sentence.end] == sentence.text
 
 
-def test_every_pair_of_seeds_is_related_coverage() -> None:
+def test_seeds_months_apart_are_related_coverage() -> None:
+    from dataclasses import replace
     from itertools import combinations
 
+    dates = {"000": "2022-04-21", "001": "2022-01-17", "002": "2021-11-23", "003": "2022-01-19", "004": "2023-07-12"}
     seeds = [load_article(p) for p in sorted(SEEDS.glob("*.txt"))]
-    verdicts = {compare_articles(a, b).verdict for a, b in combinations(seeds, 2)}
-    assert verdicts == {"related"}
+    seeds = [replace(s, published=dates[Path(s.id).name[:3]]) for s in seeds]
+    for a, b in combinations(seeds, 2):
+        verdict = compare_articles(a, b).verdict
+        apart = abs(int(a.published[:4]) * 12 + int(a.published[5:7]) - int(b.published[:4]) * 12 - int(b.published[5:7]))
+        assert verdict == ("same story" if apart == 0 else "related"), (a.id, b.id, verdict)
 
 
-def test_shared_names_alone_make_articles_related_and_none_unrelated() -> None:
+def test_pair_verdict_is_the_reports_relation_for_every_pair_of_seeds() -> None:
+    from itertools import combinations
+
+    from compare.report.build import build_report
+
+    seeds = [load_article(p) for p in sorted(SEEDS.glob("*.txt"))]
+    for a, b in combinations(seeds, 2):
+        (relation,) = [p.relation for p in build_report([a, b], workers=0).pairs] or ["unrelated"]
+        assert compare_articles(a, b).verdict == relation, (a.id, b.id)
+
+
+def test_shared_names_and_place_make_articles_related_and_none_unrelated() -> None:
     a = "Johnny Depp arrived at Simpsons in London for the Sleepy Hollow dinner with Tim Burton.\n"
     b = "At the Sleepy Hollow premiere Depp wore a woolly hat; Burton smiled for the cameras.\n"
     c = "Farmers in Normandy protested against cheap grain imports on Monday.\n"
-    assert compare_articles(a, b).verdict == "related"
+    assert compare_articles(a, b).verdict in {"related", "same story"}
     assert compare_articles(a, c).verdict == "unrelated"

@@ -54,7 +54,7 @@ def _report(agreements: int = 2) -> Report:
                 ),
             ),
         ),
-        evidence=(StoryEvidence("mt.txt", "reuters.txt", 0.04, 12, "same story", 3, 1, ("Claim 0 about arms.",)),),
+        evidence=(StoryEvidence("mt.txt", "reuters.txt", 0.94, ("kremlin", "peskov"), "same story", 3, 1, ("Claim 0 about arms.",)),),
     )
     lonely = Story(2, ("lonely.txt",), (), None, None, (), (), (), ())
     pairs = (

@@ -10,6 +10,7 @@ import pytest
 from compare.load.articles import iter_articles
 from compare.report.shingles import STOPWORDS, article_shingles, candidate_pairs
 from compare.report.stories import (
+    DEFAULT_STORY_SETTINGS,
     StoryLink,
     StorySettings,
     average_linkage,
@@ -76,11 +77,8 @@ def test_phrases_in_more_than_max_df_articles_are_ignored():
 @pytest.mark.parametrize(
     ("knobs", "message"),
     [
-        ({"shingle_size": 0}, "shingle_size"),
-        ({"max_df": 1}, "max_df"),
-        ({"min_shared": 0}, "min_shared"),
-        ({"link_threshold": 0.0}, "link_threshold"),
         ({"related_threshold": 2.0}, "related_threshold"),
+        ({"related_threshold": 0.0}, "related_threshold"),
         ({"align_per_article": 0}, "align_per_article"),
     ],
 )
@@ -133,8 +131,25 @@ def test_seed_stories_group_related_seeds_and_leave_unrelated_alone():
     for cluster in named:
         if len(cluster) > 1:
             assert not unrelated & set(cluster), cluster
-    # The two 2022 Kremlin/Ryabkov pieces and the Moscow Times one share quotes and claims.
-    assert ("000_e6f0c9be4bb1d9ca.txt", "003_625db1e6dcb7c4b7.txt", "004_df846c121b610a3c.txt") in named
+    # Without dates nothing tells the five Kremlin pieces apart in time: one story.
+    assert tuple(sorted(Path(i).name for i in ids if "/seeds/" in i)) in named
+
+
+#: The seeds' publication dates (from the outlets' pages).
+SEED_DATES = {"000": "2022-04-21", "001": "2022-01-17", "002": "2021-11-23", "003": "2022-01-19", "004": "2023-07-12"}
+
+
+def test_dated_seeds_are_separate_events_of_one_topic():
+    from compare.pair.story_score import day_of
+
+    ids, contents = _contents([FIXTURES / "seeds"])
+    days = [day_of(SEED_DATES[Path(i).name[:3]]) for i in ids]
+    result = cluster_stories(contents, days=days)
+    named = sorted(tuple(Path(ids[p]).name[:3] for p in c) for c in result.clusters)
+    # Two pieces two days apart on Western arms for Kyiv are one development; the rest are months apart.
+    assert named == [("000",), ("001", "003"), ("002",), ("004",)]
+    for link in result.links:
+        assert link.timeless >= DEFAULT_STORY_SETTINGS.related_threshold, link  # every pair: the same topic
 
 
 def test_moscow_times_chrome_never_links_articles():

@@ -1,8 +1,8 @@
 """``compare_articles``: the conductor of the pair pipeline, and the verdict.
 
 Steps: ``prepare`` both articles, ``align`` their sentences, score their word
-shingles, then (unless ``analyse=False``) match quotes and find divergences,
-and give a verdict.
+shingles and their story score, then (unless ``analyse=False``) match quotes
+and find divergences, and give a verdict.
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from collections.abc import Sequence
 from compare.article import Article
 from compare.pair import diff, matching, quotes
 from compare.pair.align import align
-from compare.pair.divergence import entity_mentions, entity_overlap, find_divergences
+from compare.pair.divergence import entity_mentions, find_divergences
 from compare.pair.matching import MatchForm
-from compare.pair.model import Alignment, Comparison, Similarity
+from compare.pair.model import Comparison, Similarity
 from compare.pair.prepare import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, Prepared, prepare
 from compare.pair.quotes import extract_quotes, match_quotes
+from compare.pair.story_score import (
+    RELATED_THRESHOLD,
+    PairScore,
+    article_day,
+    default_model,
+    score_pair,
+)
 from compare.text import figures
 
 
@@ -42,34 +49,23 @@ def similarity(a: Prepared, b: Prepared, *, shingle_size: int = 3) -> Similarity
     )
 
 
-def verdict_for(
-    sim: Similarity,
-    alignments: Sequence[Alignment],
-    a: Prepared,
-    b: Prepared,
-    *,
-    shared_quotes: int = 0,
-    shared_entities: tuple[int, float] = (0, 0.0),
-) -> str:
+def verdict_for(sim: Similarity, story: PairScore) -> str:
     """duplicate, near-duplicate, same story, related or unrelated.
 
     duplicate: Jaccard >= 0.9; near-duplicate: Jaccard >= 0.5 or one article
-    80 % contained in the other; same story: at least a quarter of the shorter
-    article's sentences aligned, or three claims shared; related: at least one
-    aligned claim, a quote on both sides, or three named entities in common
-    making up 15 % of all named (see ``divergence.entity_overlap``); unrelated:
-    none of these.
+    80 % contained in the other. Otherwise the story score decides, exactly as
+    ``report`` decides for the pair (``compare.pair.story_score.score_pair``):
+    same story when P(same story) reaches the model's threshold, related when
+    P with the time evidence taken out reaches ``RELATED_THRESHOLD`` (the same
+    topic at another time), else unrelated.
     """
     if sim.jaccard >= 0.9:
         return "duplicate"
     if sim.jaccard >= 0.5 or max(sim.containment_a_in_b, sim.containment_b_in_a) >= 0.8:
         return "near-duplicate"
-    full = [x for x in alignments if x.kind != "partial"]
-    shorter = max(1, min(len(a.sentences), len(b.sentences)))
-    if len(full) >= 3 or len(full) / shorter >= 0.25:
+    if story.probability >= default_model().threshold:
         return "same story"
-    entities, entity_jaccard = shared_entities
-    if alignments or shared_quotes or (entities >= 3 and entity_jaccard >= 0.15):
+    if story.timeless >= RELATED_THRESHOLD:
         return "related"
     return "unrelated"
 
@@ -114,9 +110,13 @@ def compare_articles(
     pb = prepare(b, default_id="b", max_chars=max_chars, max_sentences=max_sentences)
     alignments = align(pa, pb)
     sim = similarity(pa, pb, shingle_size=shingle_size)
+    story = score_pair(
+        (pa.clean.content, pb.clean.content),
+        titles=(pa.article.title, pb.article.title),
+        days=(article_day(pa.article), article_day(pb.article)),
+    )
     quotes: tuple = ()
     divergences: tuple = ()
-    shared_entities = (0, 0.0)
     if analyse:
         quotes = tuple(
             match_quotes(
@@ -126,18 +126,10 @@ def compare_articles(
         )
         mentions = entity_mentions(pa, pb)
         divergences = tuple(find_divergences(pa, pb, alignments, mentions=mentions))
-        shared_entities = entity_overlap(pa, pb, mentions=mentions)
     return Comparison(
         a=pa.article,
         b=pb.article,
-        verdict=verdict_for(
-            sim,
-            alignments,
-            pa,
-            pb,
-            shared_quotes=sum(1 for q in quotes if q.a and q.b),
-            shared_entities=shared_entities,
-        ),
+        verdict=verdict_for(sim, story),
         similarity=sim,
         a_sentences=pa.sentences,
         b_sentences=pb.sentences,
@@ -146,4 +138,5 @@ def compare_articles(
         divergences=divergences,
         a_removed=pa.clean.removed,
         b_removed=pb.clean.removed,
+        story=story,
     )

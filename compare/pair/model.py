@@ -229,6 +229,8 @@ class Comparison:
     divergences: tuple[Divergence, ...]
     a_removed: tuple[RemovedBlock, ...] = field(default=())
     b_removed: tuple[RemovedBlock, ...] = field(default=())
+    #: The story score (``compare.pair.story_score.score_pair``) behind "same story"/"related"/"unrelated".
+    story: Any = None
 
     def alignment_dicts(self) -> list[dict[str, Any]]:
         """One entry per aligned sentence link; a many-to-one alignment gives two entries."""
@@ -255,10 +257,21 @@ class Comparison:
             "b": _article_dict(self.b),
             "verdict": self.verdict,
             "similarity": self.similarity.to_dict(),
+            "story": _story_dict(self.story),
             "alignments": self.alignment_dicts(),
             "quotes": [q.to_dict() for q in self.quotes],
             "divergences": [d.to_dict() for d in self.divergences],
         }
+
+
+def _story_dict(story: Any) -> dict[str, Any] | None:
+    if story is None:
+        return None
+    return {
+        "probability": round(story.probability, 4),
+        "without_time": round(story.timeless, 4),
+        "shared": list(story.shared),
+    }
 
 
 def _article_dict(article: Article) -> dict[str, str | None]:

@@ -104,14 +104,14 @@ def _story(
     out.append("<h3>Why these articles are grouped</h3>")
     out.append(
         _table(
-            ["Pair", "Score", "Shared phrases", "Shared sentences", "Shared quotes", "Pair verdict", "Example"],
+            ["Pair", "Story score", "Shared names and words", "Shared sentences", "Shared quotes", "Pair verdict", "Example"],
             [
-                [f"{labels[e.a]} – {labels[e.b]}", f"{e.score:.3f}", str(e.shared_phrases), str(e.shared_sentences), str(e.shared_quotes), escape(e.verdict or "not compared"), escape(e.examples[0]) if e.examples else ""]
+                [f"{labels[e.a]} – {labels[e.b]}", f"{e.score:.3f}", escape(", ".join(e.shared_names) or "–"), str(e.shared_sentences), str(e.shared_quotes), escape(e.verdict or "not compared"), escape(e.examples[0]) if e.examples else ""]
                 for e in story.evidence
             ],
         )
         if story.evidence
-        else "<p>Grouped as near-duplicates or on shared phrases only.</p>"
+        else "<p>Grouped as near-duplicates or on the story score only.</p>"
     )
     out.append(f"<h3>Agreements ({len(story.agreements)})</h3>")
     out.append(

@@ -56,11 +56,14 @@ def render_report_markdown(report: Report, *, heatmap: str | None = None, title:
         out.append(f"- [{_inline(headings[story.number])}](#{slug(headings[story.number])}) ({len(story.articles)} articles)")
     if singles:
         out.append(f"- [Articles that overlap nothing else](#{slug('Articles that overlap nothing else')}) ({len(singles)})")
+    if report.threads:
+        out.append(f"- [Threads of related coverage](#{slug('Threads of related coverage')}) ({len(report.threads)})")
     for name in ("Near-duplicate groups", "Pairwise similarity", "Appendix: boilerplate removed"):
         out.append(f"- [{name}](#{slug(name)})")
     out.append("")
 
     out += _picture(report, labels, infos, heatmap)
+    out += _threads(report, labels, headings)
     related = related_stories(report)
     for story in multi:
         out += _story(story, headings[story.number], labels, infos, related, headings, {s.number: s.articles[0] for s in singles})
@@ -168,11 +171,11 @@ def _story(
     out += ["### Why these articles are grouped", ""]
     if story.evidence:
         rows = [
-            f"| {labels[e.a]} – {labels[e.b]} | {e.score:.3f} | {e.shared_phrases} | {e.shared_sentences} | {e.shared_quotes} | {e.verdict or 'not compared'} |"
+            f"| {labels[e.a]} – {labels[e.b]} | {e.score:.3f} | {_cell(', '.join(e.shared_names) or '–')} | {e.shared_sentences} | {e.shared_quotes} | {e.verdict or 'not compared'} |"
             for e in story.evidence
         ]
         out += _folded(
-            ["| Pair | Score | Shared phrases | Shared sentences | Shared quotes | Pair verdict |", "|---|---:|---:|---:|---:|---|"],
+            ["| Pair | Story score | Shared names and words | Shared sentences | Shared quotes | Pair verdict |", "|---|---:|---|---:|---:|---|"],
             rows,
             "more pairs",
         )
@@ -182,7 +185,7 @@ def _story(
             out += [f"- {labels[e.a]} – {labels[e.b]}: {_inline(text)}" for e, text in examples]
             out += ["", "</details>", ""]
     else:
-        out += ["Grouped as near-duplicates or on shared phrases only; no sentence alignment was possible.", ""]
+        out += ["Grouped as near-duplicates or on the story score only; no sentence alignment was possible.", ""]
 
     out += [f"### Agreements ({len(story.agreements)})", ""]
     if story.agreements:
@@ -217,6 +220,36 @@ def _story(
     return out
 
 
+def _threads(report: Report, labels: dict[str, str], headings: dict[int, str]) -> list[str]:
+    """Related stories (one topic, other times) as threads, each a timeline of its events."""
+    if not report.threads:
+        return []
+    out = [
+        "## Threads of related coverage",
+        "",
+        "Stories of one topic at different times: each row is one event (a story), oldest first; "
+        "dates marked * were read from the article text.",
+        "",
+    ]
+    infos = {info.id: info for info in report.articles}
+    for thread in report.threads:
+        out += [f"### Thread {thread.number} ({len(thread.events)} events)", "", "| Date | Event | Articles | Sources |", "|---|---|---|---|"]
+        for event in thread.events:
+            inferred = any(infos[a].is_inferred("published") for a in event.articles if infos[a].published == event.date)
+            when = (event.date or "date unknown") + (" *" if inferred and event.date else "")
+            if event.last_date and event.last_date != event.date:
+                when += f" to {event.last_date}"
+            if event.story in headings:
+                name = f"[Story {event.story}](#{slug(headings[event.story])})"
+            else:
+                name = _cell(shorten(event.title or event.articles[0], 80))
+            members = ", ".join(labels[a] for a in event.articles)
+            sources = ", ".join(event.sources) if event.sources else "–"
+            out.append(f"| {_cell(when)} | {name} | {members} | {_cell(sources)} |")
+        out.append("")
+    return out
+
+
 def _agreement_cell(agreement: Agreement, labels: dict[str, str]) -> str:
     """The first wording, then every other article's wording when it differs from it."""
     first_id, first_text = agreement.wordings[0]
@@ -237,10 +270,12 @@ def _words_key(text: str) -> str:
 
 def _article_table(ids: Sequence[str], labels: dict[str, str], infos: dict[str, ArticleInfo]) -> list[str]:
     rows = ["| | Title | Source | Date | Words | Id |", "|---|---|---|---|---:|---|"]
+    if any(infos[a].inferred for a in ids):
+        rows = ["Values marked * were read from the article text (no metadata gave them).", "", *rows]
     for article_id in ids:
         info = infos[article_id]
         rows.append(
-            f"| {labels[article_id]} | {_cell(info.title or '(no title)')} | {_cell(info.source or '–')} | {_cell(info.published or '–')} | {info.words} | {markdown_code(article_id, table=True)} |"
+            f"| {labels[article_id]} | {_cell(info.title or '(no title)')} | {_cell((info.source or '–') + (' *' if info.is_inferred('source') else ''))} | {_cell((info.published or '–') + (' *' if info.is_inferred('published') else ''))} | {info.words} | {markdown_code(article_id, table=True)} |"
         )
     return rows
 
@@ -273,7 +308,9 @@ def _pairwise(report: Report, labels: dict[str, str]) -> list[str]:
         return [*out, "No two articles share distinctive phrasing.", ""]
     out += [
         "Scores: Jaccard of word shingles for duplicates (containment for \"contained\"); "
-        "for stories, the share of the smaller article's distinctive 3-word phrases found in the other.",
+        "for stories, the story score: the probability that the two report the same story "
+        "(shared content words, names, figures and how far apart their dates are; "
+        "\"related\" pairs score high on the same topic but are far apart in time).",
         "",
     ]
     if len(report.articles) <= MATRIX_MAX_ARTICLES:

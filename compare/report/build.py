@@ -4,8 +4,12 @@ The report joins three levels of overlap:
 
 - near-duplicate groups, from ``compare.dedup.batch.find_duplicates`` (MinHash LSH
   plus exact verification);
-- story clusters, from ``compare.report.stories`` (shared rare phrases, average
-  linkage); a near-duplicate group always lands in one story;
+- story clusters, from ``compare.report.stories`` (the story score of
+  ``compare.pair.story_score``, average linkage); a near-duplicate group always
+  lands in one story; stories of one topic at different times ("related"
+  pairs) form threads with a timeline;
+- sources and dates missing from the metadata are read from the text
+  (``compare.text.inferred``: datelines, site appeals, date lines) and marked as inferred;
 - inside each story, the evidence: only the pairs ``compare.report.stories`` picks
   (a spanning tree plus each article's closest fellows) are aligned with
   ``compare.pair.compare.compare_articles``, whose aligned sentences become the
@@ -27,6 +31,7 @@ from compare.article import Article
 from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.graph import UnionFind
 from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
+from compare.pair.story_score import day_of
 from compare.parallel import main_script_hidden, worker_context
 from compare.report.model import (
     ArticleInfo,
@@ -34,7 +39,10 @@ from compare.report.model import (
     PairRelation,
     RemovedText,
     Report,
+    Story,
     Summary,
+    Thread,
+    ThreadEvent,
 )
 from compare.report.stories import (
     DEFAULT_STORY_SETTINGS,
@@ -93,18 +101,17 @@ def build_report(
     if max_sentences < 1:
         raise ValueError("max_sentences must be positive")
     batch = _unique_ids(_within_work_limit(articles, max_sentences, on_error))
+    batch, inferred = _infer_metadata(batch)
     n = len(batch)
     tick = _Ticker(progress, total=2 * n)
 
-    learner = BoilerplateLearner()
-    learner.observe_all(batch)
-    cleaned = [strip_boilerplate(a.text, source=a.source, learned=learner) for a in batch]
+    cleaned = _clean(batch)
     tick(n)
 
     duplicates = _find_duplicates(batch, duplicate_threshold)
     tick(n)
     position = {a.id: i for i, a in enumerate(batch)}
-    found = cluster_stories([c.content for c in cleaned], settings=story_settings)
+    found = _cluster(batch, cleaned, story_settings)
     clusters = _merge_duplicate_groups(
         found.clusters, [[position[i] for i in g] for g in duplicates.clusters]
     )
@@ -132,9 +139,10 @@ def build_report(
     )
     pairs = _pair_relations(batch, duplicates.pairs, found, clusters, story_settings)
     infos = tuple(
-        ArticleInfo(a.id, a.title, a.source, a.published, len(words(c.content)))
+        ArticleInfo(a.id, a.title, a.source, a.published, len(words(c.content)), inferred.get(a.id, ()))
         for a, c in zip(batch, cleaned, strict=True)
     )
+    threads = _threads(stories, pairs, batch)
     boilerplate = tuple(
         RemovedText(a.id, removed.text, removed.reason)
         for a, c in zip(batch, cleaned, strict=True)
@@ -153,7 +161,32 @@ def build_report(
         boilerplate_blocks=len(boilerplate),
         boilerplate_articles=len({r.article for r in boilerplate}),
     )
-    return Report(infos, summary, duplicate_groups, stories, pairs, boilerplate)
+    return Report(infos, summary, duplicate_groups, stories, pairs, boilerplate, threads)
+
+
+def story_clusters(articles: Iterable[Article], *, settings: StorySettings = DEFAULT_STORY_SETTINGS) -> StoryClusters:
+    """The story clusters ``build_report`` finds (before near-duplicate groups are joined), without the evidence.
+
+    Missing sources and dates are inferred from the text and chrome is
+    stripped exactly as ``build_report`` does; the evaluation scores this.
+    """
+    batch, _ = _infer_metadata(_unique_ids(list(articles)))
+    return _cluster(batch, _clean(batch), settings)
+
+
+def _clean(batch: Sequence[Article]) -> list[CleanText]:
+    learner = BoilerplateLearner()
+    learner.observe_all(batch)
+    return [strip_boilerplate(a.text, source=a.source, learned=learner) for a in batch]
+
+
+def _cluster(batch: Sequence[Article], cleaned: Sequence[CleanText], settings: StorySettings) -> StoryClusters:
+    return cluster_stories(
+        [c.content for c in cleaned],
+        titles=[a.title for a in batch],
+        days=[day_of(a.published) for a in batch],
+        settings=settings,
+    )
 
 
 class _Ticker:
@@ -177,6 +210,75 @@ def _unique_ids(batch: list[Article]) -> list[Article]:
         seen[article.id] = count
         unique.append(article if count == 1 else replace(article, id=f"{article.id} ({count})"))
     return unique
+
+
+def _infer_metadata(batch: list[Article]) -> tuple[list[Article], dict[str, tuple[tuple[str, str], ...]]]:
+    """Fill a missing source or date from the text; say which were inferred, and from what."""
+    from compare.text.inferred import infer, unify_sources
+
+    found: dict[str, tuple[tuple[str, str], ...]] = {}
+    filled = []
+    for article in batch:
+        if article.source and article.published:
+            filled.append(article)
+            continue
+        guess = infer(article.text)
+        marks = []
+        source, published = article.source, article.published
+        if not source and guess.source and guess.source_evidence:
+            source = guess.source
+            marks.append(("source", guess.source_evidence))
+        if not published and guess.published and guess.date_evidence:
+            published = guess.published
+            marks.append(("published", guess.date_evidence))
+        if marks:
+            found[article.id] = tuple(marks)
+            article = replace(article, source=source, published=published)
+        filled.append(article)
+    names = unify_sources([a.source if a.id in found else None for a in filled])
+    filled = [replace(a, source=name) if name and name != a.source else a for a, name in zip(filled, names, strict=True)]
+    return filled, found
+
+
+def _threads(stories: Sequence[Story], pairs: Sequence[PairRelation], batch: Sequence[Article]) -> tuple[Thread, ...]:
+    """Stories joined by "related" pairs (same topic, another time) as threads, oldest event first."""
+    story_of = {article_id: story.number for story in stories for article_id in story.articles}
+    linked: dict[int, set[int]] = {story.number: set() for story in stories}
+    for pair in pairs:
+        if pair.relation == "related":
+            first, second = story_of[pair.a], story_of[pair.b]
+            linked[first].add(second)
+            linked[second].add(first)
+    by_number = {story.number: story for story in stories}
+    groups: list[list[Story]] = []
+    seen: set[int] = set()
+    for story in stories:  # connected stories, walked from each unseen one
+        if story.number in seen:
+            continue
+        seen.add(story.number)
+        component, todo = [], [story.number]
+        while todo:
+            number = todo.pop()
+            component.append(by_number[number])
+            for other in linked[number] - seen:
+                seen.add(other)
+                todo.append(other)
+        groups.append(component)
+    title = {a.id: a.title for a in batch}
+    threads = []
+    for members in groups:
+        if len(members) < 2:
+            continue
+        events = sorted(
+            (
+                ThreadEvent(s.number, s.first_date, s.last_date, title.get(s.articles[0]), s.articles, s.sources)
+                for s in members
+            ),
+            key=lambda e: (e.date is None, e.date or "", e.story),
+        )
+        threads.append(tuple(events))
+    threads.sort(key=lambda events: min(e.story for e in events))
+    return tuple(Thread(number, events) for number, events in enumerate(threads, 1))
 
 
 def _find_duplicates(batch: Sequence[Article], threshold: float | None) -> Any:
@@ -347,7 +449,7 @@ def _pair_relations(
             relations[(link.a, link.b)] = PairRelation(
                 batch[link.a].id, batch[link.b].id, "same story", link.score
             )
-        elif link.score >= settings.related_threshold:
+        elif link.timeless >= settings.related_threshold:
             relations[(link.a, link.b)] = PairRelation(
                 batch[link.a].id, batch[link.b].id, "related", link.score
             )

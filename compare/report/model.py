@@ -23,9 +23,18 @@ class ArticleInfo:
     source: str | None
     published: str | None
     words: int
+    #: (field, evidence) for each of ``source``/``published`` read from the text, not given.
+    inferred: tuple[tuple[str, str], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "source": self.source, "published": self.published}
+    def to_dict(self, *, extended: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "source": self.source, "published": self.published}
+        if extended and self.inferred:
+            data["inferred"] = {field: evidence for field, evidence in self.inferred}
+        return data
+
+    def is_inferred(self, field: str) -> bool:
+        """Whether ``field`` ("source" or "published") was read from the text."""
+        return any(name == field for name, _ in self.inferred)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +157,7 @@ class StoryEvidence:
     a: str
     b: str
     score: float
-    shared_phrases: int
+    shared_names: tuple[str, ...]
     verdict: str | None
     shared_sentences: int
     shared_quotes: int
@@ -159,7 +168,7 @@ class StoryEvidence:
             "a": self.a,
             "b": self.b,
             "score": round(self.score, 4),
-            "shared_phrases": self.shared_phrases,
+            "shared_names": list(self.shared_names),
             "verdict": self.verdict,
             "shared_sentences": self.shared_sentences,
             "shared_quotes": self.shared_quotes,
@@ -193,6 +202,45 @@ class Story:
             data["date_range"] = [self.first_date, self.last_date]
             data["evidence"] = [e.to_dict() for e in self.evidence]
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEvent:
+    """One story of a thread, placed in time.
+
+    ``date`` is the story's first date (given or inferred), None when no
+    member has one; ``title`` is its first member's title.
+    """
+
+    story: int
+    date: str | None
+    last_date: str | None
+    title: str | None
+    articles: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "date_range": [self.date, self.last_date],
+            "title": self.title,
+            "articles": list(self.articles),
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Stories of one topic at different times (linked by "related" pairs), oldest first.
+
+    Events without a date come last, in story order.
+    """
+
+    number: int
+    events: tuple[ThreadEvent, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "events": [e.to_dict() for e in self.events]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,17 +289,19 @@ class Report:
     stories: tuple[Story, ...]
     pairs: tuple[PairRelation, ...]
     boilerplate: tuple[RemovedText, ...]
+    threads: tuple[Thread, ...] = ()
 
     def to_dict(self, *, extended: bool = False) -> dict[str, Any]:
         """The issue-4 JSON; ``extended`` adds summary, evidence and boilerplate keys."""
         data: dict[str, Any] = {
-            "articles": [a.to_dict() for a in self.articles],
+            "articles": [a.to_dict(extended=extended) for a in self.articles],
             "duplicate_groups": [list(g.articles) for g in self.duplicate_groups],
             "stories": [s.to_dict(extended=extended) for s in self.stories],
             "pairs": [p.to_dict() for p in self.pairs],
         }
         if extended:
             data["summary"] = self.summary.to_dict()
+            data["threads"] = [t.to_dict() for t in self.threads]
             data["duplicate_group_details"] = [g.to_dict() for g in self.duplicate_groups]
             data["boilerplate"] = [{"article": r.article, "text": r.text, "reason": r.reason} for r in self.boilerplate]
         return data

@@ -2,81 +2,75 @@
 
 Three steps, each linear or near-linear in the number of articles:
 
-1. **Candidates** (``compare.report.shingles``): an inverted index over word 3-grams
-   of each article's content (boilerplate removed) proposes the pairs that
-   share rare phrases, with an IDF-weighted containment score. Near-duplicate
-   MinHash at the article level is the wrong tool here: a newspaper piece that
-   reuses four wire sentences among its own has a low article Jaccard.
-2. **Clusters**: average-linkage agglomeration over that sparse similarity
-   graph (a missing pair counts as similarity 0), stopping below
-   ``link_threshold``. Single linkage (connected components) chains through
-   stock phrases: on METER, at the recall average linkage reaches, it put
-   most articles into one cluster (pairwise precision 0.07). Average linkage asks
-   that two groups be similar *on the whole*, so one stray shared phrase
-   cannot merge two stories.
+1. **Scores** (``compare.pair.story_score``): candidate pairs come from a sparse
+   product over each article's heaviest content words; each candidate gets
+   P(same story) from a small logistic model over content-word and entity
+   cosines, shared figures and the gap between the two dates. The same score
+   gives ``pair`` its verdict.
+2. **Clusters**: average-linkage agglomeration over that sparse graph (a pair
+   that is not a candidate counts as probability 0), stopping when no two
+   groups are, on average over all their cross pairs, at least the model's
+   threshold likely to be one story. A cluster's members must each be close
+   to the cluster as a whole, not only to one neighbour, so look-alike events
+   (two shootings on one street, a boxer's fights four years apart) do not
+   chain into one story.
 3. **Evidence** (``compare.report``): only pairs inside a cluster are aligned
    with ``compare_articles``: each article with its most similar fellow
    members, bounded by ``align_per_article``, so alignment work grows with N,
    not N².
 
-Tuned on METER showbiz (289 articles, 62 date/story folders); see
-``evaluation.meter_stories`` for the figures.
+Pairs in different clusters whose score *without the time evidence* reaches
+``related_threshold`` are "related": the same topic, another event or
+development (the report draws them as one thread with a timeline).
+Figures per development set: ``python -m evaluation.story_grouping``.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from compare.graph import UnionFind
-from compare.report.shingles import article_shingles, candidate_pairs
+from compare.pair.story_score import (
+    RELATED_THRESHOLD,
+    StoryModel,
+    default_model,
+    score_articles,
+    timeless,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class StorySettings:
-    """Tuning knobs of story finding (defaults chosen on METER).
+    """Knobs of story finding.
 
     Attributes:
-        shingle_size: words per shingle. 3 finds paraphrased newspaper copy
-            that keeps short runs of wire wording; 5 missed half of it.
-        max_df: shingles carried by more articles than this are ignored
-            (stock phrases); also bounds the candidate-generation cost.
-        min_shared: fewest shared shingles for a pair to be a candidate.
-        link_threshold: average-linkage stop: two groups merge while their
-            mean pairwise score is at least this. Scores are IDF-weighted
-            containments, so 0.008 means "0.8% of the smaller article's
-            distinctive phrasing, on average over all cross pairs".
-        related_threshold: candidate pairs below ``link_threshold`` but at or
-            above this are reported as "related" when they end up in
-            different stories.
+        model: the story model (coefficients and threshold); None = the shipped
+            one, fitted leave-one-corpus-out on the development sets.
+        related_threshold: a pair in two different stories is "related" when
+            its story probability with the time evidence taken out is at least
+            this: the same topic, at another time.
         align_per_article: how many of its most similar fellow members each
             article is aligned with for the evidence (plus a spanning tree,
             so every story is explained end to end).
     """
 
-    shingle_size: int = 3
-    max_df: int = 20
-    min_shared: int = 2
-    link_threshold: float = 0.008
-    related_threshold: float = 0.006
+    model: StoryModel | None = None
+    related_threshold: float = RELATED_THRESHOLD
     align_per_article: int = 2
 
     def __post_init__(self) -> None:
-        if self.shingle_size < 1:
-            raise ValueError("shingle_size must be at least 1 word; 3 is the tuned default")
-        if self.max_df < 2:
-            raise ValueError("max_df must be at least 2: a phrase in one article links nothing")
-        if self.min_shared < 1:
-            raise ValueError("min_shared must be at least 1 shared shingle")
-        if not 0.0 < self.link_threshold <= 1.0:
-            raise ValueError("link_threshold must be in (0, 1]; 0.008 is the tuned default")
-        if not 0.0 <= self.related_threshold <= 1.0:
-            raise ValueError("related_threshold must be in [0, 1]")
+        if not 0.0 < self.related_threshold < 1.0:
+            raise ValueError("related_threshold must be a probability in (0, 1); 0.5 is the default")
         if self.align_per_article < 1:
             raise ValueError("align_per_article must be at least 1")
+
+    @property
+    def story_model(self) -> StoryModel:
+        return self.model if self.model is not None else default_model()
 
 
 DEFAULT_STORY_SETTINGS = StorySettings()
@@ -84,12 +78,21 @@ DEFAULT_STORY_SETTINGS = StorySettings()
 
 @dataclass(frozen=True, slots=True)
 class StoryLink:
-    """A scored candidate pair (input positions, ``a < b``)."""
+    """A scored candidate pair (input positions, ``a < b``).
+
+    Attributes:
+        score: P(same story).
+        timeless: P(same story) with the time evidence taken out; "related"
+            is decided on it.
+        shared: what weighs most in the overlap (shared names, then words).
+    """
 
     a: int
     b: int
     score: float
-    shared_shingles: int
+    timeless: float = 0.0
+    shared: tuple[str, ...] = ()
+    features: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,17 +111,41 @@ class StoryClusters:
     align: tuple[tuple[int, int], ...]
 
 
-def cluster_stories(contents: Sequence[str], *, settings: StorySettings = DEFAULT_STORY_SETTINGS) -> StoryClusters:
-    """Group content texts (boilerplate already removed) into story clusters."""
-    n = len(contents)
-    shingles = article_shingles(contents, size=settings.shingle_size)
-    pairs = candidate_pairs(shingles, max_df=settings.max_df, min_shared=settings.min_shared)
-    links = tuple(
-        StoryLink(int(a), int(b), float(s), int(k))
-        for a, b, s, k in zip(pairs.a, pairs.b, pairs.score, pairs.shared, strict=True)
-    )
-    clusters = average_linkage(n, links, threshold=settings.link_threshold)
+def cluster_stories(
+    contents: Sequence[str],
+    *,
+    titles: Sequence[str | None] | None = None,
+    days: Sequence[int | None] | None = None,
+    settings: StorySettings = DEFAULT_STORY_SETTINGS,
+) -> StoryClusters:
+    """Group content texts (boilerplate already removed) into story clusters.
+
+    Args:
+        contents: the articles' content.
+        titles: their titles, None where unknown.
+        days: their dates as ``date.toordinal()``, None where unknown
+            (``compare.pair.story_score.day_of`` reads an ISO date).
+        settings: see ``StorySettings``.
+    """
+    model = settings.story_model
+    scored, profiles = score_articles(contents, titles=titles, days=days, model=model)
+    without_time = model.probability(timeless(scored.features)) if len(scored) else np.zeros(0)
+    links = [
+        StoryLink(int(a), int(b), float(p), float(t), (), tuple(float(x) for x in row))
+        for a, b, p, t, row in zip(scored.a, scored.b, scored.probability, without_time, scored.features, strict=True)
+    ]
+    clusters = average_linkage(len(contents), links, threshold=model.threshold)
     align = pairs_to_align(clusters, links, per_article=settings.align_per_article)
+    # What the two share, for the pairs the report shows: the evidence and the related pairs.
+    shown = set(align)
+    cluster_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
+    links = tuple(
+        replace(link, shared=profiles.shared_names(link.a, link.b))
+        if (link.a, link.b) in shown
+        or (link.timeless >= settings.related_threshold and cluster_of[link.a] != cluster_of[link.b])
+        else link
+        for link in links
+    )
     return StoryClusters(clusters, links, align)
 
 

@@ -418,7 +418,7 @@ def _evidence(pair: tuple[int, int], result: dict[str, Any] | None, link: Any, c
         a=context.batch[a].id,
         b=context.batch[b].id,
         score=link.score if link is not None else 0.0,
-        shared_phrases=link.shared_shingles if link is not None else 0,
+        shared_names=link.shared if link is not None else (),
         verdict=None if result is None else result.get("verdict"),
         shared_sentences=len(alignments),
         shared_quotes=shared_quotes,

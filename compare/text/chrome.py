@@ -83,6 +83,9 @@ _KNOWN_CHROME_LINES: tuple[tuple[str, str], ...] = (
     ("operator sign-off", r"[a-z]{1,3}|ends|end|more"),
     ("photo credit", r"(photo|image|picture)( credit)?: .*"),
     ("copyright line", r"(©|\(c\)|copyright) .{0,80}"),
+    ("copyright line", r"(©|\(c\)|copyright) .{0,80}all rights reserved\..{0,200}"),
+    ("redistribution notice", r"this material may not be published, broadcast, rewritten,? or redistributed\.?"),
+    ("media player notice", r"your browser does not support the (audio|video) (element|tag)\.?"),
 )
 _KNOWN_CHROME = re.compile(
     "|".join(f"(?P<r{i}>{pattern})" for i, (_, pattern) in enumerate(_KNOWN_CHROME_LINES))

@@ -1,0 +1,541 @@
+"""The story score: the probability that two articles report the same story.
+
+One score serves ``pair``'s verdict and ``report``'s story clusters, so the
+two never disagree on a pair. It measures what two articles share *about the
+world*, not how many phrases they share:
+
+- **content terms**: cosine of TF-IDF vectors over content words. A word's
+  IDF comes from a background English frequency table (``wordfreq``), so two
+  to five articles are weighted as sensibly as ten thousand; in a larger set a
+  word that many articles carry (a city, "shooting") is damped further by its
+  document frequency in the set;
+- **named entities** (runs of capitalised words: people, places, bodies),
+  weighted the same way;
+- **figures**: numbers of two or more digits both articles carry (ages,
+  amounts, counts, street numbers), years excluded;
+- **time**: the gap between the two articles' dates (published, else found in
+  the text), with "no date" as its own value.
+
+A word that recurs across many articles of a set (the words of a police tip
+line, a station's disclaimer, "accused of murdering") weighs less the more
+articles carry it, and site chrome is removed before anything is scored, so
+shared boilerplate is evidence of (almost) nothing. Shared word 3-grams, the
+old score, were measured as a feature too and added nothing out of corpus.
+
+The features are combined by a logistic model whose coefficients are data
+(``story_model.json`` beside this module), fitted leave-one-corpus-out on the
+development sets by ``evaluation/story_grouping.py``; nothing is fitted at run
+time.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from compare.pair.matching import STOPWORDS
+from compare.text.normalize import fold, words
+
+MODEL_PATH = Path(__file__).with_name("story_model.json")
+#: A pair that is not the same story is "related" when its probability with the time
+#: evidence taken out (``timeless``) reaches this: the same topic at another time.
+RELATED_THRESHOLD = 0.5
+
+#: Feature names, in the order of the model's coefficients.
+FEATURES = (
+    "content_cosine",
+    "entity_cosine",
+    "shared_figures",
+    "days_apart",
+    "no_dates",
+    "no_shared_names",
+)
+
+#: IDF of a word the background table does not know (a rare name, a typo): as
+#: rare as the rarest words it lists.
+_UNKNOWN_ZIPF = 1.0
+#: Zipf frequency at and above which a word carries no weight ("the" is 7.7).
+_CEILING_ZIPF = 7.0
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+#: Weekday names say when, not what: two stories "on Wednesday" share nothing.
+_WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+_CAPITALISED = re.compile(r"[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]")
+_ENTITY_RUN = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’\-]*)(?:[ \t]+(?:(?:of|de|al|van|von|the)[ \t]+)?[A-Z][\w'’\-]*)*"
+)
+_PHONE = re.compile(r"(?:\+?1[-. ])?(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b|\b1-8\d\d-[A-Z0-9-]{7,9}\b")
+_NAME_TOKEN = re.compile(r"[^\W_]+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
+
+
+@lru_cache(maxsize=1)
+def _background() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en", wordlist="best")
+
+
+@lru_cache(maxsize=200_000)
+def background_idf(word: str) -> float:
+    """How unusual ``word`` is in English at large: ``7 - zipf``, clipped to [0, 6].
+
+    >>> background_idf("the") < 0.5 < background_idf("homicide") < background_idf("buttigieg")
+    True
+    """
+    if word.isdigit():
+        return 0.0 if len(word) < 2 or _YEAR.match(word) else 4.0
+    frequency = _background().get(word)
+    zipf = math.log10(frequency * 1e9) if frequency else _UNKNOWN_ZIPF
+    return float(min(6.0, max(0.0, _CEILING_ZIPF - zipf)))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryModel:
+    """Logistic coefficients over ``FEATURES`` and the default decision threshold."""
+
+    intercept: float
+    coefficients: tuple[float, ...]
+    threshold: float = 0.5
+    min_content_cosine: float = 0.06
+    fitted_on: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.coefficients) != len(FEATURES):
+            raise ValueError(f"a story model needs {len(FEATURES)} coefficients ({', '.join(FEATURES)})")
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError("threshold must be a probability in (0, 1); 0.5 is the default")
+        if not 0.0 <= self.min_content_cosine < 1.0:
+            raise ValueError("min_content_cosine must be in [0, 1); 0.06 is the default")
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """P(same story) for each row of a (pairs, features) matrix."""
+        z = self.intercept + np.asarray(features, dtype=float) @ np.asarray(self.coefficients)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "intercept": self.intercept,
+            "coefficients": dict(zip(FEATURES, self.coefficients, strict=True)),
+            "threshold": self.threshold,
+            "min_content_cosine": self.min_content_cosine,
+            "fitted_on": self.fitted_on,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> StoryModel:
+        coefficients = data["coefficients"]
+        if not isinstance(coefficients, dict) or set(coefficients) != set(FEATURES):
+            raise ValueError(f"story model coefficients must name exactly: {', '.join(FEATURES)}")
+        return cls(
+            float(data["intercept"]),  # type: ignore[arg-type]
+            tuple(float(coefficients[name]) for name in FEATURES),
+            float(data.get("threshold", 0.5)),  # type: ignore[arg-type]
+            float(data.get("min_content_cosine", 0.06)),  # type: ignore[arg-type]
+            str(data.get("fitted_on", "")),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> StoryModel:
+    """The shipped model (``story_model.json``)."""
+    return StoryModel.from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the story score needs of one article.
+
+    Attributes:
+        terms: content word -> term frequency.
+        entities: folded entity name -> count.
+        figures: numbers of two or more digits (years excluded).
+        day: date ordinal (``date.toordinal``) or None.
+        length: content words.
+    """
+
+    terms: dict[str, int]
+    entities: dict[str, int]
+    figures: frozenset[str]
+    day: int | None
+    length: int
+    #: folded entity name -> its first written form ("peskov" -> "Peskov").
+    spelled: dict[str, str] = field(default_factory=dict)
+
+
+def _entities(text: str, spelled: dict[str, str] | None = None) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for match in _ENTITY_RUN.finditer(text):
+        tokens = _NAME_TOKEN.findall(match.group().lower())
+        if not tokens:
+            continue
+        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) or match.start() == 0:
+            # "The", "Police" at a sentence start: keep a one-word run only when it is unusual.
+            if len(tokens) == 1 and background_idf(tokens[0]) < 2.5:
+                continue
+            if len(tokens) > 1 and background_idf(tokens[0]) < 1.5:
+                tokens = tokens[1:]
+        if all(t in STOPWORDS or t in _WEEKDAYS for t in tokens):
+            continue
+        key = " ".join(tokens)
+        found[key] = found.get(key, 0) + 1
+        if spelled is not None and key not in spelled:
+            written = match.group().split()
+            spelled[key] = " ".join(written[len(written) - len(tokens) :]) if len(written) >= len(tokens) else key
+    return found
+
+
+def profile(content: str, *, title: str | None = None, day: int | None = None) -> Profile:
+    """The profile of one article's content (boilerplate already removed)."""
+    text = f"{title}\n{content}" if title else content
+    text = _PHONE.sub(" ", text)  # a tip line's number is the police's, not the story's
+    tokens = words(text)
+    terms: dict[str, int] = {}
+    figures = set()
+    for token in tokens:
+        if token in STOPWORDS or token in _WEEKDAYS or (len(token) < 2 and not token.isdigit()):
+            continue
+        if token.isdigit():
+            if len(token) >= 2 and not _YEAR.match(token):
+                figures.add(token)
+            continue
+        terms[token] = terms.get(token, 0) + 1
+    spelled: dict[str, str] = {}
+    entities = _entities(text, spelled)
+    return Profile(terms, entities, frozenset(figures), day, len(tokens), spelled)
+
+
+def day_of(value: str | None) -> int | None:
+    """Date ordinal of an ISO date (``2021-11-23``, time part ignored), else None."""
+    if not value:
+        return None
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).toordinal()
+    except ValueError:
+        return None
+
+
+class ProfileSet:
+    """Profiles of one set of articles as sparse weighted vectors.
+
+    Term and entity weights are ``(1 + log tf) * idf``, idf the background
+    IDF damped by the document frequency in the set: a word that more than
+    ``common_df`` articles carry is divided by ``df / common_df``.
+    """
+
+    def __init__(self, profiles: Sequence[Profile], *, common_df: int | None = None) -> None:
+        from scipy import sparse
+
+        self.profiles = list(profiles)
+        n = len(self.profiles)
+        self.n = n
+        self.common_df = common_df if common_df is not None else max(8, int(0.02 * n))
+        self.terms = self._matrix([p.terms for p in self.profiles], sparse)
+        self.entities = self._matrix([p.entities for p in self.profiles], sparse)
+        self.days = np.array([p.day if p.day is not None else -1 for p in self.profiles], dtype=np.int64)
+        self.named = np.array([bool(p.entities) for p in self.profiles], dtype=bool)
+        self.lengths = np.array([p.length for p in self.profiles], dtype=float)
+
+    def _matrix(self, bags: Sequence[dict[str, int]], sparse: object):
+        vocabulary: dict[str, int] = {}
+        rows, cols, tfs = [], [], []
+        for row, bag in enumerate(bags):
+            for term, count in bag.items():
+                col = vocabulary.setdefault(term, len(vocabulary))
+                rows.append(row)
+                cols.append(col)
+                tfs.append(count)
+        df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary)).astype(float)
+        idf = np.zeros(len(vocabulary))
+        for term, col in vocabulary.items():
+            idf[col] = max(background_idf(t) for t in term.split())
+        idf /= np.maximum(1.0, df / self.common_df)
+        values = (1.0 + np.log(np.asarray(tfs, dtype=float))) * idf[np.asarray(cols, dtype=np.int64)]
+        matrix = sparse.csr_matrix(  # type: ignore[attr-defined]
+            (values, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            shape=(len(bags), len(vocabulary)),
+        )
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        scale = sparse.diags(1.0 / np.maximum(norms, 1e-12))  # type: ignore[attr-defined]
+        matrix = (scale @ matrix).tocsr()
+        matrix.idf = dict(zip(vocabulary, idf.tolist(), strict=True))  # type: ignore[attr-defined]
+        matrix.df = df  # type: ignore[attr-defined]
+        return matrix
+
+    def shared_names(self, x: int, y: int, *, limit: int = 4) -> tuple[str, ...]:
+        """What weighs most in the overlap of two articles: shared names first, then words."""
+        found: list[str] = []
+        for matrix, bag_name in ((self.entities, "entities"), (self.terms, "terms")):
+            bag_x, bag_y = getattr(self.profiles[x], bag_name), getattr(self.profiles[y], bag_name)
+            if len(bag_x) > len(bag_y):
+                bag_x, bag_y = bag_y, bag_x
+            weight = matrix.idf
+            ranked = sorted(
+                (name for name in bag_x if name in bag_y),
+                key=lambda name: (-weight[name] ** 2 * (1 + math.log(bag_x[name])) * (1 + math.log(bag_y[name])), name),
+            )
+            for name in ranked:
+                if weight[name] <= 0:
+                    break
+                if not any(name in other.casefold() or other.casefold() in name for other in found):
+                    found.append(self.profiles[x].spelled.get(name) or self.profiles[y].spelled.get(name) or name)
+                if len(found) >= limit:
+                    return tuple(found)
+        return tuple(found)
+
+    def content_cosine(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Cosine of the weighted content-term vectors of pairs ``a[i], b[i]``."""
+        return _rowwise_dot(self.terms, a, b)
+
+    def features(self, a: np.ndarray, b: np.ndarray, content: np.ndarray | None = None) -> np.ndarray:
+        """The (pairs, FEATURES) matrix of pairs ``a[i], b[i]``."""
+        if content is None:
+            content = self.content_cosine(a, b)
+        entity = _rowwise_dot(self.entities, a, b)
+        figures = np.array(
+            [len(self.profiles[x].figures & self.profiles[y].figures) for x, y in zip(a, b, strict=True)],
+            dtype=float,
+        )
+        da, db = self.days[a], self.days[b]
+        known = (da >= 0) & (db >= 0)
+        gap = np.where(known, np.log1p(np.abs(da - db)), 0.0)
+        named = self.named[a] & self.named[b]
+        no_shared = (named & (entity <= 0.0)).astype(float)
+        return np.column_stack([content, entity, np.log1p(figures), gap, (~known).astype(float), no_shared])
+
+
+def _rowwise_dot(matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if len(a) == 0:
+        return np.zeros(0)
+    out = np.empty(len(a))
+    step = 20_000
+    for start in range(0, len(a), step):
+        left = matrix[a[start : start + step]]
+        right = matrix[b[start : start + step]]
+        out[start : start + step] = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    return out
+
+
+def fold_name(text: str) -> str:
+    """Folded key of an entity name (as ``Profile.entities`` stores it)."""
+    return " ".join(words(fold(text)))
+
+
+def term_candidates(profiles: ProfileSet, *, top_terms: int = 40, min_dot: float = 0.02) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs sharing heavily weighted terms: sparse product over each article's top terms.
+
+    Only each article's ``top_terms`` heaviest terms of set document
+    frequency at most ``5 * common_df`` take part, so the product stays sparse
+    and the cost grows near-linearly with the number of articles.
+    """
+    from scipy import sparse
+
+    matrix = profiles.terms
+    if profiles.n < 2 or matrix.nnz == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    keep_col = matrix.df <= 5 * profiles.common_df
+    coo = matrix.tocoo()
+    mask = keep_col[coo.col]
+    rows, cols, vals = coo.row[mask], coo.col[mask], coo.data[mask]
+    order = np.lexsort((-vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(rows, rows, side="left")
+    rank = np.arange(len(rows)) - starts
+    top = rank < top_terms
+    reduced = sparse.csr_matrix((vals[top], (rows[top], cols[top])), shape=matrix.shape)
+    product = sparse.triu(reduced @ reduced.T, k=1).tocoo()
+    chosen = product.data >= min_dot
+    return product.row[chosen].astype(np.int64), product.col[chosen].astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLinks:
+    """Scored candidate pairs of a set: parallel arrays over input positions, ``a < b``.
+
+    Attributes:
+        a, b: article positions.
+        features: (pairs, ``FEATURES``) matrix.
+        probability: P(same story) from the story model.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    features: np.ndarray
+    probability: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+def score_articles(
+    contents: Sequence[str],
+    *,
+    titles: Sequence[str | None] | None = None,
+    days: Sequence[int | None] | None = None,
+    model: StoryModel | None = None,
+) -> tuple[StoryLinks, ProfileSet]:
+    """Candidate pairs of a set of articles and their story scores, without an N² step.
+
+    Args:
+        contents: the articles' texts with boilerplate removed.
+        titles: their titles (None = no titles).
+        days: date ordinals (``day_of``), None where unknown.
+        model: a ``StoryModel``; None = the shipped one.
+
+    Pairs whose content cosine is below the model's ``min_content_cosine`` are
+    not scored (their probability is 0).
+
+    >>> links, _ = score_articles([
+    ...     "Pete Buttigieg raised $24.7 million in the final quarter of 2019, his campaign said.",
+    ...     "Buttigieg finishes year with $24.7 million haul, the campaign announced on Wednesday.",
+    ... ])
+    >>> float(links.probability[0]) > 0.5
+    True
+    """
+    n = len(contents)
+    titles = list(titles) if titles is not None else [None] * n
+    days = list(days) if days is not None else [None] * n
+    if len(titles) != n or len(days) != n:
+        raise ValueError("titles and days must have one entry per content text")
+    scorer = model if model is not None else default_model()
+    profiles = ProfileSet([profile(c, title=t, day=d) for c, t, d in zip(contents, titles, days, strict=True)])
+    common = common_lines(contents, profiles)
+    if common:
+        contents = [_without(c, common) for c in contents]
+        profiles = ProfileSet([profile(c, title=t, day=d) for c, t, d in zip(contents, titles, days, strict=True)])
+    floor = scorer.min_content_cosine
+    a, b = term_candidates(profiles, min_dot=0.01)
+    content = profiles.content_cosine(a, b)
+    kept = content >= floor
+    a, b, content = a[kept], b[kept], content[kept]
+    features = profiles.features(a, b, content)
+    probability = scorer.probability(features) if len(a) else np.zeros(0)
+    return StoryLinks(a, b, features, probability), profiles
+
+
+_LINE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+#: A line this many articles carry word for word is checked for being formula, not news.
+COMMON_LINE_ARTICLES = 3
+#: Two carriers of a line are "about the same thing" from this entity cosine; a line
+#: whose carriers fall into COMMON_LINE_ARTICLES or more such groups is formula.
+COMMON_LINE_NAMES = 0.2
+
+
+def _line_key(line: str) -> str | None:
+    tokens = words(line)
+    return " ".join(tokens) if len(tokens) >= 6 else None
+
+
+def common_lines(contents: Sequence[str], profiles: ProfileSet) -> frozenset[str]:
+    """Lines carried word for word by several articles that otherwise name different things.
+
+    A police tip line ("Anyone with information ... is asked to call homicide
+    detectives at 410-396-2100"), a station's sign-off or an agency's standard
+    paragraph recurs in articles about different events: the articles carrying
+    it fall into several groups that share no names with each other. A wire
+    sentence that several outlets of one story reprint comes with that
+    story's names (one group), so it stays. Returns the lines' word keys.
+    """
+    carriers: dict[str, list[int]] = {}
+    for position, content in enumerate(contents):
+        seen = set()
+        for line in _LINE_SPLIT.split(content):
+            key = _line_key(line)
+            if key and key not in seen:
+                seen.add(key)
+                carriers.setdefault(key, []).append(position)
+    common = set()
+    for key, positions in carriers.items():
+        if len(positions) < COMMON_LINE_ARTICLES:
+            continue
+        sample = np.asarray(positions[:60])
+        vectors = profiles.entities[sample]
+        close = (vectors @ vectors.T).toarray() >= COMMON_LINE_NAMES
+        group = list(range(len(sample)))
+        for i, j in zip(*np.nonzero(np.triu(close, k=1)), strict=True):
+            root_i, root_j = int(i), int(j)
+            while group[root_i] != root_i:
+                root_i = group[root_i]
+            while group[root_j] != root_j:
+                root_j = group[root_j]
+            group[max(root_i, root_j)] = min(root_i, root_j)
+        roots = {x for x in range(len(sample)) if group[x] == x}
+        if len(roots) >= COMMON_LINE_ARTICLES:
+            common.add(key)
+    return frozenset(common)
+
+
+def _without(content: str, common: frozenset[str]) -> str:
+    kept = [line for line in _LINE_SPLIT.split(content) if _line_key(line) not in common]
+    return "\n".join(kept)
+
+
+def timeless(features: np.ndarray) -> np.ndarray:
+    """The same feature rows with the time evidence taken out (as if both had the same date).
+
+    Two articles on one topic months apart (a trial and its appeal) score low
+    as the same story, but high here: that is what makes them *related*.
+    """
+    out = np.array(features, dtype=float, copy=True)
+    if out.size:
+        out[:, FEATURES.index("days_apart")] = 0.0
+        out[:, FEATURES.index("no_dates")] = 0.0
+    return out
+
+
+def article_day(article: object) -> int | None:
+    """An article's date ordinal: ``published``, else a date read from its text (``compare.text.inferred``)."""
+    day = day_of(getattr(article, "published", None))
+    if day is not None:
+        return day
+    from compare.text.inferred import infer_date
+
+    found = infer_date(getattr(article, "text", ""))
+    return day_of(found[0]) if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """The story score of one pair: P(same story), the same without time, and what they share."""
+
+    probability: float
+    timeless: float
+    shared: tuple[str, ...]
+    features: tuple[float, ...]
+
+
+def score_pair(
+    contents: tuple[str, str],
+    *,
+    titles: tuple[str | None, str | None] = (None, None),
+    days: tuple[int | None, int | None] = (None, None),
+    model: StoryModel | None = None,
+) -> PairScore:
+    """The story score of two articles, exactly as ``report`` scores them in a set of two.
+
+    >>> score_pair(("A quake of magnitude 6.1 hit Tokyo.", "Council votes on cycle lanes.")).probability
+    0.0
+    """
+    scorer = model if model is not None else default_model()
+    links, profiles = score_articles(list(contents), titles=list(titles), days=list(days), model=scorer)
+    if not len(links):
+        return PairScore(0.0, 0.0, (), ())
+    row = links.features[:1]
+    return PairScore(
+        float(links.probability[0]),
+        float(scorer.probability(timeless(row))[0]),
+        profiles.shared_names(0, 1),
+        tuple(float(x) for x in row[0]),
+    )
