@@ -559,7 +559,7 @@ def _dedup_spark(
 )
 @click.option(
     "--max-wait",
-    type=click.FloatRange(0.0, 3600.0),
+    type=FiniteFloat(0.0, 3600.0),
     default=None,
     help="End a batch this many seconds after its first article arrived, even if it is not full, so a "
     "slow feed is answered article by article [default: 0.2 when reading standard input, off for files].",

@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import click
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -201,3 +203,31 @@ def test_random_option_values_are_exit_0_1_or_2_without_traceback(data, command)
             invoke(*words, *positional, *options)
         finally:
             os.chdir(cwd)
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+NUMBER_OPTIONS = [
+    (words, param.opts[0])
+    for words, command in _commands(main)
+    for param in command.params
+    if isinstance(param, click.Option) and isinstance(param.type, (click.types.FloatParamType, click.types.IntParamType))
+]
+
+
+@pytest.mark.parametrize(("words", "option"), NUMBER_OPTIONS, ids=[f"{' '.join(w)} {o}" for w, o in NUMBER_OPTIONS])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e309", "-1", "x"])
+def test_every_number_option_of_every_command_refuses_junk_before_any_work(tmp_path, monkeypatch, words, option, value):
+    """Every option that takes a number, also ones added later: nan passes click's range checks."""
+    monkeypatch.chdir(tmp_path)
+    positional = {"pair": [SEED, SEED], "remove": ["x"], "stats": [], "export": []}.get(words[-1], [SEED])
+    result = invoke(*words, *positional, f"{option}={value}" if option.startswith("--") else option, *([] if option.startswith("--") else [value]))
+    if value in ("nan", "inf", "-inf", "1e309", "x"):
+        assert result.exit_code == 2, (words, option, value, result.output[-500:])
+        assert list(tmp_path.iterdir()) == [], "work was done before the options were checked"

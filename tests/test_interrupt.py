@@ -50,17 +50,24 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc (Linux)")
-def test_ctrl_c_during_dedup_stops_it_without_tracebacks(tmp_path):
-    """A terminal's Ctrl-C reaches the whole process group, workers included."""
+@pytest.fixture(scope="module")
+def busy_feed(tmp_path_factory) -> Path:
+    """20,000 short articles: dedup and ingest run for several seconds with their workers."""
     rng = random.Random(5)
     vocabulary = [f"word{i}" for i in range(5000)]
-    feed = tmp_path / "feed.jsonl"
-    with feed.open("w") as stream:
+    path = tmp_path_factory.mktemp("busy") / "feed.jsonl"
+    with path.open("w") as stream:
         for i in range(20_000):
             stream.write(json.dumps({"id": f"a{i}", "text": " ".join(rng.choices(vocabulary, k=300))}) + "\n")
+    return path
+
+
+def _signal_while_busy(args: list[str], sig: int, *, whole_group: bool) -> tuple[int, str, int]:
+    """Start the command in its own session, signal it once its workers run, wait 60 s at most.
+
+    Returns the exit status, standard error and the session id (the command's pid)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "compare", "dedup", str(feed)],
+        [sys.executable, "-m", "compare", *args],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.DEVNULL,
@@ -68,28 +75,26 @@ def test_ctrl_c_during_dedup_stops_it_without_tracebacks(tmp_path):
         start_new_session=True,
     )
     _wait_for_workers(process.pid)
-    assert process.poll() is None, "dedup finished before it could be interrupted"
-    os.killpg(process.pid, signal.SIGINT)
+    assert process.poll() is None, f"{args[0]} finished before it could be signalled"
+    if whole_group:
+        os.killpg(process.pid, sig)
+    else:
+        process.send_signal(sig)
     try:
         _, err = process.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        pytest.fail("dedup hung after Ctrl-C")
-    assert process.returncode != 0
-    assert "Traceback" not in err.decode(), err.decode()[-2000:]
+        pytest.fail(f"{args[0]} hung after signal {sig}")
+    return process.returncode, err.decode(), process.pid
 
 
-@pytest.fixture(scope="module")
-def busy_feed(tmp_path_factory) -> Path:
-    """20,000 short articles: dedup and ingest run for several seconds with their workers."""
-    rng = random.Random(5)
-    vocabulary = [f"word{i}" for i in range(5000)]
-    path = tmp_path_factory.mktemp("sigterm") / "feed.jsonl"
-    with path.open("w") as stream:
-        for i in range(20_000):
-            stream.write(json.dumps({"id": f"a{i}", "text": " ".join(rng.choices(vocabulary, k=300))}) + "\n")
-    return path
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc (Linux)")
+def test_ctrl_c_during_dedup_stops_it_without_tracebacks(busy_feed):
+    """A terminal's Ctrl-C reaches the whole process group, workers included."""
+    code, stderr, _ = _signal_while_busy(["dedup", str(busy_feed)], signal.SIGINT, whole_group=True)
+    assert code != 0
+    assert "Traceback" not in stderr, stderr[-2000:]
 
 
 def _session_processes(sid: int) -> list[int]:
@@ -114,34 +119,14 @@ def test_sigterm_unwinds_like_ctrl_c_without_hanging_or_tracebacks(busy_feed, tm
     exit 143, no traceback, no leaked semaphore, no process left behind, nothing half-written."""
     index = tmp_path / "i.sqlite"
     args = [command, str(busy_feed)] + (["--index", str(index), "--batch-size", "200"] if command == "ingest" else [])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "compare", *args],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    _wait_for_workers(process.pid)
-    assert process.poll() is None, f"{command} finished before it could be stopped"
-    if whole_group:
-        os.killpg(process.pid, signal.SIGTERM)
-    else:
-        process.send_signal(signal.SIGTERM)
-    try:
-        _, err = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        pytest.fail(f"{command} hung after SIGTERM")
-    stderr = err.decode()
-    assert process.returncode == 143, stderr[-2000:]
+    code, stderr, session = _signal_while_busy(args, signal.SIGTERM, whole_group=whole_group)
+    assert code == 143, stderr[-2000:]
     assert "Traceback" not in stderr, stderr[-2000:]
     assert "leaked" not in stderr, stderr[-2000:]
     deadline = time.monotonic() + 10
-    while _session_processes(process.pid) and time.monotonic() < deadline:
+    while _session_processes(session) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _session_processes(process.pid) == [], "workers outlived the command"
+    assert _session_processes(session) == [], "workers outlived the command"
     if command == "ingest":
         from compare.dedup.index.base import open_index
 
