@@ -166,11 +166,16 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         from compare.errors import ArticleCompareError
+        from compare.render.escape import terminal_text
 
         try:
             return super().invoke(ctx)
         except ArticleCompareError as error:
-            raise click.ClickException(str(error)) from None
+            # Messages name ids and paths from input: control characters shown, not sent.
+            raise click.ClickException(terminal_text(str(error))) from None
+        except click.ClickException as error:
+            error.message = terminal_text(error.message)
+            raise
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

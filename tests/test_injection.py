@@ -197,3 +197,14 @@ def test_markdown_functions_keep_text_readable():
 def test_mermaid_label_and_csv_cell():
     assert mermaid_label('a "b" <c> #d\n```') == "a #quot;b#quot; #lt;c#gt; #35;d #96;#96;#96;"
     assert csv_cell("-3") == "'-3" and csv_cell("ok") == "ok" and csv_cell("") == ""
+
+
+def test_command_errors_show_control_characters(tmp_path):
+    empty = tmp_path / "e.json"
+    empty.write_text(json.dumps({"id": "x\x1b]0;pwned\x07", "text": "Read more"}), encoding="utf-8")
+    result = run("pair", empty, REPO / "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "x\\x1b]0;pwned\\x07" in result.stderr
+    result = run("dedup", REPO / "fixtures/seeds", "-o", tmp_path / "no\x1b[2J" / "out.txt")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "no\\x1b[2J" in result.stderr
