@@ -18,6 +18,8 @@ _LAZY = {
     "compare_articles": "compare.pair.compare",
     "find_duplicates": "compare.dedup.batch",
     "build_report": "compare.report.build",
+    "extract_quotes": "compare.pair.quotes",
+    "trace_quotes": "compare.report.trace",
 }
 
 __all__ = sorted(_LAZY)

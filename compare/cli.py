@@ -823,6 +823,50 @@ def report(
     problems.exit_if_any()
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--speaker",
+    metavar="NAME",
+    default=None,
+    help="Only this person's statements, named in any form (Peskov, Dmitry Peskov, Kremlin spokesman Dmitry Peskov).",
+)
+@output_option(("text", "markdown", "json", "csv"), "text")
+@_max_sentences_option
+@input_options
+def quotes(
+    paths: tuple[str, ...],
+    speaker: str | None,
+    fmt: str,
+    output: Path | None,
+    max_sentences: int,
+    max_article_mb: float,
+) -> None:
+    """Trace statements across articles: speaker, cue, first appearance, who carried it.
+
+    The same statement in several articles is grouped (exact, truncated,
+    extended or reworded, with a word diff from one appearance to the next), in
+    publication order; scare quotes are left out.
+    """
+    from compare.errors import ArticleCompareError
+    from compare.render.quotes import render_quotes
+    from compare.report.trace import trace_quotes
+
+    if speaker is not None and not speaker.strip():
+        raise click.BadParameter("give a name, e.g. --speaker Peskov", param_hint="--speaker")
+    problems = InputProblems()
+    articles = list(load_articles(paths, max_article_mb, problems))
+    if not articles:
+        problems.exit_if_any()
+        raise click.ClickException("no articles to read quotes from")
+    try:
+        trace = trace_quotes(articles, speaker=speaker, max_sentences=max_sentences, on_error=problems)
+    except (ArticleCompareError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    emit(render_quotes(trace, fmt), output)
+    problems.exit_if_any()
+
+
 def _render_report(result: Any, fmt: str, output: Path | None, known: dict[str, Any] | None) -> str:
     import json
 

@@ -126,3 +126,52 @@ def test_quote_records_have_spans_into_the_text() -> None:
     (quote,) = extract_quotes(text)
     assert text[quote.start : quote.end] == quote.text == "We remain open"
     assert quote.to_dict()["kind"] == "full"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a middle initial does not end the name; "King" after a first name is a surname, not a title
+        ("''It is not easy,'' said Representative Peter T. King of New York, who backs him.", "Peter T. King"),
+        ('"We need it," said Ross Eisenbrey of the Economic Policy Institute.', "Ross Eisenbrey"),
+        ('"It works," said Edwin M. Truman, a fellow at the institute.', "Edwin M. Truman"),
+        # no cue verb: the subject of the clause that the colon closes
+        ('Or, as Tom Ridge, a former secretary of homeland security, put it: "They are inside."', "Tom Ridge"),
+        # a cue after "to": the subject of the clause
+        ('Donald Trump spoke late. Mr. Trump was prompted to say, "I cannot believe how civil it is."', "Donald Trump"),
+    ],
+)
+def test_names_with_initials_places_and_clause_subjects(text: str, speaker: str) -> None:
+    assert speakers(text) == [speaker]
+
+
+def test_a_continuation_after_he_said_keeps_the_speaker_named_with_mr() -> None:
+    text = (
+        "Joseph R. Biden Jr. spoke in Scranton.\n\n"
+        "Often, Mr. Biden interrupted himself, as if bantering with Mrs. Clinton. "
+        "''I really mean this,'' he said. ''This is not a joke.''"
+    )
+    assert speakers(text) == ["Joseph R. Biden", "Joseph R. Biden"]
+
+
+def test_a_role_is_the_person_named_for_it_not_whoever_spoke_last() -> None:
+    text = (
+        "Dmitry Peskov, the Kremlin spokesman, spoke first.\n\n"
+        'Sergei Lavrov said: "The talks have failed."\n\n'
+        '"We will respond," the Kremlin spokesman said.\n\n'
+        "White House spokesman Josh Earnest took questions, and Senator Marco Rubio spoke after him.\n\n"
+        '"We are watching closely," the spokesman said.'
+    )
+    assert speakers(text) == ["Sergei Lavrov", "Dmitry Peskov", "Josh Earnest"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Trump called LeVell onto the stage. "Trump is not a racist, guys," LeVell assured the crowd.', "LeVell"),
+        ('"He deserved it," the assailant, John McGraw, said later.', "John McGraw"),
+        ('"France will always be France," an angry Hollande replied.', "Hollande"),
+    ],
+)
+def test_a_name_and_a_verb_right_after_a_quote_are_its_speaker(text: str, speaker: str) -> None:
+    assert speakers(text) == [speaker]

@@ -103,12 +103,34 @@ _ROLE_EVENT = re.compile(
     rf"\b(?P<det>[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Aa]nother)\s+(?P<role>(?:{_ROLE_WORD}[\w-]+\s+){{0,3}}?{_ROLE_WORD}[a-z][\w-]*"
     rf"(?:\s+(?:for|of|at)\s+(?:the\s+)?[A-Z][\w-]*)?)\s+(?P<cue>{CUE_PATTERN})"
 )
+# "Peskov said" (not "Carrier's calls": a possessive is no subject)
+_CUE_SUBJECT = re.compile(rf"(?P<who>{_NAME_RUN.pattern})(?<!['’]s){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})")
+#: The last word of a role phrase that names a person ("a spokesman", "one insider", "his aide").
+_PERSON_HEAD = re.compile(
+    r"(?:spokesman|spokeswoman|spokesperson|source|insider|friend|neighbou?r|resident|voter|supporter|"
+    r"critic|member|worker|employee|staffer|expert|observer|witness|woman|man|person|owner|colleague|"
+    r"relative|son|daughter|wife|husband|mother|father|brother|sister|student|teacher|officer|agent|"
+    r"reporter|correspondent|organi[sz]er|protester|delegate|donor|official|aide|adviser|advisor|"
+    r"strategist|analyst|lawyer|attorney|diplomat|lawmaker|senator|executive|manager|director|leader|"
+    r"chairman|chairwoman|president|minister|secretary|candidate|activist|veteran|operative|insider|"
+    r"consultant|economist|professor|researcher|scientist|doctor|nurse|officer|soldier|fan|user|"
+    r"caller|customer|parent|participant|attendee|guest|host|anchor|moderator|judge|prosecutor)s?$"
+)
 # "Jane Root, BBC2 controller, said", "Julie, 57, said", "Arthur Baker, who says".
 _APPOSITIVE_BEFORE_CUE = re.compile(
     rf"(?P<who>{_NAME_RUN.pattern}),\s+(?:[^,\"]{{1,80}},\s+)?(?:who\s+)?{_ADVERBIAL}\s*$"
 )
 _AFTER_APPOSITIVE_CUE = re.compile(
     rf"^[\s,.?!]*(?P<who>{_NAME_RUN.pattern}),\s+[^\"]{{1,80}}?,\s+(?P<cue>{CUE_PATTERN})"
+)
+# '," the assailant, John McGraw, said': a role, then the name in apposition
+_AFTER_ROLE_NAME_CUE = re.compile(
+    rf"^[\s,.?!]*(?:the|a|an|his|her)\s+[\w' -]{{1,40}}?,\s+(?P<who>{_NAME_RUN.pattern}),\s+(?P<cue>{CUE_PATTERN})"
+)
+# '," Trump shot back', '," LeVell assured the crowd', '," an angry Hollande replied': right after a
+# quote that ends its clause, a name and a verb are the speaker and how they said it
+_AFTER_NAME_VERB = re.compile(
+    rf"^[\s,?!]*(?:(?:an?|the)\s+[a-z]+\s+)?(?P<who>{_NAME_RUN.pattern})\s+(?:[a-z]+ly\s+)?(?P<cue>[a-z]{{3,}}(?:ed|s))\b"
 )
 _AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<who>{_NAME_RUN.pattern})\s+as\s+saying")
 _AFTER_SUBJECT_CUE = re.compile(
@@ -117,7 +139,7 @@ _AFTER_SUBJECT_CUE = re.compile(
 # The subject runs to the next punctuation, but the dots of "U.S." or "Dr." do not end it.
 _AFTER_CUE_SUBJECT = re.compile(
     r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+"
-    rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b{_HONORIFIC}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
+    rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b[A-Z]\.(?=\s[A-Z])|\b{_HONORIFIC}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
 )
 _LATER_ATTRIBUTION = re.compile(
     rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
@@ -151,12 +173,25 @@ _CALENDAR = frozenset(
 _LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(
     str.split(
         """following earlier later meanwhile however now yesterday today tonight despite like
-        unlike although though since because stunning former veteran"""
+        unlike although though since because stunning former veteran neither either both asked
+        still even only also"""
     )
 )
+_PARTICLES = frozenset(("al", "bin", "de", "van", "von", "der", "la", "le", "da", "del"))
 _PARTY_TAG = re.compile(r"\((?:[RDI]|GOP|Dem|Rep)-[A-Z][\w. ]{1,16}\)|,[ \t]+[RDI]-[A-Z][A-Za-z.]{1,10}\.?,(?=[ \t])")
 _INSTITUTIONS_NEED_THE = frozenset(("kremlin", "white house", "pentagon", "state department", "foreign ministry"))
 _PRONOUNS = frozenset(("he", "she", "it", "they", "we"))
+_PLACE_PREFIXES = frozenset(
+    str.split("New North South East West Upper Lower Central Outside Inside United Saint San Santa Los Las Fort Port Mount Lake")
+)
+#: Words of an indefinite phrase that names a thing, not a person ("a statement saying ...").
+_NOT_PERSON_NOUNS = frozenset(
+    str.split(
+        """statement investigation report point letter email e-mail tweet post ad advertisement video memo
+        document release study poll survey article story book interview speech message note editorial
+        column transcript photo picture headline bill law plan proposal decision ruling move idea way"""
+    )
+)
 #: Last words of a capitalised run that names a group or a place, not a person ("Iowa Democrats").
 _GROUP_NOUNS = frozenset(
     str.split(
@@ -164,7 +199,9 @@ _GROUP_NOUNS = frozenset(
         department ministry office council court university college school news times post journal
         network foundation institute association union campaign group county city state states america
         country company inc corp co agency administration commission board bureau center centre church
-        club fund team tower airport hotel street avenue road station"""
+        club fund team tower airport hotel street avenue road station american americans islander
+        islanders hispanic hispanics latino latinos latina mexican mexicans democrat republican muslim
+        muslims christians jews catholics evangelicals voters generals"""
     )
 )
 _NATIONALITY = re.compile(r"[A-Z][a-z]+(?:ian|ean|can|ese|ish|i)|Western|Soviet|German|French|Greek|Dutch|Swiss|Thai")
@@ -189,6 +226,8 @@ def _person_or_body(run: str) -> str:
     tokens = run.split()
     while len(tokens) > 1 and tokens[0].lower() in _LEADING_NOT_NAME:
         tokens.pop(0)  # "On Wednesday", "But Peskov": sentence words, not part of a name
+    while len(tokens) > 1 and tokens[-1].rstrip(".,") in ("Jr", "Sr", "II", "III", "IV"):
+        tokens.pop()  # "Joseph R. Biden Jr.": the surname is Biden
     if tokens[-1].lower() in _CALENDAR:
         return run
     for size in (2, 1):  # "Foreign Ministry", "White House": both words are the body, not a title
@@ -197,15 +236,38 @@ def _person_or_body(run: str) -> str:
             return "the " + tail
     tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])  # "Vladimir Putin's spokesman": Putin is named
     kept: list[str] = []
-    for token in reversed(tokens):
+    for k, token in enumerate(reversed(tokens)):
         bare = token.rstrip(".,").lower()
-        if bare.endswith(("'s", "’s")) or bare in TITLE_WORDS:
+        # "Peter T. King": a title word last, after a name that is no title, is a surname
+        surname = (
+            k == 0
+            and len(tokens) >= 2
+            and tokens[-2].rstrip(".,").lower() not in TITLE_WORDS
+            and re.fullmatch(r"[A-Z][a-z]+|[A-Z]\.", tokens[-2]) is not None
+        )
+        if bare.endswith(("'s", "’s")) or (bare in TITLE_WORDS and not surname):
             break
         kept.append(token.rstrip(",") if re.fullmatch(r"(?:[A-Z]\.)+,?", token) else token.rstrip(",."))
+    if len(kept) > 3 and kept[0].lower() not in _PARTICLES:
+        # "House Intelligence Republican Mike Pompeo": descriptors glued before the name
+        kept = kept[:3] if re.fullmatch(r"[A-Z]\.", kept[1]) else kept[:2]
     name = " ".join(reversed(kept)) or tokens[-1].rstrip(",.")
     if name.lower() in _INSTITUTIONS_NEED_THE or (not kept and tokens[-1].lower() in TITLE_WORDS):
         return "the " + name
     return name
+
+
+def person_name(text: str) -> str:
+    """A name as a speaker: titles, honorifics and party-state tags dropped.
+
+    >>> person_name("Kremlin spokesman Dmitry Peskov")
+    'Dmitry Peskov'
+    >>> person_name("Rep. Michele Bachmann (R-Minn.)")
+    'Michele Bachmann'
+    """
+    cleaned = " ".join(_PARTY_TAG.sub(" ", text).split())
+    runs = _NAME_RUN.findall(cleaned)
+    return _person_or_body(runs[-1]) if runs else cleaned
 
 
 @lru_cache(maxsize=16384)
@@ -241,12 +303,16 @@ class _Speakers:
         self.quote_starts = [s for s, _ in self.quote_spans]
         self.attributed: list[tuple[int, str]] = []
         self._genders: dict[str, str] | None = None
+        self._roles: dict[str, list[tuple[int, str]]] | None = None
         # Words the article also writes in lower case ("now", "despite", "stunning")
         # are not the first word of a name when they open a sentence.
         self.lowercase = frozenset(re.findall(r"\b[a-z][a-z'-]+\b", text))
         self._first_names: dict[str, set[str]] | None = None
         self.full: dict[str, str] = {}
+        headline = _title_case_lines(text)
         for match in _NAME_RUN.finditer(text):
+            if headline and any(start <= match.start() < end for start, end in headline):
+                continue  # "Clinton Wades In, Urges Britain To Stay": Title Case, not names
             name = self.trim(_person_or_body(match.group()))
             parts = name.split()
             if (
@@ -256,10 +322,36 @@ class _Speakers:
                 and parts[-1].lower() not in _CALENDAR
                 and parts[-1].lower() not in _GROUP_NOUNS
                 and not any(p.lower() in STOPWORDS for p in parts)
+                and parts[0] not in _PLACE_PREFIXES  # "West Hollywood", "New Jersey Generals"
             ):
                 key = speaker_key(name)
                 if key and len(name) > len(self.full.get(key, "")):
                     self.full[key] = name
+        # "Mr. Biden", "Sen. Sanders": an honorific makes a single name a person's
+        for match in _NAME_RUN.finditer(text):
+            if re.match(_HONORIFIC, match.group()):
+                name = _person_or_body(match.group())
+                key = speaker_key(name)
+                if key and " " not in name and key not in self.full and name.lower() not in _GROUP_NOUNS:
+                    self.full[key] = name
+        # "Feinstein said": a single name that says something is a person's (not "Leslie said"
+        # when the article names Leslie Grantham: that is his first name)
+        first_words = {words(full)[0] for full in self.full.values() if words(full)}
+        for match in _CUE_SUBJECT.finditer(text):
+            name = self.trim(_person_or_body(match["who"]))
+            key = speaker_key(name)
+            if (
+                key
+                and " " not in name
+                and key not in self.full
+                and key not in first_words
+                and name[:1].isupper()
+                and key not in _GROUP_NOUNS
+                and key not in _LEADING_NOT_NAME
+                and key not in _INSTITUTIONS_NEED_THE
+                and not _NATIONALITY.fullmatch(name)
+            ):
+                self.full[key] = name
         self.events: list[tuple[int, str]] = []
         # Every mention of a person, as a fallback for "he said" before anyone spoke.
         self.mentions: list[tuple[int, str]] = []
@@ -304,7 +396,8 @@ class _Speakers:
     def is_person(self, name: str) -> bool:
         """A named person, or a person named by a role ("a spokesman for the BBC")."""
         if name.split()[0] in _NEW_ROLE:
-            return True
+            # "a spokesman for the BBC" is someone; "a statement", "an FBI investigation" are not
+            return not any(word in _NOT_PERSON_NOUNS for word in name.lower().split()[1:4])
         return speaker_key(name) in self.full and not name.startswith("the ")
 
     def spoke(self, position: int, name: str) -> None:
@@ -357,22 +450,113 @@ class _Speakers:
             opening = _OPENING_PRONOUN.match(self.text, start, end)
             if opening and opening["p"].lower() in ({"she"} if wanted == "f" else {"he"}):
                 continue
-            named = [(at, name) for at, name in self.mentions if start <= at < end and not self.quoted(at)]
-            named += [(at, name) for at, name in self.events if start <= at < end and name.split()[0] in _NEW_ROLE]
+            # "Kunin said in an interview ...": whoever the sentence says spoke comes first
+            cued = [name for at, name in self.events if start <= at < end and compatible(name)]
+            if cued:
+                return cued[-1]
+            named = [
+                (at, name)
+                for at, name in self.mentions
+                if start <= at < end and not self.quoted(at) and not self.object_or_modifier(at)
+            ]
             for _at, name in sorted(named):
                 if compatible(name):
                     return name
         return self.last_person(position)
+
+    def person_for_role(self, phrase: str, position: int) -> str | None:
+        """The person the article named for a role ("the Kremlin spokesman" -> Dmitry Peskov,
+        after "Kremlin spokesman Dmitry Peskov" or "Dmitry Peskov, the Kremlin spokesman"):
+        the nearest earlier binding of the role's head noun."""
+        if self._roles is None:
+            self._roles = _role_bindings(self.text, self)
+        head = phrase.split()[-1].lower()
+        best = None
+        for at, name in self._roles.get(head, ()):
+            if at < position:
+                best = name
+        return best
+
+    def subject_between(self, start: int, end: int) -> str | None:
+        """The first person named as a possible subject, outside quotation marks, in the last
+        sentence between ``start`` and ``end`` that names one; None when none does."""
+        named = [
+            (at, name)
+            for at, name in self.mentions
+            if start <= at < end and not self.quoted(at) and not self.object_or_modifier(at)
+        ]
+        if not named:
+            return None
+        k = bisect.bisect_right(self.sentence_starts, named[-1][0]) - 1
+        sentence_start = self.sentence_starts[k] if k >= 0 else start
+        return next(name for at, name in named if at >= sentence_start)
+
+    def object_or_modifier(self, position: int) -> bool:
+        """A mention that cannot be the subject: after a preposition ("the murder of Father
+        Jacques Hamel", "than Clinton") or before the title of another ("Trump campaign
+        chairman Paul Manafort", "McConnell spokesman Don Stewart")."""
+        if _PREPOSITION_BEFORE.search(self.text, max(0, position - 12), position):
+            return True
+        run = _NAME_RUN.match(self.text, position)
+        after = self.text[run.end() : run.end() + 40] if run else ""
+        return bool(_MODIFIER_AFTER.match(after))
 
     def quoted(self, position: int) -> bool:
         k = bisect.bisect_right(self.quote_starts, position) - 1
         return k >= 0 and position < self.quote_spans[k][1]
 
 
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|to|with|at|by|for|from|about|against|than|on|into|over|like|between)\s+$", re.I)
+_MODIFIER_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:campaign\s+|deputy\s+|press\s+|senior\s+|chief\s+)?(?:spokesman|spokeswoman|spokesperson|"
+    r"chairman|chairwoman|manager|aide|adviser|advisor|strategist|director|secretary|surrogate|pollster|staffer)\b"
+)
 _OPENING_PRONOUN = re.compile(r"[\s\"'(]*(?:(?:But|And|Then|Later|Now|So|Still|Yet)\s+)?(?P<p>[Hh]e|[Ss]he)\b")
 _HIS = re.compile(r"\b(?:(?P<m>he|his|him|himself)|(?P<f>she|her|hers|herself))\b", re.I)
 _FEMALE_WORDS = re.compile(r"\b(?:Mrs|Ms|Miss)\.?\s*$|\b(?:spokeswoman|congresswoman|chairwoman|businesswoman|actress|queen|wife|mother|daughter|sister)\b", re.I)
 _MALE_WORDS = re.compile(r"\bMr\.?\s*$|\b(?:spokesman|congressman|businessman|actor|king|husband|father|son|brother)\b", re.I)
+
+
+#: Head nouns of a role that names one person ("the spokesman", "the Florida senator").
+_ROLE_NOUNS = (
+    "spokesman|spokeswoman|spokesperson|senator|governor|president|minister|secretary|candidate|nominee|"
+    "businessman|businesswoman|moderator|judge|congressman|congresswoman|mayor|chairman|chairwoman|director|"
+    "diplomat|lawmaker|adviser|advisor|aide|lawyer|attorney|ambassador|leader|chief|strategist|pollster|"
+    "manager|founder|author|economist|analyst|professor|commissioner|speaker|representative|billionaire|"
+    "mogul|frontrunner|front-runner|veteran|activist|official"
+)
+_ROLE_THEN_NAME = re.compile(rf"\b(?P<role>{_ROLE_NOUNS})[ \t]+(?P<name>{_NAME_RUN.pattern})")
+_NAME_THEN_ROLE = re.compile(
+    rf"(?P<name>{_NAME_RUN.pattern}),[ \t]+(?:the|a|an|his|her)?[ \t]*(?:[\w'’.-]+[ \t]+){{0,5}}?(?P<role>{_ROLE_NOUNS})\b"
+)
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of lines written in Title Case (headlines, section titles): most words of four
+    letters or more capitalised, three of them at least, and no full stop at the end."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        long = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line.group()) if len(w) >= 4]
+        if (
+            len(long) >= 3
+            and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+            and not line.group().rstrip().endswith(".")  # a headline has no full stop
+        ):
+            spans.append((line.start(), line.end()))
+    return spans
+
+
+def _role_bindings(text: str, speakers: _Speakers) -> dict[str, list[tuple[int, str]]]:
+    """Role head noun -> (position, person) for every "ROLE Name" and "Name, the ... ROLE" in the text."""
+    roles: dict[str, list[tuple[int, str]]] = {}
+    for pattern in (_ROLE_THEN_NAME, _NAME_THEN_ROLE):
+        for match in pattern.finditer(text):
+            name = speakers.canonical(_person_or_body(match["name"]))
+            if speakers.is_person(name):
+                roles.setdefault(match["role"].lower(), []).append((match.start(), name))
+    for bindings in roles.values():
+        bindings.sort()
+    return roles
 
 
 def _genders(text: str, mentions: Sequence[tuple[int, str]]) -> dict[str, str]:
@@ -382,14 +566,20 @@ def _genders(text: str, mentions: Sequence[tuple[int, str]]) -> dict[str, str]:
     for k, (at, name) in enumerate(mentions):
         vote = votes.setdefault(name, [0, 0])
         before = text[max(0, at - 30) : at]
-        if _FEMALE_WORDS.search(before):
+        honorific = re.match(r"(Mrs|Ms|Miss|Mr)\.?\s", text[at : at + 6])  # "Mr. Biden" is one name run
+        if honorific:
+            vote[0 if honorific[1] == "Mr" else 1] += 3
+        elif _FEMALE_WORDS.search(before):
             vote[1] += 3
         elif _MALE_WORDS.search(before):
             vote[0] += 3
         stop = mentions[k + 1][0] if k + 1 < len(mentions) else len(text)
         window = text[at : min(stop, at + 150)]
+        window = re.split(r"[.!?][\"'”’]?\s", window, maxsplit=1)[0]  # this sentence only
         for match in _HIS.finditer(window):
-            vote[0 if match["m"] else 1] += 1
+            # a subject pronoun ("Clinton said she") says more than a possessive ("to Clinton and his aides")
+            weight = 2 if match.group().lower() in ("he", "she") else 1
+            vote[0 if match["m"] else 1] += weight
     return {name: ("m" if m > f else "f") for name, (m, f) in votes.items() if m != f}
 
 
@@ -420,10 +610,11 @@ def extract_quotes(
     for block in clean.blocks:
         spans.extend(_quote_spans(text, masked, block.start, block.end))
     speakers = _Speakers(masked, sentences, spans)
-    for match in re.finditer(rf"(?P<who>{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})", masked):
+    for match in _CUE_SUBJECT.finditer(masked):
         speakers.spoke(match.start("cue"), speakers.canonical(_person_or_body(match["who"])))
     for match in _ROLE_EVENT.finditer(masked):  # "A spokesman for the BBC denied ..."
-        speakers.spoke(match.start("cue"), f"{match['det'].lower()} {match['role']}")
+        if _PERSON_HEAD.search(match["role"].split(" for ")[0].split(" of ")[0].split(" at ")[0]):
+            speakers.spoke(match.start("cue"), f"{match['det'].lower()} {match['role']}")
     starts = [s.start for s in sentences]
     quotes: list[Quote] = []
     runs_on: list[bool] = []
@@ -437,7 +628,10 @@ def extract_quotes(
         before = masked[sentence.start if sentence else 0 : start - 1 if start > 0 else 0]
         after_end = end_sentence.end if end_sentence else len(masked)
         after = masked[end + 1 : after_end] if end < after_end else ""
-        speaker, cue = _attribute(masked, before, after, start, sentence, speakers, quotes)
+        ends_clause = masked[start:end].rstrip().rstrip("'\"").rstrip().endswith((",", "?", "!")) or after.lstrip(
+            " \t"
+        ).startswith(",")
+        speaker, cue = _attribute(masked, before, after, start, sentence, speakers, quotes, ends_clause=ends_clause)
         if speaker and speaker.lower() in _PRONOUNS:  # "He said: ..." caught as a capitalised name
             speaker = speakers.resolve_pronoun(speaker.lower(), start) if speaker.lower() in ("he", "she") else None
         elif speaker and speaker.lower() in _LEADING_NOT_NAME:  # "In" is nobody
@@ -448,6 +642,12 @@ def extract_quotes(
             speakers.spoke(start, speaker)
             speakers.attributed.append((start, speaker))
         kind = _kind(before, after, masked[start:end], cue)
+        body = masked[body_start:body_end]
+        if kind == "full" and body[:1].islower() and before.strip():
+            # '"...," he added, "is whether ..."': the second half of a broken quote is what the first
+            # half was; a lowercase quote after "he said," with no first half continues the reporter's sentence
+            same_sentence = quotes and sentence is not None and quotes[-1].start >= sentence.start
+            kind = quotes[-1].kind if same_sentence else ("partial" if cue else "scare")
         quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, kind != "full", kind))
         # No closing mark: the quote runs on into the next paragraph. Without an
         # attribution of its own it belongs to whoever the continuation names.
@@ -474,13 +674,35 @@ _INTRODUCING_COMMA = re.compile(rf"(?:{CUE_PATTERN}|\b[Aa]ccording\s+to\b)[^,;\"
 def _kind(before: str, after: str, body: str, cue: str | None) -> str:
     """ "full", "partial" or "scare" (see ``Quote.kind``) from where the quote stands in its sentence."""
     lead = before.rstrip()
-    opens = not lead or lead.endswith((":", ".", "?", "!", '"', "'")) or bool(_INTRODUCING_COMMA.search(lead))
+    ending = body.rstrip().rstrip("'\"").rstrip()  # '..., he said, 'In some ways ...,'' ends with a comma
+    opens = (
+        not lead
+        or lead.endswith((":", ".", "?", "!", '"', "'"))
+        or bool(_INTRODUCING_COMMA.search(lead))
+        # 'Feinstein said "I don't know ...", 'by saying "Too many."': a cue, then a capitalised quotation
+        or (bool(_CUE_AT_END.search(lead)) and body.lstrip("'\" ")[:1].isupper())
+    )
     if opens:
         tail = after.lstrip(" \t")
+        if not lead and not tail.strip() and cue is None and not ending.endswith((".", "?", "!", "…", ",")):
+            return "scare"  # a quoted line standing alone without a full stop: a subheading or a title
         # "'Thin-skinned' Trump quells critics": the quoted words are part of the sentence.
-        if not (tail[:1].isalpha() and not body.rstrip().endswith((".", "?", "!", ",", "-", "—"))):
+        if not (tail[:1].isalpha() and not ending.endswith((".", "?", "!", ",", "-", "—"))):
+            return "full"
+        if _TAIL_ATTRIBUTION.match(tail):  # '"... is absurd" Clinton tweeted', '" said Nick Merrill': a comma dropped
             return "full"
     return "partial" if cue else "scare"
+
+
+# Verbs that introduce what was said, not verbs that name something ('a play called "...").
+_CUE_AT_END = re.compile(
+    r"\b(?:said|says|saying|say|told|tells|telling|added|adds|adding|wrote|writes|writing|asked|asks|"
+    r"replied|replies|declared|declares|tweeted|tweets|posted|stated|states|exclaimed|shouted|"
+    r"announced|insisted|insists|warned|warns|explained|explaining|concluded|continued|responded)$"
+)
+_TAIL_ATTRIBUTION = re.compile(
+    rf"(?:{CUE_PATTERN}|(?:{_NAME_RUN.pattern}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:[a-z]+ly\s+)?{CUE_PATTERN})"
+)
 
 
 def _sentence_at(sentences: Sequence, starts: list[int], position: int):
@@ -550,14 +772,23 @@ def _attribute(
     sentence,
     speakers: _Speakers,
     earlier: list[Quote],
+    *,
+    ends_clause: bool = True,
 ) -> tuple[str | None, str | None]:
     match = _AFTER_QUOTED_AS.match(after)
     if match:
         return _person_or_body(match["who"]), "quoted as saying"
     match = _AFTER_CUE_SUBJECT.match(after)  # '," said Kremlin spokesman Dmitry Peskov'
     if match:
+        who = match["who"]
+        # "said Representative Peter T. King of New York": the person, not the place or the employer
+        head = re.split(r"\s+(?:of|from|at)\s+", who, maxsplit=1)[0]
+        if head != who and any(
+            len([t for t in r.split() if t.rstrip(".,").lower() not in TITLE_WORDS]) >= 2 for r in _NAME_RUN.findall(head)
+        ):
+            who = head
         # "said Rep. Michele Bachmann on Tuesday": a day or a sentence word is no speaker
-        runs = [r for r in _NAME_RUN.findall(match["who"]) if r.split()[-1].lower() not in _LEADING_NOT_NAME]
+        runs = [r for r in _NAME_RUN.findall(who) if r.split()[-1].lower() not in _LEADING_NOT_NAME]
         if runs:
             return _person_or_body(runs[-1]), match["cue"]
         role = match["who"].strip().split()
@@ -572,6 +803,15 @@ def _attribute(
     match = _AFTER_APPOSITIVE_CUE.match(after)  # '," Blinken, who arrived on Monday, told reporters'
     if match:
         return _person_or_body(match["who"]), match["cue"]
+    match = _AFTER_ROLE_NAME_CUE.match(after)
+    if match:
+        return _person_or_body(match["who"]), match["cue"]
+    match = _AFTER_NAME_VERB.match(after) if ends_clause else None
+    if match:
+        name = speakers.trim(_person_or_body(match["who"]))
+        last = name.split()[-1].lower()
+        if last not in _LEADING_NOT_NAME and last not in speakers.lowercase and not name.startswith("the "):
+            return name, match["cue"]
     cues = list(_CUE.finditer(before))
     for cue in reversed(cues):
         who = _subject_of(before[: cue.start()], cue.group(), position, sentence, masked, speakers, before)
@@ -584,10 +824,19 @@ def _attribute(
         match = _HEADLINE_SOURCE.search(after) or _HEADLINE_SOURCE.search(masked[sentence.start : sentence.end])
         if match:
             return _person_or_body(match["who"]), None
+    if before.rstrip().endswith(":"):
+        # "Tom Ridge, a former secretary, put it: '...'", "The foundation describes itself this way: '...'":
+        # no cue verb, but the subject of the clause that introduces the quote is its speaker.
+        for run in _NAME_RUN.findall(before):
+            name = _person_or_body(run)
+            if name.split()[-1].lower() not in _LEADING_NOT_NAME and (speakers.is_person(name) or name.startswith("the ")):
+                return name, None
     if not before.strip() or before.strip().endswith((".", "?", "!")):
-        # A quote standing alone continues the quote before it, else the last person named.
+        # A quote standing alone continues the quote before it, unless a sentence between them
+        # names someone else ("Mrs. Clinton did not hesitate. '...'"); else the last person named.
         if earlier and earlier[-1].speaker and position - earlier[-1].end < 400:
-            return earlier[-1].speaker, None
+            between = speakers.subject_between(earlier[-1].end, position)
+            return between or earlier[-1].speaker, None
         return speakers.last_person(position), None
     return None, None
 
@@ -601,6 +850,11 @@ def _resolve(phrase: str, position: int, sentence, masked: str, speakers: _Speak
     if first in _PRONOUNS:
         return _pronoun(first, position, sentence, masked, speakers)
     runs = _NAME_RUN.findall(phrase)
+    if runs and first == "the" and not phrase.endswith(runs[-1]):
+        # "the Kremlin spokesman", "the Florida senator": the person the article named for that role
+        person = speakers.person_for_role(phrase, position)
+        if person:
+            return person
     if runs:
         name = _person_or_body(runs[-1])
         if phrase.lower().startswith("the ") and not name.startswith("the ") and len(runs) == 1 and " " not in name:
@@ -620,7 +874,7 @@ def _definite_role(phrase: str, position: int, speakers: _Speakers) -> str | Non
     """ "the ministry" is a body and stays as written; "the diplomat" is the last person who spoke."""
     if phrase.split()[-1].lower() in _INSTITUTION_NOUNS:
         return phrase[0].lower() + phrase[1:]
-    return speakers.last_person(position)
+    return speakers.person_for_role(phrase, position) or speakers.last_person(position)
 
 
 def _pronoun(pronoun: str, position: int, sentence, masked: str, speakers: _Speakers) -> str | None:
@@ -660,6 +914,15 @@ def _subject_of(
         if match["det"].lower() in _NEW_ROLE:
             return f"{match['det'].lower()} {match['role']}"
         return _definite_role(f"the {match['role']}", position, speakers)
+    # "Mr. Trump was prompted to say", "Warren went on to tell": the subject of the clause
+    clause = re.split(r"[.;:!?]\s", head)[-1] if re.search(r"\bto\s+$", head) else ""
+    for run in _NAME_RUN.findall(clause):
+        name = _person_or_body(run)
+        if name.split()[-1].lower() in _LEADING_NOT_NAME:
+            continue
+        if speakers.is_person(speakers.trim(name)) or name.startswith("the "):
+            return name
+        break
     return None
 
 
@@ -708,7 +971,7 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
             if not wa or not wb:
                 continue
             shorter, longer = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-            if wa == wb or (len(shorter) >= 2 and _contains(longer, shorter)):
+            if wa == wb or (len(shorter) >= 2 and contains_words(longer, shorter)):
                 kind = "same"
             elif min(len(wa), len(wb)) >= 3 and Indel.normalized_similarity(wa, wb) >= 0.6:
                 kind = "reworded"
@@ -725,13 +988,13 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
         # by its first half: it is carried there too, not one-sided.
         for i in set(range(len(a))) - used_a:
             for j in sorted(used_b):
-                if len(a_words[i]) >= 2 and _contains(b_words[j], a_words[i]):
+                if len(a_words[i]) >= 2 and contains_words(b_words[j], a_words[i]):
                     matches.append(_fragment_match(a[i], b[j]))
                     used_a.add(i)
                     break
         for j in set(range(len(b))) - used_b:
             for i in sorted(used_a):
-                if len(b_words[j]) >= 2 and _contains(a_words[i], b_words[j]):
+                if len(b_words[j]) >= 2 and contains_words(a_words[i], b_words[j]):
                     matches.append(_fragment_match(a[i], b[j]))
                     used_b.add(j)
                     break
@@ -746,7 +1009,8 @@ def _fragment_match(a: Quote, b: Quote) -> QuoteMatch:
     return QuoteMatch("different speaker" if known else "same", a, b, 1.0, ())
 
 
-def _contains(longer: list[str], shorter: list[str]) -> bool:
+def contains_words(longer: Sequence[str], shorter: Sequence[str]) -> bool:
+    """True when ``shorter`` appears word for word, in order and contiguous, inside ``longer``."""
     n = len(shorter)
     return any(longer[k : k + n] == shorter for k in range(len(longer) - n + 1))
 
