@@ -71,6 +71,8 @@ _CUES = (
     "recounted", "mocked", "testified", "objected", "interjected", "tells", "emailed", "texted",
     "explaining", "emphasizing", "concluding", "recalling", "suggesting", "asking", "declaring",
     "pointing", "joking", "quipping", "vowing", "promising", "predicting", "answering", "replying",
+    "chanting", "chanted", "chant", "chants", "yelled", "yelling", "shouting", "screaming", "cried",
+    "reads", "reading", "remembered", "conceding", "acknowledging", "admitting",
 )
 _PARTICIPLES = frozenset(c for c in _CUES if c.endswith("ing"))
 CUE_PATTERN = r"\b(?:" + "|".join(_CUES) + r")\b"
