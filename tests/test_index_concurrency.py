@@ -162,3 +162,41 @@ def test_concurrent_sqlite_ingests_are_serializable(tmp_path):
 @pytest.mark.redis
 def test_concurrent_redis_ingests_are_serializable(redis_url):
     _assert_rounds(lambda n: f"{redis_url}?prefix=round{n}")
+
+
+def _threads_round(open_shared, seed: int, batch_sizes: list[int]) -> tuple[int, int, int]:
+    """4 threads ingesting the planted inputs into one shared index object: (missed, lost, stored - new)."""
+    from compare.article import Article
+    from compare.dedup.stream import ingest
+
+    inputs, groups = planted_inputs(seed)
+    results: list[list[dict]] = [[] for _ in inputs]
+    errors: list[BaseException] = []
+    with open_shared() as index:
+        barrier = threading.Barrier(len(inputs))
+
+        def work(i: int) -> None:
+            try:
+                barrier.wait()
+                articles = [Article(id=a["id"], text=a["text"]) for a in inputs[i]]
+                results[i] = [r.to_dict() for r in ingest(articles, index, batch_size=batch_sizes[i], workers=0)]
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(len(inputs))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        missed, lost = check_serializable(results, inputs, groups)
+        new = sum(1 for per in results for r in per if r["status"] == "new")
+        return missed, lost, index.stats().articles - new
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_threads_sharing_one_index_object_are_serializable(tmp_path, backend):
+    for round_number, batch_sizes in enumerate(ROUNDS):
+        spec = None if backend == "memory" else tmp_path / f"threads{round_number}.sqlite"
+        missed, lost, extra = _threads_round(lambda spec=spec: open_index(spec), 200 + round_number, batch_sizes)
+        assert (missed, lost, extra) == (0, 0, 0), f"round {round_number}: {missed} missed, {lost} lost, {extra} stored but not reported new"

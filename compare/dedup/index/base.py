@@ -16,6 +16,7 @@ signatures made with another shingle size or seed would silently never match.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -56,6 +57,18 @@ LineCounts = Mapping[str, np.ndarray]
 
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_thread_at_a_time(method: F) -> F:
+    """Decorator for a backend method: threads sharing one index object take turns (``ArticleIndex._turn``)."""
+
+    @functools.wraps(method)
+    def wrapper(self: ArticleIndex, *args: Any, **kwargs: Any) -> Any:
+        with self._turn:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def default_index_spec() -> str:

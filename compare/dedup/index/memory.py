@@ -11,6 +11,7 @@ from compare.dedup.index.base import (
     IndexStats,
     LineCounts,
     StoredArticle,
+    one_thread_at_a_time,
 )
 from compare.errors import IndexStoreError
 from compare.text.chrome import LEARN_MIN_ARTICLES
@@ -57,6 +58,7 @@ class MemoryIndex(ArticleIndex):
             added.append(article.id)
         return added
 
+    @one_thread_at_a_time
     def learned_lines(self, wanted: LineCounts, min_articles: int = LEARN_MIN_ARTICLES) -> dict[str, set[int]]:
         found = {s: {k for k in keys.tolist() if self._lines.get((s, k), 0) >= min_articles} for s, keys in wanted.items()}
         return {s: k for s, k in found.items() if k}
@@ -65,6 +67,7 @@ class MemoryIndex(ArticleIndex):
         with self._turn:
             return [sorted(self._lsh.query(self._minhash(fp))) for fp in fingerprints]
 
+    @one_thread_at_a_time
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
         return {i: self._articles[i] for i in ids if i in self._articles}
 
@@ -75,6 +78,7 @@ class MemoryIndex(ArticleIndex):
             self._lsh.remove(article_id)
             del self._articles[article_id]
 
+    @one_thread_at_a_time
     def stats(self) -> IndexStats:
         p = self.parameters
         return IndexStats(

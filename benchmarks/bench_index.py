@@ -1,0 +1,173 @@
+"""Benchmark the index alone as it fills up to 1,000,000 articles: check-and-add per batch, lookups.
+
+    nice python benchmarks/bench_index.py --count 1000000 --step 100000
+
+``bench_ingest.py`` times the whole command, where fingerprinting the text
+(constant per article) dominates; on a shared 2-core machine it cannot reach
+1,000,000 articles in an hour. This one isolates what can grow with the index:
+the same atomic check-and-add ``ingest`` does per batch (LSH candidates,
+their stored shingle sets, exact verification, the add of the new articles,
+one SQLite write transaction), on synthetic fingerprints: each article 627
+random shingle hashes (the mean of the generated 600-word articles) and its
+real MinHash signature; 5 % are near-copies of an earlier article (5 % of the
+shingles replaced), which must come out as duplicates.
+
+Prints, per ``--step`` articles: the rate (articles/s of check-and-add), the
+ratio to the first step's rate (flat cost per article: near 1), bytes per
+stored article, and the load average; then single-article lookup latency
+(``candidates`` + ``get`` + verification, no write) p50/p95/p99 after the
+first step and after the last. Speed is printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchutil import load, machine
+
+SHINGLES = 627
+COPY_RATE = 0.05
+
+
+class Synthetic:
+    """Deterministic synthetic fingerprints: fresh articles and near-copies of earlier ones."""
+
+    def __init__(self, seed: int) -> None:
+        from compare.dedup.fingerprint import DEFAULT_SETTINGS
+
+        self.settings = DEFAULT_SETTINGS
+        self.rng = np.random.default_rng(seed)
+        self.recent: list[np.ndarray] = []  # copies are made of articles of earlier batches (already indexed)
+        self.pending: list[np.ndarray] = []
+
+    def shingles(self) -> tuple[np.ndarray, bool]:
+        if self.recent and self.rng.random() < COPY_RATE:
+            base = self.recent[int(self.rng.integers(len(self.recent)))].copy()
+            replace = self.rng.choice(base.size, size=base.size // 20, replace=False)
+            base[replace] = self.rng.integers(0, 2**32, size=replace.size, dtype=np.uint64).astype(np.uint32)
+            return np.unique(base), True
+        values = np.unique(self.rng.integers(0, 2**32, size=SHINGLES, dtype=np.uint64).astype(np.uint32))
+        self.pending.append(values)
+        return values, False
+
+    def batch(self, start: int, size: int) -> tuple[list, list, int]:
+        from compare.article import Article
+        from compare.dedup.fingerprint import Fingerprint, minhash_signature
+
+        items, copies = [], 0
+        for number in range(start, start + size):
+            shingles, copy = self.shingles()
+            copies += copy
+            fp = Fingerprint(f"a{number}", shingles, minhash_signature(shingles, self.settings))
+            items.append((fp, Article(id=f"a{number}", text="x", title=f"Synthetic article {number}", source="Synthetic Herald")))
+        self.recent = (self.recent + self.pending)[-20000:]
+        self.pending = []
+        return items, [], copies
+
+
+def check_and_add(index, items: list, threshold: float, containment: float) -> int:
+    """ingest's per-batch step without the text: returns how many matched an indexed article."""
+    from compare.dedup.batch import relation_of
+    from compare.dedup.fingerprint import overlap
+
+    def step() -> int:
+        fps = [fp for fp, _ in items]
+        candidates = index.candidates_many(fps)
+        stored = index.get({i for ids in candidates for i in ids})
+        new, matched = [], 0
+        for (fp, article), ids in zip(items, candidates, strict=True):
+            mine = index.comparable(fp.shingles)
+            hit = False
+            for other in ids:
+                if other in stored:
+                    jac, cont = overlap(mine, stored[other].shingles)
+                    hit = hit or relation_of(jac, cont, threshold=threshold, containment_threshold=containment) is not None
+            matched += hit
+            if not hit:
+                new.append((fp, article))
+        index.add(new)
+        return matched
+
+    return index.atomically(step)
+
+
+def lookup_latencies(index, synthetic: Synthetic, count: int) -> list[float]:
+    from compare.dedup.fingerprint import overlap
+
+    latencies = []
+    for n in range(count):
+        items, _, _ = synthetic.batch(10**9 + n, 1)
+        fp = items[0][0]
+        start = time.perf_counter()
+        ids = index.candidates(fp)
+        stored = index.get(ids)
+        mine = index.comparable(fp.shingles)
+        for other in stored.values():
+            overlap(mine, other.shingles)
+        latencies.append((time.perf_counter() - start) * 1000)
+    return latencies
+
+
+def report_latencies(label: str, latencies: list[float]) -> None:
+    p50, p95, p99 = np.percentile(latencies, [50, 95, 99])
+    print(f"lookup ({label}): p50 {p50:.2f} ms, p95 {p95:.2f} ms, p99 {p99:.2f} ms over {len(latencies)} lookups; {load()}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from compare.dedup.batch import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD
+    from compare.dedup.index.base import open_index
+
+    parser = argparse.ArgumentParser(description="Time the SQLite index's check-and-add as it fills, and lookups.")
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--step", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--lookups", type=int, default=2000)
+    parser.add_argument("--dir", type=Path, default=None, help="where the index is built (default: a temp dir)")
+    parser.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    print(f"machine: {machine()}; {load()} before", flush=True)
+    synthetic = Synthetic(args.seed)
+    probe = Synthetic(args.seed + 1)
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        path = Path(tmp) / "index.sqlite"
+        rates = []
+        with open_index(str(path), threshold=DEFAULT_THRESHOLD) as index:
+            done = planted = matched = 0
+            for step_start in range(0, args.count, args.step):
+                elapsed = 0.0
+                for start in range(step_start, min(step_start + args.step, args.count), args.batch_size):
+                    items, _, copies = synthetic.batch(start, min(args.batch_size, args.count - start))
+                    planted += copies
+                    began = time.perf_counter()
+                    matched += check_and_add(index, items, DEFAULT_THRESHOLD, DEFAULT_CONTAINMENT)
+                    elapsed += time.perf_counter() - began
+                    done += len(items)
+                rate = (done - step_start) / elapsed
+                rates.append(rate)
+                stored = index.stats().articles
+                size = sum(p.stat().st_size for p in path.parent.glob("index.sqlite*"))
+                print(
+                    f"check-and-add {step_start + 1:,}-{done:,}: {rate:,.0f} articles/s, "
+                    f"{rate / rates[0]:.2f}x the first step; {stored:,} stored, "
+                    f"{size / stored:,.0f} bytes per stored article (with the WAL); "
+                    f"{matched:,} of {planted:,} planted copies matched so far; {load()}",
+                    flush=True,
+                )
+                if len(rates) == 1:
+                    report_latencies(f"{stored:,} indexed", lookup_latencies(index, probe, args.lookups))
+            report_latencies(f"{index.stats().articles:,} indexed", lookup_latencies(index, probe, args.lookups))
+        print(f"first step {rates[0]:,.0f}/s, last step {rates[-1]:,.0f}/s: the first is {rates[0] / rates[-1]:.2f}x the last", flush=True)
+    print(f"{load()} after")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
