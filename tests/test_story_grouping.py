@@ -173,6 +173,10 @@ def test_dated_seeds_read_as_one_thread_of_events_on_a_timeline():
     text = render_report_markdown(report)
     assert "## Threads of related coverage" in text
     assert "| 2021-11-23 |" in text and "| 2023-07-12 |" in text
+    from compare.render.report_html import render_report_html
+
+    page = render_report_html(report)
+    assert '<h2 id="threads">Threads of related coverage</h2>' in page and "<td>2023-07-12</td>" in page
 
 
 # --- the development sets -----------------------------------------------------------------------

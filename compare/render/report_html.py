@@ -55,10 +55,12 @@ def render_report_html(
         "<h2>Contents</h2><ul>",
         *[f'<li><a href="#{slug(headings[st.number])}">{escape(headings[st.number])}</a> ({len(st.articles)} articles)</li>' for st in multi],
         '<li><a href="#singles">Articles that overlap nothing else</a></li>' if singles else "",
+        '<li><a href="#threads">Threads of related coverage</a></li>' if report.threads else "",
         '<li><a href="#duplicates">Near-duplicate groups</a></li><li><a href="#pairs">Pairwise similarity</a></li><li><a href="#appendix">Appendix: boilerplate removed</a></li></ul>',
     ]
     if len(report.articles) > 1:
         out += ["<h2>Picture</h2>", render_report_svg(report)]
+    out += _threads(report, labels, headings)
     for story in multi:
         out += _story(story, headings, labels, infos, related, {st.number: st.articles[0] for st in singles})
     if singles:
@@ -146,11 +148,39 @@ def _story(
     return out
 
 
+def _threads(report: Report, labels: dict[str, str], headings: dict[int, str]) -> list[str]:
+    """Related stories (one topic, other times) as threads, each a timeline of its events."""
+    if not report.threads:
+        return []
+    out = [
+        '<h2 id="threads">Threads of related coverage</h2>',
+        "<p>Stories of one topic at different times: each row is one event (a story), oldest first; values marked * were read from the article text.</p>",
+    ]
+    for thread in report.threads:
+        rows = []
+        for event in thread.events:
+            when = (event.date or "date unknown") + (f" to {event.last_date}" if event.last_date and event.last_date != event.date else "")
+            if event.story in headings:
+                name = f'<a href="#{slug(headings[event.story])}">Story {event.story}</a>'
+            else:
+                name = escape(event.title or event.articles[0])
+            rows.append([escape(when), name, escape(", ".join(labels[a] for a in event.articles)), escape(", ".join(event.sources) or "–")])
+        out += [f"<h3>Thread {thread.number} ({len(thread.events)} events)</h3>", _table(["Date", "Event", "Articles", "Sources"], rows)]
+    return out
+
+
 def _articles(ids: Sequence[str], labels: dict[str, str], infos: dict[str, ArticleInfo]) -> str:
     return _table(
         ["", "Title", "Source", "Date", "Words", "Id"],
         [
-            [labels[i], escape(infos[i].title or "(no title)"), escape(infos[i].source or "–"), escape(infos[i].published or "–"), str(infos[i].words), f"<code>{escape(i)}</code>"]
+            [
+                labels[i],
+                escape(infos[i].title or "(no title)"),
+                escape((infos[i].source or "–") + (" *" if infos[i].is_inferred("source") else "")),
+                escape((infos[i].published or "–") + (" *" if infos[i].is_inferred("published") else "")),
+                str(infos[i].words),
+                f"<code>{escape(i)}</code>",
+            ]
             for i in ids
         ],
     )
