@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from compare.article import Article
@@ -60,6 +60,31 @@ def check_work_limit(
     if maybe_too_many or maybe_too_long:
         clean = strip_boilerplate(text, source=article.source)
         _check_sentences(article, split_sentences(article, clean=clean), max_sentences)
+
+
+def within_work_limit(
+    articles: Iterable[Article],
+    *,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+    on_error: Callable[[ArticleTooLongError], None] | None = None,
+) -> list[Article]:
+    """The articles within ``check_work_limit``, in order; the others go to ``on_error``.
+
+    Without ``on_error`` the first article over the limit raises its
+    ``ArticleTooLongError``. ``build_report`` and ``trace_quotes`` use this to
+    leave such an article out with one line instead of failing the batch.
+    """
+    kept = []
+    for article in articles:
+        try:
+            check_work_limit(article, max_sentences=max_sentences)
+        except ArticleTooLongError as error:
+            if on_error is None:
+                raise
+            on_error(error)
+        else:
+            kept.append(article)
+    return kept
 
 
 def _check_text(article: Article, max_chars: int, max_sentences: int) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 from compare.article import Article
 from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.graph import UnionFind
-from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
+from compare.pair.prepare import DEFAULT_MAX_SENTENCES, within_work_limit
 from compare.pair.story_score import day_of
 from compare.parallel import main_script_hidden, worker_context
 from compare.report.model import (
@@ -100,7 +100,7 @@ def build_report(
         raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
     if max_sentences < 1:
         raise ValueError("max_sentences must be positive")
-    batch = _unique_ids(_within_work_limit(articles, max_sentences, on_error))
+    batch = _unique_ids(within_work_limit(articles, max_sentences=max_sentences, on_error=on_error))
     batch, inferred = _infer_metadata(batch)
     n = len(batch)
     tick = _Ticker(progress, total=2 * n)
@@ -313,22 +313,6 @@ def _pairs_to_align(
     from compare.report.stories import pairs_to_align
 
     return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
-
-
-def _within_work_limit(
-    articles: Iterable[Article], max_sentences: int, on_error: Callable[[ArticleTooLongError], None] | None
-) -> list[Article]:
-    kept = []
-    for article in articles:
-        try:
-            check_work_limit(article, max_sentences=max_sentences)
-        except ArticleTooLongError as error:
-            if on_error is None:
-                raise
-            on_error(error)
-            continue
-        kept.append(article)
-    return kept
 
 
 def _compare_pairs(

@@ -16,8 +16,6 @@ after the dated ones), and each one after the first says how its wording differs
 one before it (a word diff), so a researcher sees how a statement travelled.
 
 >>> from compare.article import Article
-from compare.errors import ArticleTooLongError
-from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
 >>> a = Article("a", '"We will respond firmly," Kremlin spokesman Dmitry Peskov said.', source="A", published="2022-04-01")
 >>> b = Article("b", 'Peskov said: "We will respond firmly and quickly."', source="B", published="2022-04-02")
 >>> trace = trace_quotes([a, b])
@@ -34,7 +32,7 @@ from typing import Any
 from compare.article import Article
 from compare.errors import ArticleTooLongError
 from compare.pair.model import DiffOp, Quote, render_diff
-from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
+from compare.pair.prepare import DEFAULT_MAX_SENTENCES, within_work_limit
 from compare.pair.quotes import contains_words
 from compare.text.normalize import words
 
@@ -181,16 +179,7 @@ def trace_quotes(
         )
     if speaker is not None and not words(speaker):
         raise ValueError("speaker must name someone, e.g. 'Peskov'")
-    batch = []
-    for article in articles:
-        try:
-            check_work_limit(article, max_sentences=max_sentences)
-        except ArticleTooLongError as error:
-            if on_error is None:
-                raise
-            on_error(error)
-        else:
-            batch.append(article)
+    batch = within_work_limit(articles, max_sentences=max_sentences, on_error=on_error)
     order = sorted(
         range(len(batch)), key=lambda k: (batch[k].published is None, batch[k].published or "", k)
     )
