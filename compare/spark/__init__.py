@@ -17,8 +17,9 @@ needs pyspark and pyarrow.
 from __future__ import annotations
 
 try:
-    import pyarrow  # noqa: F401  (the executors' batch format)
+    # pyspark first: without the extra, it is the package the user must hear about.
     import pyspark  # noqa: F401
+    import pyarrow  # noqa: F401  (the executors' batch format)
 except ImportError as error:  # pragma: no cover - depends on the install
     raise ImportError(
         f"the spark engine needs the spark extra ({error.name} is missing): pip install 'article-compare[spark]'"
