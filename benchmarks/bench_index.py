@@ -122,7 +122,7 @@ def report_latencies(label: str, latencies: list[float]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from compare.dedup.batch import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD
-    from compare.dedup.index.base import open_index
+    from compare.dedup.index import open_index
 
     parser = argparse.ArgumentParser(description="Time the SQLite index's check-and-add as it fills, and lookups.")
     parser.add_argument("--count", type=int, default=1_000_000)

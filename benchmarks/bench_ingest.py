@@ -95,7 +95,7 @@ def index_size(index_path: Path) -> tuple[int, int]:
 
 def lookups(index_path: Path, data: Path, indexed: int, queries: int, seed: int) -> dict:
     from compare.dedup.batch import DEFAULT_THRESHOLD
-    from compare.dedup.index.base import open_index
+    from compare.dedup.index import open_index
 
     near, unseen = query_articles(data, indexed, queries, seed)
     with open_index(str(index_path), threshold=DEFAULT_THRESHOLD) as index:

@@ -496,10 +496,7 @@ def _dedup_spark(
     except ImportError as error:
         raise click.ClickException(str(error)) from None
     ours = active_session() is None  # a session the caller runs is not ours to stop
-    try:
-        spark = spark_session(master, settings_given)
-    except ArticleCompareError as error:
-        raise click.ClickException(str(error)) from None
+    spark = spark_session(master, settings_given)
     try:
         try:
             result = dedup_paths(
@@ -525,8 +522,8 @@ def _dedup_spark(
                 local = result.to_result()
                 emit(render_dedup(local, fmt), output)  # type: ignore[arg-type]
                 found = len(local.pairs)
-        except ArticleCompareError as error:
-            raise click.ClickException(str(error)) from None
+        except ArticleCompareError:
+            raise  # ours, not Spark's: the error boundary reports it
         except Exception as error:
             from compare.spark import spark_error
 
@@ -593,7 +590,8 @@ def ingest(
     ids and exact scores; not added). Lines appear once their batch is
     committed, so every 'new' printed is in the index.
     """
-    from compare.dedup.index.base import default_index_spec, open_index
+    from compare.dedup.index import open_index
+    from compare.dedup.index.base import default_index_spec
     from compare.dedup.stream import ingest as run_ingest
     from compare.render.dedup import render_ingest_line, render_ingest_summary
 
@@ -647,7 +645,7 @@ def index_group() -> None:
 
 
 def _open_existing(index_spec: str | None, *, read_only: bool = True) -> Any:
-    from compare.dedup.index.base import open_index
+    from compare.dedup.index import open_index
 
     spec = index_spec if index_spec is not None else _default_spec()
     if spec and "://" not in spec and spec != "memory" and not Path(spec).is_file():

@@ -10,7 +10,8 @@ import pytest
 
 from compare.article import Article
 from compare.dedup.fingerprint import FingerprintSettings, fingerprint
-from compare.dedup.index.base import IndexParameters, open_index
+from compare.dedup.index import open_index
+from compare.dedup.index.base import IndexParameters
 from compare.dedup.lsh import band_keys, candidate_probability, lsh_params
 from compare.errors import IndexStoreError, SettingsMismatchError
 from compare.load.articles import load_article

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from compare.dedup.index.base import open_index
+from compare.dedup.index import open_index
 
 REPO = Path(__file__).resolve().parents[1]
 PROCESSES = 4

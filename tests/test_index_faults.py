@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from compare.cli import main
-from compare.dedup.index.base import open_index
+from compare.dedup.index import open_index
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from compare.article import Article
-from compare.dedup.index.base import open_index
+from compare.dedup.index import open_index
 from compare.dedup.stream import IngestResult, Match, ingest
 from compare.load.articles import iter_articles, load_article
 

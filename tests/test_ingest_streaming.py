@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from compare.article import Article
-from compare.dedup.index.base import open_index
+from compare.dedup.index import open_index
 from compare.dedup.stream import ingest
 
 REPO = Path(__file__).resolve().parents[1]

@@ -128,7 +128,7 @@ def test_sigterm_unwinds_like_ctrl_c_without_hanging_or_tracebacks(busy_feed, tm
         time.sleep(0.1)
     assert _session_processes(session) == [], "workers outlived the command"
     if command == "ingest":
-        from compare.dedup.index.base import open_index
+        from compare.dedup.index import open_index
 
         with open_index(index) as opened:
             assert opened.check() == []

@@ -242,7 +242,7 @@ def test_cli_unwritable_output_is_a_clean_error(tmp_path):
 
 
 def test_cli_index_lists_articles_already_ingested_and_leaves_the_index_alone(tmp_path):
-    from compare.dedup.index.base import open_index
+    from compare.dedup.index import open_index
     from compare.dedup.stream import ingest
 
     index_path = tmp_path / "index.sqlite"

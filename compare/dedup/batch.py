@@ -170,7 +170,7 @@ def find_duplicates(
     learn_boilerplate: bool = True,
     workers: int | None = None,
 ) -> DedupResult:
-    """Duplicate pairs and clusters in a batch of articles.
+    r"""Duplicate pairs and clusters in a batch of articles.
 
     Boilerplate is learned in the same pass that fingerprints: each article
     is fingerprinted without learned chrome while its line keys are counted;
@@ -196,6 +196,22 @@ def find_duplicates(
         learn_boilerplate: treat lines repeated in >= 3 articles of one
             source in this batch as chrome (BoilerplateLearner rules).
         workers: worker processes for fingerprinting (None = one per core).
+
+    Example:
+        >>> from compare import Article
+        >>> a = Article(id="a", text="Kremlin says Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Germany said it would send heavy weapons.\n")
+        >>> b = Article(id="b", text="Kremlin: Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Britain said it had sent anti-tank weapons.\n")
+        >>> result = find_duplicates([a, b, Article(id="c", text=a.text)], workers=0)
+        >>> [(pair.a, pair.b, pair.relation) for pair in result.pairs]
+        [('a', 'b', 'near-duplicate'), ('a', 'c', 'duplicate'), ('b', 'c', 'near-duplicate')]
+        >>> result.clusters
+        (('a', 'b', 'c'),)
     """
     from compare.dedup.fingerprinter import Fingerprinter, LineCounter
 

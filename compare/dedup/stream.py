@@ -73,7 +73,7 @@ def ingest(
     workers: int | None = None,
     max_wait: float | None = None,
 ) -> Iterator[IngestResult]:
-    """Check each article against the index and add the new ones.
+    r"""Check each article against the index and add the new ones.
 
     Articles are processed in batches of ``batch_size``: fingerprinted,
     looked up (in the index and among the batch's earlier new articles),
@@ -101,6 +101,21 @@ def ingest(
     articles have come. The articles are then read by a thread and each
     batch is fingerprinted once it is complete (no pipelining across
     batches); the commit-before-report guarantee is the same.
+
+    Example:
+        >>> from compare import Article
+        >>> a = Article(id="a", text="Kremlin says Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Germany said it would send heavy weapons.\n")
+        >>> b = Article(id="b", text="Kremlin: Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Britain said it had sent anti-tank weapons.\n")
+        >>> from compare import open_index
+        >>> with open_index("memory") as index:
+        ...     [(r.id, r.status) for r in ingest([a, Article(id="a2", text=a.text)], index, workers=0)]
+        [('a', 'new'), ('a2', 'duplicate')]
     """
     from compare.dedup.fingerprinter import Fingerprinter
 

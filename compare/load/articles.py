@@ -113,7 +113,16 @@ def article_files(directory: Path, suffixes: frozenset[str] = ARTICLE_SUFFIXES) 
 
 
 def load_article(path: str | Path, **options: Any) -> Article:
-    """Load exactly one article from a file (or the first one of a JSONL file)."""
+    r"""Load exactly one article from a file (or the first one of a JSONL file).
+
+    Example:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp(), "story.txt")
+        >>> _ = path.write_text("Plant opens\nThe chip plant opened on Monday.\n", encoding="utf-8")
+        >>> article = load_article(path)
+        >>> article.title, article.text, article.id == str(path)
+        ('Plant opens', 'Plant opens\nThe chip plant opened on Monday.\n', True)
+    """
     for article in iter_articles([path], **options):
         return article
     raise InputError(str(path), "holds no article")

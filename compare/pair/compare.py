@@ -86,7 +86,7 @@ def compare_articles(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     analyse: bool = True,
 ) -> Comparison:
-    """Compare two articles: verdict, aligned sentences, quotes and divergences.
+    r"""Compare two articles: verdict, aligned sentences, quotes and divergences.
 
     Args:
         a, b: ``Article`` objects, or plain strings (ids "a" and "b").
@@ -101,6 +101,20 @@ def compare_articles(
         ArticleTooLongError: an input is over ``max_chars`` or ``max_sentences``.
         EmptyArticleError: an input is empty or boilerplate only.
         ValueError: a knob is out of range.
+
+    Example:
+        >>> from compare import Article
+        >>> a = Article(id="a", text="Kremlin says Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Germany said it would send heavy weapons.\n")
+        >>> b = Article(id="b", text="Kremlin: Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Britain said it had sent anti-tank weapons.\n")
+        >>> comparison = compare_articles(a, b)
+        >>> comparison.verdict, [(x.a_indices, x.b_indices, x.kind) for x in comparison.alignments]
+        ('near-duplicate', [((0,), (0,), 'near-identical'), ((1,), (1,), 'identical')])
     """
     if shingle_size < 1:
         raise ValueError("shingle_size must be at least 1 (3 suits news sentences)")

@@ -157,6 +157,9 @@ class QuoteMatch:
     b: Quote | None
     score: float
     diff: tuple[DiffOp, ...] = ()
+    #: Both sides quoted and B names a speaker that A does not (A's may be unknown):
+    #: renderers show both names.
+    speakers_differ: bool = False
 
     @property
     def speaker(self) -> str | None:

@@ -1003,7 +1003,12 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
     matches.sort(key=lambda m: (m.a.start if m.a else 0))
     matches += [QuoteMatch("only in a", q, None, 0.0) for i, q in enumerate(a) if i not in used_a]
     matches += [QuoteMatch("only in b", None, q, 0.0) for j, q in enumerate(b) if j not in used_b]
-    return matches
+    return [
+        replace(m, speakers_differ=True)
+        if m.a is not None and m.b is not None and m.b.speaker and not same_speaker(m.a.speaker, m.b.speaker)
+        else m
+        for m in matches
+    ]
 
 
 def _fragment_match(a: Quote, b: Quote) -> QuoteMatch:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from compare.pair.model import Comparison, DiffOp, render_diff
-from compare.pair.quotes import same_speaker
 from compare.render.escape import markdown_cell
 
 
@@ -61,7 +60,7 @@ def render_pair_markdown(comparison: Comparison) -> str:
         out += ["| Speaker | A's words | B's words | Difference |", "|---|---|---|---|"]
         for q in shared:
             speaker = q.a.speaker or "?"
-            if q.b.speaker and not same_speaker(q.a.speaker, q.b.speaker):
+            if q.speakers_differ:
                 speaker += f" / {q.b.speaker}"
             difference = q.kind if not q.diff else f"{q.kind}: {_diff_md(q.diff)}"
             out.append(f"| {_cell(speaker)} | {_cell(q.a.text)} | {_cell(q.b.text)} | {difference} |")

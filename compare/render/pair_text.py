@@ -9,7 +9,6 @@ from __future__ import annotations
 import textwrap
 
 from compare.pair.model import Comparison, DiffOp, render_diff
-from compare.pair.quotes import same_speaker
 from compare.render.escape import terminal_text
 
 WIDTH = 80
@@ -106,7 +105,7 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         out.append("  (none)")
     for q in shared:
         speakers = q.a.speaker or "?"
-        if q.b.speaker and not same_speaker(q.a.speaker, q.b.speaker):
+        if q.speakers_differ:
             speakers += f" / {q.b.speaker}"
         out.append(f"  {terminal_text(speakers)}: {paint(q.kind, 'yellow' if q.kind != 'same' else 'green')}")
         out += _wrap(f'"{q.a.text}"', "       ", "    A: ")

@@ -71,7 +71,7 @@ def build_report(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     on_error: Callable[[ArticleTooLongError], None] | None = None,
 ) -> Report:
-    """Build the overlap report over ``articles`` (kept in input order).
+    r"""Build the overlap report over ``articles`` (kept in input order).
 
     Args:
         articles: the articles; ids should be unique (repeats get a " (2)" suffix).
@@ -93,6 +93,20 @@ def build_report(
 
     Returns:
         A frozen ``Report``; ``Report.to_dict()`` is the issue-4 JSON.
+
+    Example:
+        >>> from compare import Article
+        >>> a = Article(id="a", text="Kremlin says Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Germany said it would send heavy weapons.\n")
+        >>> b = Article(id="b", text="Kremlin: Western arms endanger Europe\n"
+        ...     "Dmitry Peskov said on Tuesday that weapons shipments to Ukraine threaten "
+        ...     "the security of the whole continent and provoke instability.\n"
+        ...     "Britain said it had sent anti-tank weapons.\n")
+        >>> report = build_report([a, b], workers=0)
+        >>> [story.articles for story in report.stories], len(report.articles)
+        ([('a', 'b')], 2)
     """
     if one_source_claims_per_article < 0:
         raise ValueError("one_source_claims_per_article must be 0 or more")

@@ -26,7 +26,7 @@ def index_matches(spec: str, articles: Sequence[Article]) -> dict[str, list[dict
     """
     from compare.dedup.batch import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD, relation_of
     from compare.dedup.fingerprint import fingerprint, overlap
-    from compare.dedup.index.base import open_index
+    from compare.dedup.index import open_index
 
     if "://" not in spec and spec != "memory" and not Path(spec).is_file():
         raise IndexStoreError(f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}")

@@ -22,13 +22,12 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
-from compare.errors import IndexStoreError, SettingsMismatchError
+from compare.errors import SettingsMismatchError
 from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
@@ -311,60 +310,3 @@ class ArticleIndex(ABC):
 
     def close(self) -> None:  # noqa: B027 - backends without resources need nothing
         """Release connections; the index stays usable by other processes."""
-
-
-def open_index(
-    spec: str | os.PathLike[str] | None,
-    *,
-    settings: FingerprintSettings | None = None,
-    threshold: float = 0.5,
-    lock_timeout: float = 10.0,
-    create: bool = True,
-    read_only: bool = False,
-) -> ArticleIndex:
-    """Open (or create) an index.
-
-    Args:
-        spec: None or "memory" for an in-process index, "redis://host:port/db"
-            for Redis (``?prefix=NAME`` picks the key prefix, default
-            "article-compare"), anything else is an SQLite file path.
-        settings: fingerprint settings; an existing index must have been
-            built with the same ones. None: the existing index's own, or
-            ``DEFAULT_SETTINGS`` for a new one.
-        threshold: the lowest Jaccard the caller will report. LSH candidates
-            are generated down to ``min(threshold, CANDIDATE_THRESHOLD)``.
-        lock_timeout: seconds a write waits for another writer (the SQLite
-            write lock, the Redis index lock).
-        create: False to refuse a Redis URL (prefix) that holds no index
-            instead of creating one: a reader (stats, export) must not pin
-            default settings under a mistyped prefix. (SQLite callers can
-            check that the file exists.)
-        read_only: open for reading only (stats, export, ``report
-            --index``): nothing is created or written, not even an SQLite
-            journal, so an index in a read-only directory can be read.
-
-    Raises:
-        SettingsMismatchError: the index was built with other settings.
-        IndexStoreError: the index cannot be opened (unreachable Redis,
-            corrupt or foreign SQLite file, missing directory).
-    """
-    if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    if spec is not None and not os.fspath(spec):
-        raise IndexStoreError("the index location is empty; give a file path, 'memory' or redis://host:port/db")
-    parameters = IndexParameters.build(settings or DEFAULT_SETTINGS, threshold)
-    explicit = settings is not None
-    text = "memory" if spec is None else os.fspath(spec)
-    if text == "memory":
-        from compare.dedup.index.memory import MemoryIndex
-
-        return MemoryIndex(parameters)
-    if text.startswith(("redis://", "rediss://", "unix://")):
-        from compare.dedup.index.redis import RedisIndex
-
-        return RedisIndex.open(text, parameters, explicit=explicit, create=create and not read_only, lock_timeout=lock_timeout)
-    if "://" in text:
-        raise IndexStoreError(f"{text}: unknown index scheme; use a file path, 'memory' or redis://host:port/db")
-    from compare.dedup.index.sqlite import SQLiteIndex
-
-    return SQLiteIndex.open(Path(text), parameters, lock_timeout=lock_timeout, explicit=explicit, read_only=read_only)

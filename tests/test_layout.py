@@ -1,0 +1,222 @@
+"""The layout's rules, checked over the source with ``ast`` (issue 7).
+
+- imports point down the pipeline: text -> article -> load -> dedup / pair ->
+  report / spark -> render -> cli; stages of one level do not import each other;
+- no import circle between modules, counting imports inside functions (they
+  once hid the circle align -> quotes -> align);
+- no module imports another module's ``_private`` name;
+- each shared helper exists once;
+- the library never imports click, renderers call no analysis, and the CLI has
+  one error boundary.
+
+Imports under ``if TYPE_CHECKING:`` are left out: they are annotations, not
+dependencies.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "compare"
+
+#: Level of each part of the package; a module may import its own part or a lower level.
+LEVELS = {
+    "compare.errors": 0,
+    "compare.graph": 0,
+    "compare.parallel": 0,
+    "compare.text": 1,
+    "compare.article": 2,
+    "compare.load": 3,
+    "compare.dedup": 4,
+    "compare.pair": 4,
+    "compare.report": 5,
+    "compare.spark": 5,
+    "compare.render": 6,
+    "compare.cli": 7,
+    "compare.__main__": 8,
+    "compare.spark.submit": 8,  # spark-submit's entry point: runs the CLI
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+#: Every module of the package except ``compare`` itself, the lazy public facade above every layer.
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py")) if path != PACKAGE / "__init__.py"}
+
+
+def part_of(module: str) -> str:
+    """The entry of LEVELS a module belongs to (its subpackage, or itself)."""
+    for part in sorted(LEVELS, key=len, reverse=True):
+        if module == part or module.startswith(part + "."):
+            return part
+    raise AssertionError(f"{module} is in no layer of LEVELS; add it to the layout")
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node outside ``if TYPE_CHECKING:`` blocks."""
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def imports_of(module: str) -> list[tuple[str, str | None, int]]:
+    """(imported module, imported name or None, line) for every runtime import of a compare module."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    found: list[tuple[str, str | None, int]] = []
+    for node in _runtime_nodes(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, None, node.lineno) for alias in node.names if alias.name.startswith("compare")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("compare") and node.level == 0:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                if submodule in MODULES:  # ``from compare.pair import diff``: the module itself
+                    found.append((submodule, None, node.lineno))
+                else:
+                    found.append((node.module, alias.name, node.lineno))
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    edges: dict[str, set[str]] = {}
+    for module in MODULES:
+        edges[module] = {
+            target for target, _, _ in imports_of(module) if target in MODULES and target != module
+        }
+    return edges
+
+
+def test_every_module_belongs_to_a_layer():
+    for module in MODULES:
+        part_of(module)
+
+
+def test_imports_point_down_the_pipeline():
+    wrong = []
+    for module, targets in graph().items():
+        here = part_of(module)
+        for target in targets:
+            there = part_of(target)
+            if there != here and LEVELS[there] >= LEVELS[here]:
+                wrong.append(f"{module} imports {target} ({there} is not below {here})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_circle():
+    edges = graph()
+    state: dict[str, int] = {}
+    circles: list[list[str]] = []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(edges.get(module, ())):
+            if state.get(target) == 1:
+                circles.append([*path[path.index(target) :], target] if target in path else [module, target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(edges):
+        if module not in state:
+            visit(module, [module])
+    assert not circles, "import circles: " + "; ".join(" -> ".join(c) for c in circles)
+
+
+def test_no_private_name_imported_from_another_module():
+    wrong = [
+        f"{module}:{line} imports {name} from {target}"
+        for module in MODULES
+        for target, name, line in imports_of(module)
+        if name is not None and name.startswith("_") and target != module
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("marker", "home"),
+    [
+        ("parent[parent[", "compare/graph.py"),  # union-find path halving
+        ("blake2b(", "compare/text/chrome.py"),  # line-key hashing
+        ("0x9E3779B97F4A7C15", "compare/dedup/fingerprint.py"),  # the 64-bit mixing constant
+        ("def chunked(", "compare/parallel.py"),
+        ("class BoilerplateLearner", "compare/text/chrome.py"),
+        ("LEARN_MIN_ARTICLES = ", "compare/text/chrome.py"),
+        ("LEARN_MAX_WORDS = ", "compare/text/chrome.py"),
+        ("def _slug(", None),
+        ("def _chunks(", None),
+        ("def _chunked(", None),
+    ],
+)
+def test_shared_helper_is_written_once(marker, home):
+    holders = sorted(
+        str(path.relative_to(PACKAGE.parent)) for path in MODULES.values() if marker in path.read_text(encoding="utf-8")
+    )
+    assert holders == ([home] if home else []), f"{marker!r} in {holders}"
+
+
+def test_library_never_imports_click():
+    wrong = []
+    for module, path in MODULES.items():
+        if part_of(module) in ("compare.cli", "compare.__main__"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            wrong += [f"{module}:{node.lineno}" for name in names if name.split(".")[0] == "click"]
+    assert not wrong, wrong
+
+
+#: Modules renderers may import anything from: records, escaping and each other. From other
+#: modules they may import record classes (CapWords names) only: no analysis function.
+RENDER_MAY_IMPORT = ("compare.render", "compare.pair.model", "compare.report.model", "compare.dedup.batch", "compare.dedup.stream", "compare.dedup.index.base", "compare.text.chrome")
+
+
+def test_renderers_import_records_only():
+    wrong = []
+    for module in MODULES:
+        if part_of(module) != "compare.render":
+            continue
+        for target, name, line in imports_of(module):
+            if not target.startswith(RENDER_MAY_IMPORT) and not (name and name[:1].isupper()):
+                wrong.append(f"{module}:{line} imports {name or ''} from {target}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_cli_has_one_error_boundary():
+    source = (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    assert source.count("except ArticleCompareError as error") == 1
+
+
+def test_public_api_is_complete_and_lazy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, compare\n"
+        "assert 'compare.pair' not in sys.modules and 'datasketch' not in sys.modules, 'import compare is not lazy'\n"
+        "assert sorted(compare.__all__) == sorted(compare._LAZY)\n"
+        "missing = [n for n in compare.__all__ if getattr(compare, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "print(compare.__version__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip()
