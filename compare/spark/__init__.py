@@ -16,14 +16,17 @@ needs pyspark and pyarrow.
 
 from __future__ import annotations
 
-try:
-    # pyspark first: without the extra, it is the package the user must hear about.
-    import pyspark  # noqa: F401
-    import pyarrow  # noqa: F401  (the executors' batch format)
-except ImportError as error:  # pragma: no cover - depends on the install
-    raise ImportError(
-        f"the spark engine needs the spark extra ({error.name} is missing): pip install 'article-compare[spark]'"
-    ) from None
+import importlib
+
+# pyspark first: without the extra, it is the package the user must hear about;
+# pyarrow is the executors' batch format.
+for _needed in ("pyspark", "pyarrow"):
+    try:
+        importlib.import_module(_needed)
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ImportError(
+            f"the spark engine needs the spark extra ({error.name} is missing): pip install 'article-compare[spark]'"
+        ) from None
 
 from compare.spark.engine import SparkDedupResult, find_duplicates
 from compare.spark.inputs import (
