@@ -36,7 +36,8 @@ from generate_articles import DEFAULT_SEED, cached_jsonl
 def event_log_totals(directory: Path) -> dict[str, int]:
     """Shuffle and spill bytes over every task of the run's event log(s)."""
     totals = {"shuffle_written": 0, "shuffle_read": 0, "memory_spilled": 0, "disk_spilled": 0, "tasks": 0}
-    for log in directory.iterdir():
+    # Spark 4 writes rolling event logs: a directory per application, event files inside.
+    for log in sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("appstatus")):
         with log.open(encoding="utf-8") as lines:
             for line in lines:
                 if '"SparkListenerTaskEnd"' not in line:
