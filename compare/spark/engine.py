@@ -251,12 +251,16 @@ def run(
         fingerprints = good.select("ordinal", "id", "shingles", "bands")
     fingerprints = fingerprints.persist(_DISK)
     articles = fingerprints.count()
+    # Everything still read later is materialized before what it derives from is
+    # released: persist() is lazy, and a released parent would mean fingerprinting again.
+    ids = fingerprints.select("ordinal", "id").persist(_DISK)
+    ids.count()
+    learned.count()
     first.unpersist()
     if learned_keys is not None:
         learned_keys.unpersist()
     if not stable_input:
         tagged.unpersist()
-    ids = fingerprints.select("ordinal", "id").persist(_DISK)
 
     candidates = _candidates(fingerprints)
     shingles = fingerprints.select("ordinal", "shingles")
