@@ -85,6 +85,7 @@ def compare_articles(
     max_chars: int = DEFAULT_MAX_CHARS,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     analyse: bool = True,
+    story: PairScore | None = None,
 ) -> Comparison:
     r"""Compare two articles: verdict, aligned sentences, quotes and divergences.
 
@@ -96,6 +97,8 @@ def compare_articles(
             more quotation marks, raises ``ArticleTooLongError``.
         analyse: False skips quotes and divergences (alignment only), which
             the MSRP evaluation uses.
+        story: the pair's story score when the caller has it already
+            (``report`` scored the pair within its set); None scores the two.
 
     Raises:
         ArticleTooLongError: an input is over ``max_chars`` or ``max_sentences``.
@@ -124,11 +127,12 @@ def compare_articles(
     pb = prepare(b, default_id="b", max_chars=max_chars, max_sentences=max_sentences)
     alignments = align(pa, pb)
     sim = similarity(pa, pb, shingle_size=shingle_size)
-    story = score_pair(
-        (pa.clean.content, pb.clean.content),
-        titles=(pa.article.title, pb.article.title),
-        days=(article_day(pa.article), article_day(pb.article)),
-    )
+    if story is None:
+        story = score_pair(
+            (pa.clean.content, pb.clean.content),
+            titles=(pa.article.title, pb.article.title),
+            days=(article_day(pa.article), article_day(pb.article)),
+        )
     quotes: tuple = ()
     divergences: tuple = ()
     if analyse:

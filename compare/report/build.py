@@ -31,7 +31,7 @@ from compare.article import Article
 from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.graph import UnionFind
 from compare.pair.prepare import DEFAULT_MAX_SENTENCES, within_work_limit
-from compare.pair.story_score import day_of
+from compare.pair.story_score import PairScore, day_of
 from compare.parallel import main_script_hidden, worker_context
 from compare.report.model import (
     ArticleInfo,
@@ -132,7 +132,8 @@ def build_report(
     align = _pairs_to_align(found, clusters, story_settings)
 
     tick.total += len(align)
-    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences)
+    scores = {(link.a, link.b): PairScore(link.score, link.timeless, link.shared, link.features) for link in found.links}
+    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences, scores)
 
     quotes = _story_quotes_extractor()
     stories = tuple(
@@ -335,22 +336,26 @@ def _compare_pairs(
     workers: int | None,
     tick: _Ticker,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
+    scores: dict[tuple[int, int], PairScore] | None = None,
 ) -> dict[tuple[int, int], dict[str, Any] | None]:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
     Alignment is nearly all of a large report's time and each pair is
     independent, so two cores roughly halve it. Below PARALLEL_MIN_PAIRS the
     workers' start-up (importing the library) costs more than it saves.
+    ``scores`` are the story scores the clustering gave the pairs: each
+    comparison's verdict uses them instead of scoring the pair again.
     """
     from compare.dedup.fingerprinter import default_workers
 
+    scores = scores or {}
     count = default_workers() if workers is None else workers
     comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
     if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        tasks = [(batch[a], batch[b], max_sentences) for a, b in align]
+        tasks = [(batch[a], batch[b], max_sentences, scores.get((a, b))) for a, b in align]
         try:
             # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
             # breaks the pool with an error here instead of hanging forever.
@@ -369,21 +374,23 @@ def _compare_pairs(
             pass  # finish below in this process
     for a, b in align:
         if (a, b) not in comparisons:
-            comparisons[(a, b)] = _compare(batch[a], batch[b], max_sentences)
+            comparisons[(a, b)] = _compare(batch[a], batch[b], max_sentences, scores.get((a, b)))
             tick(1)
     return comparisons
 
 
-def _compare_task(task: tuple[Article, Article, int]) -> dict[str, Any] | None:
+def _compare_task(task: tuple[Article, Article, int, PairScore | None]) -> dict[str, Any] | None:
     return _compare(*task)
 
 
-def _compare(a: Article, b: Article, max_sentences: int = DEFAULT_MAX_SENTENCES) -> dict[str, Any] | None:
+def _compare(
+    a: Article, b: Article, max_sentences: int = DEFAULT_MAX_SENTENCES, story: PairScore | None = None
+) -> dict[str, Any] | None:
     """``compare_articles(a, b).to_dict()``, or None when the pair cannot be compared."""
     from compare.pair.compare import compare_articles
 
     try:
-        return compare_articles(a, b, max_sentences=max_sentences).to_dict()
+        return compare_articles(a, b, max_sentences=max_sentences, story=story).to_dict()
     except (ArticleCompareError, ValueError):
         # An article with no sentences left after boilerplate removal, say:
         # the story grouping still stands on its shared phrases.
