@@ -238,3 +238,20 @@ def test_article_ids_from_ints_and_defaults_match(spark, tmp_path):
     assert got.clusters == (("1", "2"),)
     local = find_duplicates([Article("1", text), Article("2", text)], workers=0)
     assert got.pairs == local.pairs
+
+
+def test_parquet_input_gives_the_local_engines_results(spark, fixtures_jsonl, tmp_path):
+    """The same articles as one Parquet file (columns id, text, source, title) through the command's reader."""
+    from compare.spark import dedup_paths
+
+    local = _local(fixtures_jsonl)
+    records = [json.loads(line) for line in fixtures_jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for number, record in enumerate(records):
+        if "id" not in record:  # the line without an id: give it the id the local loader gave it
+            record["id"] = f"{fixtures_jsonl}:{number + 2}"
+    frame = spark.createDataFrame(
+        [(r["id"], r["text"], r.get("source"), r.get("title")) for r in records],
+        "id string, text string, source string, title string",
+    )
+    frame.coalesce(1).write.parquet(str(tmp_path / "articles.parquet"))
+    _same(dedup_paths(spark, [str(tmp_path / "articles.parquet")]), local)
