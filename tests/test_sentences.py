@@ -93,3 +93,18 @@ def test_script_without_sentence_marks_gives_one_sentence_per_line() -> None:
 def test_empty_and_boilerplate_only_text_give_no_sentences() -> None:
     assert split_sentences("") == []
     assert split_sentences("Support The Moscow Times!\n\nRead more\n") == []
+
+
+def test_one_long_block_splits_as_the_same_text_with_paragraph_breaks():
+    """Boundary rules look at a bounded window, so a paragraph-less text splits like a paragraphed one."""
+    from compare.text.sentences import split_sentences
+
+    sentences = [
+        "Mr. Smith said on Feb. 24 that U.S. forces would stay.",
+        "The minister, who arrived on Monday, disagreed.",
+        '"Why now?" Peskov asked.',
+        "He left at 9 a.m. Police said the road was closed.",
+    ] * 200
+    one_line = " ".join(sentences)
+    paragraphs = "\n\n".join(" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4))
+    assert [s.text for s in split_sentences(one_line)] == [s.text for s in split_sentences(paragraphs)]

@@ -80,7 +80,6 @@ _ATTRIBUTION_AFTER_QUOTE = re.compile(
     rf"(?:(?:[A-Z][\w'’.-]*|the|a|an|of)\s+){{0,5}}(?:{_CUE_VERBS})\b"
 )
 _BOUNDARY = re.compile(r"(?:[.!?…]+|\.\.\.)[\"'”’»)\]]*(?=\s)|[。！？]+[」』”’)]*")
-_LAST_WORD = re.compile(r"(\S+)$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"[A-Z]\.$")
 _TIME_QUALIFIER = re.compile(
@@ -158,10 +157,19 @@ def _trim(block: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: Characters after a mark that the rules look at (a few words): reading a
+#: bounded window keeps splitting linear in the block's length, where copying
+#: the rest of the block at every mark made a long paragraph quadratic.
+_LOOKAHEAD = 120
+_NON_SPACE = re.compile(r"\S")
+_WORD_BEFORE = re.compile(r"\S+$")
+
+
 def _is_boundary(block: str, mark_start: int, mark_end: int) -> bool:
-    rest = block[mark_end:].lstrip()
-    if not rest:
+    first_visible = _NON_SPACE.search(block, mark_end)
+    if first_visible is None:
         return True
+    rest = block[first_visible.start() : first_visible.start() + _LOOKAHEAD]
     marks = block[mark_start:mark_end]
     if marks[0] in "。！？":
         return True
@@ -172,8 +180,11 @@ def _is_boundary(block: str, mark_start: int, mark_end: int) -> bool:
         return False
     if marks != "." and not marks.startswith("."):
         return True
-    last = _LAST_WORD.search(block, 0, mark_start + 1)
-    word = last.group(1) if last else ""
+    # The word the mark ends: searched in a bounded window before the mark
+    # (``_LAST_WORD.search(block, 0, ...)`` scanned from the block's start).
+    window_start = max(0, mark_start + 1 - _LOOKAHEAD)
+    last = _WORD_BEFORE.search(block, window_start, mark_start + 1)
+    word = last.group() if last else ""
     bare = word.lstrip("\"'“‘«([").rstrip(".").lower()
     if marks == "." and bare in _NEVER_FINAL:
         return False
