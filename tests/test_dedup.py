@@ -68,7 +68,7 @@ def test_to_dict_is_exactly_the_documented_shape():
     assert set(data) == {"articles", "pairs", "clusters"}
     assert data["articles"] == 2
     assert data["pairs"] == [
-        {"a": seed, "b": variant, "jaccard": 0.9462, "containment": 0.9751, "relation": "duplicate"}
+        {"a": seed, "b": variant, "jaccard": 1.0, "containment": 1.0, "relation": "duplicate"}
     ]
     assert data["clusters"] == [[seed, variant]]
 

@@ -13,6 +13,7 @@ from compare.cli import main
 REPO = Path(__file__).resolve().parents[1]
 
 SEED_0 = "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt"
+SEED_3 = "fixtures/seeds/003_625db1e6dcb7c4b7.txt"
 HEADLINE = "fixtures/variants/000_new_headline.txt"
 CHROME = "fixtures/variants/000_other_site_chrome.txt"
 CHIP = "fixtures/unrelated/chip_plant_opening.txt"
@@ -40,9 +41,9 @@ def test_dedup_text_lists_clusters_then_pairs():
         f"  {CHROME}\n"
         "\n"
         "pairs:\n"
-        f"  duplicate       jaccard 0.946  containment 0.975  {SEED_0}  <->  {HEADLINE}\n"
-        f"  duplicate       jaccard 0.912  containment 1.000  {SEED_0}  <->  {CHROME}\n"
-        f"  near-duplicate  jaccard 0.865  containment 0.970  {HEADLINE}  <->  {CHROME}\n"
+        f"  duplicate  jaccard 1.000  containment 1.000  {SEED_0}  <->  {HEADLINE}\n"
+        f"  duplicate  jaccard 0.901  containment 1.000  {SEED_0}  <->  {CHROME}\n"
+        f"  duplicate  jaccard 0.901  containment 1.000  {HEADLINE}  <->  {CHROME}\n"
     )
 
 
@@ -51,7 +52,7 @@ def test_dedup_json_has_the_documented_shape():
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
         "articles": 3,
-        "pairs": [{"a": SEED_0, "b": HEADLINE, "jaccard": 0.9462, "containment": 0.9751, "relation": "duplicate"}],
+        "pairs": [{"a": SEED_0, "b": HEADLINE, "jaccard": 1.0, "containment": 1.0, "relation": "duplicate"}],
         "clusters": [[SEED_0, HEADLINE]],
     }
 
@@ -62,9 +63,9 @@ def test_dedup_csv_to_an_output_file(tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text().splitlines() == [
         "a,b,jaccard,containment,relation,cluster",
-        f"{SEED_0},{HEADLINE},0.9462,0.9751,duplicate,1",
-        f"{SEED_0},{CHROME},0.9116,1.0,duplicate,1",
-        f"{HEADLINE},{CHROME},0.8649,0.9697,near-duplicate,1",
+        f"{SEED_0},{HEADLINE},1.0,1.0,duplicate,1",
+        f"{SEED_0},{CHROME},0.9006,1.0,duplicate,1",
+        f"{HEADLINE},{CHROME},0.9006,1.0,duplicate,1",
     ]
 
 
@@ -73,10 +74,14 @@ def test_fail_on_duplicates_exits_1_only_when_there_are_duplicates():
     assert run("dedup", "fixtures/seeds", "--fail-on-duplicates").exit_code == 0
 
 
-def test_a_higher_threshold_drops_the_near_duplicate():
-    result = run("dedup", SEED_0, HEADLINE, CHROME, "--threshold", "0.9", "--containment", "0.99", "-f", "json")
-    relations = [p["relation"] for p in json.loads(result.stdout)["pairs"]]
-    assert relations == ["duplicate", "duplicate"]
+def test_a_higher_threshold_turns_the_near_duplicate_into_contained():
+    trimmed = "fixtures/variants/003_trimmed_ending.txt"
+    default = run("dedup", SEED_3, trimmed, "-f", "json")
+    assert [p["relation"] for p in json.loads(default.stdout)["pairs"]] == ["near-duplicate"]
+    higher = run("dedup", SEED_3, trimmed, "--threshold", "0.9", "-f", "json")
+    assert [p["relation"] for p in json.loads(higher.stdout)["pairs"]] == ["contained"]
+    strict = run("dedup", SEED_3, trimmed, "--threshold", "0.9", "--containment", "1.0", "-f", "json")
+    assert [p["relation"] for p in json.loads(strict.stdout)["pairs"]] == ["contained"]  # 1.000 of it is inside
 
 
 def test_missing_path_is_one_line_on_stderr_and_exit_1_and_the_rest_is_still_processed():
@@ -101,11 +106,11 @@ def test_ingest_text_then_json_lines(tmp_path):
     second = run("ingest", HEADLINE, CHIP, "--index", index, "--format", "json")
     lines = [json.loads(line) for line in second.stdout.splitlines()]
     assert lines == [
-        {"id": HEADLINE, "status": "duplicate", "matches": [{"id": SEED_0, "jaccard": 0.9462, "containment": 0.9751}]},
+        {"id": HEADLINE, "status": "duplicate", "matches": [{"id": SEED_0, "jaccard": 1.0, "containment": 1.0}]},
         {"id": CHIP, "status": "new", "matches": []},
     ]
     text = run("ingest", CHROME, "--index", index)
-    assert text.stdout == f"duplicate  {CHROME}  matches {SEED_0} (jaccard 0.912, containment 1.000)\n"
+    assert text.stdout == f"duplicate  {CHROME}  matches {SEED_0} (jaccard 0.901, containment 1.000)\n"
 
 
 def test_ingest_uses_the_environment_variable_for_the_default_index(tmp_path, monkeypatch):

@@ -140,8 +140,9 @@ def learning_record(article: Article, settings: FingerprintSettings) -> Learning
     Spark engine's executors (``compare.spark``), so both engines learn alike.
     """
     keys: list[tuple[int, bool]] = []
-    tokens, removed = content_tokens(article, line_keys=keys)
-    fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed)
+    texts: list[str] = []
+    tokens, removed = content_tokens(article, line_keys=keys, prose=True, texts=texts)
+    fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed, text=" ".join(texts))
     if not article.source:
         return fp, article.source, _NO_KEYS, _NO_KEYS
     every_set = {k for k, _ in keys}

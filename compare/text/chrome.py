@@ -110,11 +110,36 @@ def opens_footer(folded: str) -> bool:
     return _KNOWN_FOOTER.fullmatch(folded) is not None
 
 
+# A site's legal notice ("Copyright 2016 The Associated Press. All rights reserved.
+# This material may not be published, broadcast, rewritten or redistributed."):
+# any length and wording, told by its vocabulary. A block is one when it holds
+# at least three distinct cues, one of them about rights, in at most 120 words;
+# a news sentence about a copyright dispute rarely carries three.
+_LEGAL_RIGHTS = re.compile(
+    r"copyright|©|all rights reserved|written (?:permission|consent)|without (?:the )?(?:express )?permission|"
+    r"may not be (?:re)?(?:published|produced|copied|distributed|broadcast|transmitted)"
+)
+_LEGAL_OTHER = re.compile(
+    r"terms of (?:service|use)|privacy (?:policy|notice|statement)|user agreement|cookie (?:policy|statement|settings)|"
+    r"ad choices|do not sell my|redistribut\w*|republi(?:sh|cation)\w*|reproduc\w*|rewritten|broadcast\w*"
+)
+_LEGAL_MAX_WORDS = 120
+
+
+def _is_legal_notice(folded: str) -> bool:
+    if len(folded) < 40 or folded.count(" ") >= _LEGAL_MAX_WORDS:
+        return False
+    rights = {m.group() for m in _LEGAL_RIGHTS.finditer(folded)}
+    if not rights:
+        return False
+    return len(rights) + len({m.group() for m in _LEGAL_OTHER.finditer(folded)}) >= 3
+
+
 def chrome_reason_of_folded(folded: str) -> str | None:
     """``known_chrome_reason`` of a line already folded and stripped."""
     match = _KNOWN_CHROME.fullmatch(folded)
     if match is None:
-        return None
+        return "known chrome: legal notice" if _is_legal_notice(folded) else None
     return "known chrome: " + _CHROME_REASONS[match.lastgroup or ""]
 
 
