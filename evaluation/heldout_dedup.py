@@ -623,13 +623,15 @@ def gva_false_joins(shared: Path) -> tuple[int, int, list[tuple[str, str, str, f
     import json
 
     from compare.dedup.batch import find_duplicates
+    from compare.text.page import missing_article_text
 
     pages = [json.loads(line) for line in (shared / GVA).read_text(encoding="utf-8").splitlines()]
     articles = [Article.from_text(p["text"], id=p["doc_id"]) for p in pages]
+    refused = [a.id for a in articles if missing_article_text(a.text)]  # what the loaders refuse
+    kept = [a for a in articles if a.id not in set(refused)]
     incident = {p["doc_id"]: p["incident"] for p in pages}
-    result = find_duplicates(articles, workers=0)
+    result = find_duplicates(kept, workers=0)
     wrong = [(p.a, p.b, p.relation, p.jaccard, p.containment) for p in result.pairs if incident[p.a] != incident[p.b]]
-    refused = [i for i, why in getattr(result, "refused", {}).items()]
     return len(articles), len(result.pairs), wrong, refused
 
 
@@ -697,8 +699,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for a, b, jac, cont, relation in rows:
                 print(f"  {a:<36} ~ {Path(b).name:<18} {relation or 'not flagged'}" + (f" (jaccard {jac:.3f}, containment {cont:.3f})" if relation else ""))
         if (args.shared / GVA).is_file():
-            pages, pairs, wrong, _ = gva_false_joins(args.shared)
-            print(f"\ngva-dev: {pages} pages, {pairs} pairs flagged, {len(wrong)} between different incidents")
+            pages, pairs, wrong, refused = gva_false_joins(args.shared)
+            print(
+                f"\ngva-dev: {pages} pages, {len(refused)} refused as pages without article text; "
+                f"{pairs} pairs flagged among the rest, {len(wrong)} between different incidents"
+            )
             for a, b, relation, jac, cont in wrong[: args.show]:
                 print(f"  {a} ~ {b}  {relation}  jaccard {jac:.3f} containment {cont:.3f}")
     print(f"\n({time.perf_counter() - started:.0f} s)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -217,3 +218,36 @@ def test_find_duplicates_on_re_readable_files_equals_on_a_list():
 
     files = ArticleFiles(["fixtures/seeds", "fixtures/variants"], max_article_bytes=10**7)
     assert find_duplicates(files, workers=0) == find_duplicates(list(files), workers=0)
+
+
+def test_an_ocr_noisy_copy_is_found_by_the_character_signal_and_says_so():
+    from evaluation.heldout_dedup import ocr_noise
+
+    original = load_article("fixtures/seeds/000_e6f0c9be4bb1d9ca.txt")
+    noisy_text, rate = ocr_noise(original.text, random.Random(3))
+    assert rate >= 0.05
+    noisy = Article.from_text(noisy_text, id="noisy")
+    found = find_duplicates([original, noisy], workers=0)
+    (pair,) = found.pairs
+    assert pair.relation == "near-duplicate" and pair.jaccard < 0.5 and pair.char_jaccard >= 0.4
+    assert pair.to_dict()["char_jaccard"] == round(pair.char_jaccard, 4)
+    words_only = find_duplicates([original, noisy], workers=0, char_signal=False)
+    assert words_only.pairs == ()
+
+
+def test_a_short_story_in_a_heavy_template_is_contained_and_two_stories_in_it_are_not_joined():
+    from evaluation.heldout_dedup import SECTIONS, Template, templated_text
+
+    seeds = [load_article(p) for p in sorted(Path("fixtures/seeds").glob("*.txt"))]
+    sidebar = tuple(f"Headline number {i} about the council budget and a late vote" for i in range(20))
+    footer = (
+        "Copyright 2022 Example Media. All rights reserved.",
+        "This material may not be published, broadcast, rewritten or redistributed without written permission. Terms of use.",
+    )
+    template = Template("Example News", SECTIONS[:30], sidebar, footer)
+    paragraphs = [b for b in seeds[0].text.split("\n") if len(b.split()) > 15]
+    other = [b for b in seeds[1].text.split("\n") if len(b.split()) > 15]
+    page = replace(templated_text(template, "A headline", paragraphs[:4]), id="page")
+    other_page = replace(templated_text(template, "Another headline", other[:3]), id="other page")
+    found = find_duplicates([seeds[0], page, other_page], workers=0)
+    assert [(p.a, p.b, p.relation) for p in found.pairs] == [(seeds[0].id, "page", "contained")]

@@ -129,9 +129,22 @@ def load_article(path: str | Path, **options: Any) -> Article:
 
 
 def _guarded(articles: Iterator[Article], where: str, handle: ErrorHandler) -> Iterator[Article]:
-    """Turn OS errors met while reading into InputErrors for ``where``."""
+    """Turn OS errors met while reading into InputErrors for ``where``; refuse pages without article text.
+
+    A page whose text is only a sign-in widget, a paywall, a cookie notice, a
+    video playlist or a menu (``compare.text.page``) is reported as bad input
+    and never reaches dedup, pair or report: its text is the same on every
+    page of a site and would pair unrelated stories.
+    """
+    from compare.text.page import missing_article_text
+
     try:
-        yield from articles
+        for article in articles:
+            problem = missing_article_text(article.text)
+            if problem is None:
+                yield article
+            else:
+                handle(InputError(article.id, problem))
     except OSError as error:
         handle(InputError(where, f"cannot read: {error.strerror or error}"))
 

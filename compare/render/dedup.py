@@ -35,8 +35,9 @@ def render_dedup_text(result: DedupResult) -> str:
         lines.append("pairs:")
         width = max(len(p.relation) for p in result.pairs)
         for pair in result.pairs:
+            chars = "" if pair.char_jaccard is None else f"  characters {pair.char_jaccard:.3f}"
             lines.append(
-                f"  {pair.relation:<{width}}  jaccard {pair.jaccard:.3f}  containment {pair.containment:.3f}  "
+                f"  {pair.relation:<{width}}  jaccard {pair.jaccard:.3f}  containment {pair.containment:.3f}{chars}  "
                 f"{terminal_text(pair.a)}  <->  {terminal_text(pair.b)}"
             )
     return "\n".join(lines) + "\n"
