@@ -87,6 +87,7 @@ DEFAULT_STORIES = 80
 MIN_WORDS, MAX_WORDS = 150, 1500
 TYPO_RATE = 0.02
 OCR_RATE = 0.06
+MIN_OCR_RATE = 0.05
 
 FORMS = (
     "site chrome",
@@ -479,6 +480,8 @@ def build_batch(shared: Path, *, stories_per_half: int = DEFAULT_STORIES, seed: 
                 ("typos 2%", typos(base, rng)),
             ]
             noisy, achieved = ocr_noise(base.text, rng)
+            while achieved < MIN_OCR_RATE:  # every OCR'd copy has at least 5 % of its characters changed
+                noisy, achieved = ocr_noise(base.text, rng)
             noise_rates.append(achieved)
             made.append(("ocr noise 6%", Article.from_text(noisy, id="")))
             first_four = base.paragraphs[1:5]

@@ -1,4 +1,11 @@
-"""Pages without article text are one line of bad input and are never paired."""
+"""Pages without article text are one line of bad input and are never paired.
+
+``tests/no_article_text/`` holds pages as scraped news sites serve them: a sign-in widget (the
+Janrain ``{* loginWidget *}`` markup seen on TV-station sites), a video playlist, a paywall, a
+cookie notice, a page of section links (which trafilatura extracts nothing from) and the same
+menu saved as text. They live beside the tests, not in ``fixtures/``, whose every file is an
+article.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,6 @@ from compare.cli import main
 from compare.text.page import missing_article_text
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = REPO / "fixtures" / "no_article_text"
 SEED_0 = "fixtures/seeds/000_e6f0c9be4bb1d9ca.txt"
 
 
@@ -35,7 +41,7 @@ def run(*args: str):
     ],
 )
 def test_each_page_is_one_line_of_bad_input_through_the_real_extractor(name, what):
-    path = f"fixtures/no_article_text/{name}"
+    path = f"tests/no_article_text/{name}"
     result = run("dedup", path, SEED_0)
     assert result.exit_code == 1
     (line,) = result.stderr.splitlines()
@@ -45,14 +51,14 @@ def test_each_page_is_one_line_of_bad_input_through_the_real_extractor(name, wha
 
 
 def test_a_menu_page_the_extractor_finds_nothing_in_is_bad_input_too():
-    result = run("dedup", "fixtures/no_article_text/menu_only.html", SEED_0)
+    result = run("dedup", "tests/no_article_text/menu_only.html", SEED_0)
     assert result.exit_code == 1
-    assert result.stderr == "error: fixtures/no_article_text/menu_only.html: no article text found in the HTML page\n"
+    assert result.stderr == "error: tests/no_article_text/menu_only.html: no article text found in the HTML page\n"
 
 
 def test_widget_pages_of_different_stories_are_never_paired():
     """Two sign-in widgets and two playlists: identical chrome, different stories, no pair."""
-    result = run("dedup", "fixtures/no_article_text", "fixtures/no_article_text/sign_in_widget.html", "-f", "json")
+    result = run("dedup", "tests/no_article_text", "tests/no_article_text/sign_in_widget.html", "-f", "json")
     assert result.exit_code == 1
     assert '"pairs": []' in result.stdout
     assert len(result.stderr.splitlines()) == 7  # five pages + the menu page + the widget given twice
@@ -60,7 +66,7 @@ def test_widget_pages_of_different_stories_are_never_paired():
 
 def test_ingest_refuses_them_and_stores_nothing(tmp_path):
     index = str(tmp_path / "i.sqlite")
-    result = run("ingest", "--index", index, "fixtures/no_article_text/sign_in_widget.html", SEED_0)
+    result = run("ingest", "--index", index, "tests/no_article_text/sign_in_widget.html", SEED_0)
     assert result.exit_code == 1
     assert result.stdout == f"new        {SEED_0}\n"
     assert "no article text" in result.stderr
