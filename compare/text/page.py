@@ -4,7 +4,7 @@ A scraped page whose extracted text is only the site's interface carries no
 story, yet its text is the same on every page of the site: two such pages
 look like perfect duplicates and would join unrelated stories (measured on
 gva-dev: 826 of 900 pairs ``dedup`` flagged across different incidents came
-from such pages). ``missing_article_text`` tells them apart, so that loaders
+from such pages; 158 pages are refused). ``missing_article_text`` tells them apart, so that loaders
 report them as bad input (one line) and nothing ever pairs them.
 
 Known chrome ("Read more", "Advertisement") is skipped. A block (line) is
@@ -40,11 +40,14 @@ _CUES: tuple[tuple[str, str], ...] = (
     ("a sign-in or account widget", r"sign(?:ed)? (?:in|up|out)\b|\blog ?in\b|\blog out\b|logged (?:in|out)|your account|"
      r"an account|password|username|your profile|registration information|thank you for registering|"
      r"verification (?:email|message)|confirmation email|welcome back|email notifications?|"
-     r"notifications? (?:has|have) been|your inbox|spam (?:or|and) junk|loginwidget|\{\*|\*\}"),
+     r"notifications? (?:has|have) been|your inbox|spam (?:or|and) junk|loginwidget|\{\*|\*\}|"
+     r"owner of this article"),
     ("a paywall", r"subscri(?:be|ber|bers|ption|ptions)\b|paywall|free articles?|premium content|"
      r"unlimited (?:digital )?access|continue reading"),
     ("a cookie notice", r"(?:use|uses|accept|allow) cookies|cookie (?:policy|settings|notice|preferences)|gdpr"),
-    ("a video player or playlist", r"javascript|playlist|autoplay|transcript|now playing|up next|"
+    # A playlist entry starts with the clip's length ("1:19 Sheriff gives update"); a clock time has a.m./p.m.
+    ("a video player or playlist", r"^\d{1,2}:\d{2}\b(?!\s*[ap]\.?m\b)|javascript|playlist|autoplay|transcript|"
+     r"now playing|up next|"
      r"watch (?:the |this )?video|video (?:player|is loading|unavailable)|loading (?:the )?video"),
 )
 #: Prose ends its lines as sentences do; a line that does not (a headline in a
