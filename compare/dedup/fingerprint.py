@@ -436,9 +436,106 @@ def fingerprint(
         settings: shingle size and MinHash parameters.
         learned: boilerplate learned for the article's source (optional).
     """
-    texts: list[str] = []
-    tokens, removed = content_tokens(article, learned=learned, prose=True, texts=texts)
-    return fingerprint_tokens(article.id, tokens, settings=settings, removed=removed, text=" ".join(texts))
+    return fingerprint_many([article], settings=settings, learned=learned)[0]
+
+
+def fingerprint_many(
+    articles: Sequence[Article],
+    *,
+    settings: FingerprintSettings = DEFAULT_SETTINGS,
+    learned: LearnedBoilerplate | None = None,
+    line_keys: list[list[tuple[int, bool]]] | None = None,
+) -> list[Fingerprint]:
+    """Fingerprints of many articles, hashed together: one numpy pass per step for all of them.
+
+    Tokenization is per article (Python); everything after it runs on the
+    concatenated tokens and characters of the whole batch: word hashes, shingle
+    windows (windows that would cross from one article into the next are
+    dropped), per-article unique sets (one sort of ``article << 32 | hash``),
+    and both MinHash signatures (``np.minimum.reduceat`` over the articles'
+    runs). The result is identical to fingerprinting each article alone.
+
+    Args:
+        articles: the articles.
+        settings: shingle size and MinHash parameters.
+        learned: learned boilerplate (``LearnedBoilerplate``) for every article's source.
+        line_keys: when given, one list per article receives its line keys
+            (see ``content_tokens``).
+    """
+    token_lists: list[list[str]] = []
+    removed_blocks: list[tuple[RemovedBlock, ...]] = []
+    for i, article in enumerate(articles):
+        keys = line_keys[i] if line_keys is not None else None
+        tokens, removed = content_tokens(article, learned=learned, prose=True, line_keys=keys)
+        token_lists.append(tokens)
+        removed_blocks.append(removed)
+    counts = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    everything = [w for tokens in token_lists for w in tokens]
+    shingles = _grouped_shingles(word_hashes(everything), counts, settings.shingle_size)
+    # Characters: letters and digits of the same tokens, no spaces (split and joined words match).
+    letters = ["".join(tokens) for tokens in token_lists]
+    char_counts = np.fromiter((len(t) for t in letters), dtype=np.int64, count=len(letters))
+    codes = np.frombuffer("".join(letters).encode("utf-32-le"), dtype=np.uint32)
+    chars = _grouped_shingles(codes * np.uint32(0x9E3779B1), char_counts, CHAR_SHINGLE, sample=CHAR_SAMPLE, short=False)
+    signatures = _grouped_minhash(shingles, settings)
+    char_signatures = _grouped_minhash(chars, _char_settings(settings.seed))
+    return [
+        Fingerprint(article.id, shingles[i], signatures[i], removed_blocks[i], chars[i], char_signatures[i])
+        for i, article in enumerate(articles)
+    ]
+
+
+def _grouped_shingles(
+    values: np.ndarray, counts: np.ndarray, size: int, *, sample: int = 0, short: bool = True
+) -> list[np.ndarray]:
+    """Sorted unique window hashes of each group of ``values`` (groups of ``counts``), computed at once.
+
+    ``short``: a group shorter than a window is one shingle of all of it (words);
+    else it has none (characters). ``sample``: keep the mixed hashes that are 0
+    mod ``sample`` (0 = keep all, unmixed).
+    """
+    groups = counts.size
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    hashes = shingle_hashes(values, size) if values.size >= size else np.empty(0, dtype=np.uint32)
+    owner = np.repeat(np.arange(groups, dtype=np.int64), counts)[: hashes.size]
+    positions = np.arange(hashes.size)
+    valid = positions + size <= ends[owner] if hashes.size else np.empty(0, dtype=bool)
+    hashes, owner = hashes[valid], owner[valid]
+    if short:
+        few = np.flatnonzero((counts > 0) & (counts < size))
+        if few.size:  # texts shorter than a shingle: one shingle of all their words
+            extra = [shingle_hashes(values[starts[g] : ends[g]], size) for g in few.tolist()]
+            hashes = np.concatenate([hashes, *extra])
+            owner = np.concatenate([owner, few])
+    if sample:
+        hashes = _fmix32(hashes)
+        keep = hashes % np.uint32(sample) == 0
+        hashes, owner = hashes[keep], owner[keep]
+    keys = np.sort((owner.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
+    if keys.size > 1:
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(groups + 1, dtype=np.uint64))
+    unique = (keys & np.uint64(_MASK32)).astype(np.uint32)
+    return [unique[bounds[g] : bounds[g + 1]] for g in range(groups)]
+
+
+def _grouped_minhash(sets: list[np.ndarray], settings: FingerprintSettings) -> np.ndarray:
+    """MinHash signatures of many shingle sets at once: (len(sets), num_perm) uint32."""
+    result = np.full((len(sets), settings.num_perm), _EMPTY, dtype=np.uint32)
+    filled = [i for i, s in enumerate(sets) if s.size]
+    if not filled:
+        return result
+    a, b = _permutations(settings.num_perm, settings.seed, settings.scheme)
+    values = np.concatenate([sets[i] for i in filled])
+    sizes = np.fromiter((sets[i].size for i in filled), dtype=np.int64, count=len(filled))
+    mixed = _fmix32(values).reshape(1, -1)
+    with np.errstate(over="ignore"):
+        permuted = a.reshape(-1, 1) * mixed  # (num_perm, shingles): each row one permutation
+        permuted += b.reshape(-1, 1)
+    # Reduce along contiguous rows (8x faster than down the columns of the transpose).
+    result[filled] = np.minimum.reduceat(permuted, np.cumsum(sizes) - sizes, axis=1).T
+    return result
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -34,9 +34,7 @@ from compare.dedup.fingerprint import (
     DEFAULT_SETTINGS,
     Fingerprint,
     FingerprintSettings,
-    content_tokens,
-    fingerprint,
-    fingerprint_tokens,
+    fingerprint_many,
 )
 from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
 from compare.text.chrome import LEARN_MIN_ARTICLES
@@ -121,10 +119,7 @@ def _fingerprint_job(
     # The learned lines travel with each chunk (a few kB): one pool serves
     # the whole run without restarting.
     settings, learned, articles = task
-    return [
-        fingerprint(a, settings=settings, learned=learned.for_source(a.source) if learned else None)
-        for a in articles
-    ]
+    return fingerprint_many(articles, settings=settings, learned=learned)
 
 
 LearningPass = tuple[Fingerprint, "str | None", np.ndarray, np.ndarray]
@@ -139,27 +134,34 @@ def learning_record(article: Article, settings: FingerprintSettings) -> Learning
     step of the learning pass, shared by the worker processes here and the
     Spark engine's executors (``compare.spark``), so both engines learn alike.
     """
-    keys: list[tuple[int, bool]] = []
-    texts: list[str] = []
-    tokens, removed = content_tokens(article, line_keys=keys, prose=True, texts=texts)
-    fp = fingerprint_tokens(article.id, tokens, settings=settings, removed=removed, text=" ".join(texts))
-    if not article.source:
-        return fp, article.source, _NO_KEYS, _NO_KEYS
-    every_set = {k for k, _ in keys}
-    short_keys = every_set if all(s for _, s in keys) else {k for k, s in keys if s}
-    # numpy arrays, not sets: 100,000 sets of a dozen ints take 120 MB.
-    short = np.array(sorted(short_keys), dtype=np.uint64)
-    every = np.array(sorted(every_set), dtype=np.uint64)
-    return fp, article.source, short, every
+    return learning_records([article], settings)[0]
+
+
+def learning_records(articles: Sequence[Article], settings: FingerprintSettings) -> list[LearningPass]:
+    """``learning_record`` of many articles, fingerprinted together (``fingerprint_many``)."""
+    keys: list[list[tuple[int, bool]]] = [[] for _ in articles]
+    fps = fingerprint_many(articles, settings=settings, line_keys=keys)
+    records: list[LearningPass] = []
+    for article, fp, article_keys in zip(articles, fps, keys, strict=True):
+        if not article.source:
+            records.append((fp, article.source, _NO_KEYS, _NO_KEYS))
+            continue
+        every_set = {k for k, _ in article_keys}
+        short_keys = every_set if all(s for _, s in article_keys) else {k for k, s in article_keys if s}
+        # numpy arrays, not sets: 100,000 sets of a dozen ints take 120 MB.
+        short = np.array(sorted(short_keys), dtype=np.uint64)
+        every = np.array(sorted(every_set), dtype=np.uint64)
+        records.append((fp, article.source, short, every))
+    return records
 
 
 _NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
 def _learning_pass_job(task: tuple[FingerprintSettings, Sequence[Article]]) -> list[LearningPass]:
-    """``learning_record`` of each article of a chunk."""
+    """``learning_record`` of each article of a chunk, hashed together."""
     settings, articles = task
-    return [learning_record(article, settings) for article in articles]
+    return learning_records(articles, settings)
 
 
 def default_workers() -> int:

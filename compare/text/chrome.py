@@ -124,10 +124,11 @@ _LEGAL_OTHER = re.compile(
     r"ad choices|do not sell my|redistribut\w*|republi(?:sh|cation)\w*|reproduc\w*|rewritten|broadcast\w*"
 )
 _LEGAL_MAX_WORDS = 120
+_LEGAL_HINT = re.compile(r"copyright|©|rights|permission|consent|may not be")  # one fast scan first
 
 
 def _is_legal_notice(folded: str) -> bool:
-    if len(folded) < 40 or folded.count(" ") >= _LEGAL_MAX_WORDS:
+    if len(folded) < 40 or folded.count(" ") >= _LEGAL_MAX_WORDS or not _LEGAL_HINT.search(folded):
         return False
     rights = {m.group() for m in _LEGAL_RIGHTS.finditer(folded)}
     if not rights:
