@@ -133,8 +133,10 @@ def test_dataframe_api_chains_and_duplicate_ids(spark):
     records.insert(5, {"id": "x", "text": "An unrelated piece about weather in the hills.\n", "source": None})
     records.append({"id": "c0", "text": _chain_text(0), "source": None})  # the same id twice
     df = spark.createDataFrame(records, "id string, text string, source string").coalesce(1)
+    # The Spark engine has no character signal yet: on these synthetic "word123" texts the
+    # local one pairs distant links of the chain by their shared "word1" letters.
     local = find_duplicates(
-        [article_from_record(r, default_id="-", where="-") for r in records], workers=0
+        [article_from_record(r, default_id="-", where="-") for r in records], workers=0, char_signal=False
     )
     assert len(local.clusters) == 1 and len(local.clusters[0]) == 13
     _same(spark_find(df), local)
