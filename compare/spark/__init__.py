@@ -16,18 +16,8 @@ needs pyspark and pyarrow.
 
 from __future__ import annotations
 
-import importlib
-
-# pyspark first: without the extra, it is the package the user must hear about;
-# pyarrow is the executors' batch format.
-for _needed in ("pyspark", "pyarrow"):
-    try:
-        importlib.import_module(_needed)
-    except ImportError as error:  # pragma: no cover - depends on the install
-        raise ImportError(
-            f"the spark engine needs the spark extra ({error.name} is missing): pip install 'article-compare[spark]'"
-        ) from None
-
+# First: raises one clear ImportError when the spark extra is not installed.
+import compare.spark.extra  # noqa: F401
 from compare.spark.engine import SparkDedupResult, find_duplicates
 from compare.spark.inputs import (
     SparkStartError,
