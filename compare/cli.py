@@ -724,6 +724,9 @@ def _stdout_closed() -> None:
 @click.argument("article_a", metavar="A")
 @click.argument("article_b", metavar="B")
 @output_option(("text", "markdown", "json"), "text")
+@click.option(
+    "--explain", is_flag=True, help="say why each pair of sentences was matched (text; JSON always has it)"
+)
 @input_options
 @_max_sentences_option
 def pair(
@@ -733,6 +736,7 @@ def pair(
     output: Path | None,
     max_article_mb: float,
     max_sentences: int,
+    explain: bool,
 ) -> None:
     """Compare two articles: verdict, shared claims and quotes, divergences.
 
@@ -767,7 +771,7 @@ def pair(
     else:
         from compare.render.pair_text import render_pair_text
 
-        text = render_pair_text(comparison, color=output is None and sys.stdout.isatty())
+        text = render_pair_text(comparison, color=output is None and sys.stdout.isatty(), explain=explain)
     emit(text, output)
 
 

@@ -116,7 +116,11 @@ def test_self_comparison_of_a_seed() -> None:
     assert comparison.verdict == "duplicate"
     assert comparison.similarity.jaccard == 1.0
     assert all(x.kind == "identical" and x.score == 1.0 for x in comparison.alignments)
-    assert len(comparison.alignments) == len(comparison.a_sentences)
+    # Every claim is aligned with itself; the headline, the photo caption and the
+    # "AFP contributed reporting." credit are not claims and are never aligned.
+    claims = [k for k, reason in enumerate(prepare(article).non_claims) if reason is None]
+    assert [x.a_indices[0] for x in comparison.alignments] == claims
+    assert len(claims) == len(comparison.a_sentences) - 3
     assert {q.kind for q in comparison.quotes} == {"same"}
     assert not [d for d in comparison.divergences if d.kind != "one-sided claim"]
     assert not [d for d in comparison.divergences if d.kind == "one-sided claim"]
@@ -131,7 +135,7 @@ def test_to_dict_has_exactly_the_contract_keys_and_spans_into_text() -> None:
     assert set(data["similarity"]) == {"jaccard", "containment_a_in_b", "containment_b_in_a"}
     assert data["alignments"]
     for entry in data["alignments"]:
-        assert list(entry) == ["a_index", "b_index", "a_span", "b_span", "score", "kind"]
+        assert list(entry) == ["a_index", "b_index", "a_span", "b_span", "score", "kind", "probability", "why"]
         assert a.text[entry["a_span"][0] : entry["a_span"][1]].strip()
     for quote in data["quotes"]:
         assert {"speaker", "a_text", "b_text", "kind", "diff"} <= set(quote)

@@ -96,10 +96,12 @@ def test_one_sided_claims_rank_substantive_before_background() -> None:
     comparison = compare_articles(a, shared + "\n")
     ranked = [d.a_text for d in kinds(comparison, "one-sided claim")]
     assert ranked[0].startswith("Washington has earmarked")
-    assert ranked[-1] == "AFP contributed reporting."
+    assert ranked[-1].startswith("Russia has repeatedly")
+    assert "AFP contributed reporting." not in ranked  # a credit, not a claim
     labels = {d.a_text: d.detail for d in kinds(comparison, "one-sided claim")}
     assert labels[ranked[0]] == "only in a: substantive claim"
-    assert labels["Kremlin Warns the West"] == "only in a: background"
+    assert "Kremlin Warns the West" not in labels  # the headline is not a claim
+    assert labels[ranked[-1]] == "only in a: background"
     assert substance("AFP contributed reporting.") < substance(ranked[0])
 
 
@@ -113,9 +115,12 @@ def test_entities_only_on_one_side() -> None:
     assert only_b == ["Ukraine"]
 
 
-def test_aligned_claims_naming_different_actors_are_flagged() -> None:
+def test_claims_of_different_actors_are_not_aligned() -> None:
+    # The lexical matcher used to take these for a paraphrase and the "names differ"
+    # divergence had to flag them; the claim matcher weighs the differing names.
     a = load_article(SEEDS / "000_e6f0c9be4bb1d9ca.txt")
     b = load_article(SEEDS / "003_625db1e6dcb7c4b7.txt")
-    (names,) = kinds(compare_articles(a, b), "names differ")
-    assert names.detail == "Germany vs Britain"
-    assert names.a_text.startswith("Germany also said")
+    comparison = compare_articles(a, b)
+    germany = next(s.index for s in comparison.a_sentences if s.text.startswith("Germany also said"))
+    assert not [x for x in comparison.alignments if germany in x.a_indices]
+    assert not kinds(comparison, "names differ")

@@ -47,7 +47,10 @@ def test_seed_story_has_agreements_quotes_and_evidence(seeds_report):
     assert multi
     biggest = max(multi, key=lambda s: len(s.articles))
     assert biggest.evidence and all(e.score > 0 for e in biggest.evidence)
-    assert any(e.shared_sentences > 0 for e in biggest.evidence)
+    # The seeds are related coverage, not copies: the evidence is shared names and
+    # quotes; the sentence "agreements" counted here before were a caption, a headline
+    # and Germany's shipments taken for Britain's.
+    assert any(e.shared_names or e.shared_quotes > 0 for e in biggest.evidence)
     assert biggest.quotes
     assert seeds_report.summary.boilerplate_blocks > 0  # Moscow Times chrome, listed in the appendix
     assert any("Moscow Times" in r.text for r in seeds_report.boilerplate)
@@ -59,14 +62,34 @@ def test_moscow_times_chrome_is_never_an_agreement(seeds_report):
             assert "support the moscow times" not in agreement.text.casefold()
 
 
+#: Paragraphs only one outlet carries: two articles sharing a few claims but written apart.
+_OWN_REPORTING = (
+    "Residents of Kharkiv spent another night in metro stations as shelling continued across the north.\n"
+    "Local officials said water and power had been restored to most districts by the afternoon.\n"
+    "A volunteer group distributed bread and medicine to elderly people who could not leave their flats.\n"
+    "Schools in the city have taught classes online since the first week of the war.\n"
+    "The regional governor urged people who had fled not to return until the attacks stopped.\n",
+    "Grain exports through the Black Sea ports have fallen sharply, traders in Geneva said.\n"
+    "Insurers raised premiums for ships calling at Odesa for the third time this month.\n"
+    "Wheat futures in Chicago climbed to their highest level since 2008 before easing at the close.\n"
+    "Egypt and Lebanon, large buyers of Ukrainian wheat, are looking for other suppliers.\n"
+    "The World Food Programme warned that bread prices could rise across North Africa.\n",
+)
+
+
 def test_an_aligned_pair_naming_other_actors_is_not_an_agreement():
     shared = (
         "The Kremlin said on Thursday that Western arms deliveries to Kyiv threaten the security of the continent.\n"
         "Moscow has repeatedly complained about the deliveries since the start of its military operation in February.\n"
         "Officials in Brussels said the next package would include air defence systems and artillery shells.\n"
     )
-    a = Article.from_text(shared + "Germany said this week it will start shipping heavy weapons to Ukraine.\n", id="a", source="Outlet A")
-    b = Article.from_text(shared + "Britain said this week it will start shipping heavy weapons to Ukraine.\n", id="b", source="Outlet B")
+    # Each outlet adds its own reporting, so the two are independent voices, not one copy.
+    a = Article.from_text(
+        shared + "Germany said this week it will start shipping heavy weapons to Ukraine.\n" + _OWN_REPORTING[0], id="a", source="Outlet A"
+    )
+    b = Article.from_text(
+        shared + "Britain said this week it will start shipping heavy weapons to Ukraine.\n" + _OWN_REPORTING[1], id="b", source="Outlet B"
+    )
     report = build_report([a, b])
     (story,) = report.stories
     texts = [agreement.text for agreement in story.agreements]
@@ -286,7 +309,7 @@ def _two_outlets() -> list[Article]:
             source="The Moscow Times",
             published="2022-04-21",
             title="Kremlin warns West over arms",
-            text="Kremlin warns West over arms\n\n" + _SHARED_BODY
+            text="Kremlin warns West over arms\n\n" + _SHARED_BODY + _OWN_REPORTING[0].replace("\n", "\n\n")
             + '"The tendency to pump weapons into Ukraine threatens the security of the whole continent," Peskov told reporters.\n\n'
             "The United States has earmarked over $1 billion in security assistance to Kyiv since the start of the invasion.\n",
         ),
@@ -295,7 +318,7 @@ def _two_outlets() -> list[Article]:
             source="Reuters",
             published="2022-04-22",
             title="Kremlin says arms for Ukraine threaten Europe",
-            text="Kremlin says arms for Ukraine threaten Europe\n\n" + _SHARED_BODY
+            text="Kremlin says arms for Ukraine threaten Europe\n\n" + _SHARED_BODY + _OWN_REPORTING[1].replace("\n", "\n\n")
             + '"The tendency to pump weapons into Ukraine endangers the security of the entire continent," Peskov warned.\n\n'
             "The United States has earmarked over 200 million dollars in security assistance to Kyiv since the start of the invasion.\n",
         ),
@@ -320,6 +343,22 @@ def test_story_lists_agreements_conflicting_figures_reworded_quotes_and_cue_verb
     assert kinds["different cue verbs"].detail == "Dmitry Peskov: told / warned"
     (quote,) = [q for q in story.quotes if q.speaker == "Dmitry Peskov"]
     assert [(w.articles, w.cues) for w in quote.wordings] == [(("mt",), ("told",)), (("reuters",), ("warned",))]
+
+
+def test_copies_of_one_article_are_one_voice_also_republished_by():
+    # Outlet C republishes A word for word (a wire story): A and C are one voice. The claim
+    # A and B share is an agreement of two sources, C listed as "also republished by";
+    # what A and C alone share is no agreement at all.
+    a, b = _two_outlets()
+    copy = Article(id="copy", source="Syndicator", published="2022-04-23", title=a.title, text=a.text)
+    report = build_report([a, b, copy])
+    (story,) = report.stories
+    assert story.agreements
+    for agreement in story.agreements:
+        assert set(agreement.articles) == {"mt", "reuters"}
+        assert agreement.republished == ("copy",)
+    markdown = render_report_markdown(report)
+    assert "also republished by" in markdown
 
 
 def test_worker_processes_give_the_same_report(monkeypatch):

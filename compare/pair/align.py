@@ -28,13 +28,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from compare.pair.claims import best_clause_match, claim_probability, explain, load_model
 from compare.pair.diff import word_diff
 from compare.pair.matching import (
     STOPWORDS,
     MatchForm,
     figure_keys,
     match_form,
-    paraphrase_probability,
     stem,
 )
 from compare.pair.model import Alignment
@@ -136,11 +136,12 @@ def classify(
       edits here, so "Kiev"/"Kyiv" is near-identical);
     * near-identical: word-level Levenshtein similarity >= 0.8 over matching
       forms and the same figures;
-    * paraphrase: the MSRP-fitted model says same claim (p >= 0.5). Requiring
-      shared names as well was tried and dropped: it cost 2 points of MSRP
-      accuracy (0.758 -> 0.735), so "Germany said it will ship weapons" can
-      pass as a paraphrase of "Britain said it had begun supplying weapons";
-      the entity divergences show the difference;
+    * paraphrase: the claim matcher (``compare.pair.claims``: learned term
+      weights, figures, names, negation, subject; fitted and cross-validated on
+      MSRP and STS-B news) gives a probability at or above its threshold, for
+      the two sentences or for a clause of each (``best_clause_match``: a
+      quotation apart from its attribution, what was reported apart from "X
+      said that", clauses cut at semicolons, dashes, ", which ...");
     * partial: half of the shorter sentence's content is in the longer one,
       both weighted (``contained``, from ``containment_matrix``) and
       unweighted, with four shared content words of which two are not names
@@ -157,8 +158,11 @@ def classify(
     keys_a, keys_b = figure_keys(a), figure_keys(b)
     if Levenshtein.normalized_similarity(a.words, b.words) >= 0.8 and keys_a == keys_b:
         return "near-identical"
-    if paraphrase_probability(a, b) >= 0.5:
+    threshold = load_model().threshold
+    if claim_probability(a, b) >= threshold:
         return "paraphrase"
+    if a_text and b_text and best_clause_match(a_text, b_text)[0] >= threshold:
+        return "paraphrase"  # one clause of each says the same: a quote without its attribution
     if contained is None:
         contained = containment(a, b)
     shared = a.content & b.content - _ATTRIBUTION_WORDS
@@ -201,7 +205,10 @@ def align(a: Prepared, b: Prepared) -> tuple[Alignment, ...]:
     scores = score_matrix(a.forms, b.forms)
     contained = containment_matrix(a.forms, b.forms)
     rank = scores + contained / 2
-    eligible = np.argwhere((scores >= MIN_CANDIDATE_SCORE) | (contained >= MIN_CANDIDATE_CONTAINMENT))
+    candidate = (scores >= MIN_CANDIDATE_SCORE) | (contained >= MIN_CANDIDATE_CONTAINMENT)
+    candidate &= np.array([a.is_claim(k) for k in range(n)])[:, None]  # headlines, captions,
+    candidate &= np.array([b.is_claim(k) for k in range(m)])[None, :]  # credits: never aligned
+    eligible = np.argwhere(candidate)
     offsets = np.abs(np.arange(n)[:, None] / max(n, 1) - np.arange(m)[None, :] / max(m, 1))
     order = sorted(
         ((float(-rank[i, j]), float(offsets[i, j]), int(i), int(j)) for i, j in eligible),
@@ -245,7 +252,22 @@ def _extend(a: Prepared, b: Prepared, i: int, j: int, kind: str, used_a: dict, u
     b_text = " ".join(b.sentences[k].text for k in b_idx)
     if len(a_idx) > 1 or len(b_idx) > 1:
         kind = classify(match_form(a_text), match_form(b_text), a_text=a_text, b_text=b_text) or kind
-    return Alignment(a_idx, b_idx, round(base, 4), kind, word_diff(a_text, b_text))
+    probability, why = _why(a_text, b_text)
+    return Alignment(a_idx, b_idx, round(base, 4), kind, word_diff(a_text, b_text), round(probability, 4), why)
+
+
+def _why(a_text: str, b_text: str) -> tuple[float, tuple[str, ...]]:
+    """The claim matcher's probability for two aligned texts (sentences or their best clauses)
+    and its reasons, strongest first."""
+    whole = explain(match_form(a_text), match_form(b_text))
+    chosen, prefix = whole, ()
+    clause_p, clause_a, clause_b = (0.0, None, None) if whole.same_claim else best_clause_match(a_text, b_text)
+    if clause_a is not None and clause_b is not None and clause_p > whole.probability:
+        chosen = explain(clause_a, clause_b)
+        prefix = ("matched on a clause of each sentence",)
+    reasons = tuple(f"{r.text} {r.value:.2f} ({r.contribution:+.1f})" for r in chosen.reasons[:3])
+    shared = (f"shared: {', '.join(chosen.shared_words)}",) if chosen.shared_words else ()
+    return chosen.probability, prefix + reasons + shared
 
 
 def _grow(
@@ -256,7 +278,7 @@ def _grow(
     from rapidfuzz import fuzz
 
     for neighbour in (own - 1, own + 1):
-        if not 0 <= neighbour < len(prepared.forms) or neighbour in used:
+        if not 0 <= neighbour < len(prepared.forms) or neighbour in used or not prepared.is_claim(neighbour):
             continue
         if prepared.sentences[neighbour].block != prepared.sentences[own].block:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from compare.article import Article
-from compare.pair import diff, matching, quotes
+from compare.pair import claims, diff, matching, quotes
 from compare.pair.align import align
 from compare.pair.divergence import entity_mentions, find_divergences
 from compare.pair.matching import MatchForm
@@ -73,7 +73,7 @@ def verdict_for(sim: Similarity, story: PairScore) -> str:
 def clear_caches() -> None:
     """Empty the per-text caches (figures, token keys, speakers); benchmarks call it
     so that repeated runs on the same texts are not flattered by warm caches."""
-    for clear in (figures.clear_caches, diff.clear_caches, quotes.clear_caches, matching.clear_caches):
+    for clear in (figures.clear_caches, diff.clear_caches, quotes.clear_caches, matching.clear_caches, claims.clear_caches):
         clear()
 
 
@@ -117,7 +117,10 @@ def compare_articles(
         ...     "Britain said it had sent anti-tank weapons.\n")
         >>> comparison = compare_articles(a, b)
         >>> comparison.verdict, [(x.a_indices, x.b_indices, x.kind) for x in comparison.alignments]
-        ('near-duplicate', [((0,), (0,), 'near-identical'), ((1,), (1,), 'identical')])
+        ('near-duplicate', [((1,), (1,), 'identical')])
+
+        The headlines (sentence 0) are not claims and are never aligned; Germany's
+        and Britain's shipments are different claims.
     """
     if shingle_size < 1:
         raise ValueError("shingle_size must be at least 1 (3 suits news sentences)")

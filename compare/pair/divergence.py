@@ -149,7 +149,7 @@ def _figure_contexts(prepared: Prepared, skip: set[int]) -> list[tuple[Figure, d
     """Each money/percent/count figure of unaligned sentences with its weighted context words."""
     contexts = []
     for sentence in prepared.sentences:
-        if sentence.index in skip:
+        if sentence.index in skip or not prepared.is_claim(sentence.index):
             continue
         text = mask_inline_tags(sentence.text)
         tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text)]
@@ -293,8 +293,8 @@ def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list
     found = []
     for side, prepared, aligned in (("a", a, aligned_a), ("b", b, aligned_b)):
         for sentence in prepared.sentences:
-            if sentence.index in aligned:
-                continue
+            if sentence.index in aligned or not prepared.is_claim(sentence.index):
+                continue  # headlines, captions, credits, tip lines: not claims of the story
             rank = substance(sentence.text, ends_sentence=sentence.ends_sentence, block=sentence.block)
             label = "background" if is_background(sentence.text, sentence.ends_sentence, sentence.block) else "substantive claim"
             span = (sentence.start, sentence.end)

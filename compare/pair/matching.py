@@ -1,30 +1,19 @@
-"""Sentence matching forms and the paraphrase decision, shared by alignment and evaluation.
+"""Sentence matching forms, shared by alignment, the claim matcher and evaluation.
 
 Each sentence is turned into a *matching form*: inline HTML tags and wire
 datelines removed, figures replaced by canonical words ("$200 million" and
 "200 million dollars" both become ``usd200000000``), then ``compare.text.normalize.words``
-(case folding, Kiev -> kyiv). Alignment scores those forms; the paraphrase
-decision for a candidate pair uses a few more lexical features.
-
-Why a small logistic model: on the MSRP train split the best single rapidfuzz
-scorer (``token_sort_ratio``) reaches 0.722 accuracy at its best threshold,
-under the 0.75 floor. Adding n-gram overlap in both directions (BLEU-like),
-figure mismatches, capitalised-name mismatches and the length difference, and
-weighting them with a logistic model fitted on MSRP
-(``python -m evaluation.msrp --fit`` prints the weights below), lifts
-it above the floor. It stays purely lexical: no model download, microseconds
-per pair.
+(case folding, Kiev -> kyiv). Alignment scores those forms; whether a candidate
+pair makes the same claim is ``compare.pair.claims`` (learned term weights and a
+logistic model, cross-validated on MSRP and STS-B news).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-
-from rapidfuzz import fuzz
 
 from compare.text.figures import Figure, canonicalize_figures, find_figures
 from compare.text.normalize import words
@@ -113,68 +102,8 @@ def match_form(text: str) -> MatchForm:
     )
 
 
-def _ngram_precision(grams_a: Counter, grams_b: Counter) -> float:
-    total = grams_a.total()
-    if not total:
-        return 0.0
-    if len(grams_b) < len(grams_a):
-        shared = sum(min(count, grams_a[g]) for g, count in grams_b.items() if g in grams_a)
-    else:
-        shared = sum(min(count, grams_b[g]) for g, count in grams_a.items() if g in grams_b)
-    return shared / total
-
-
 def figure_keys(form: MatchForm) -> set[tuple[str, float | str, str]]:
     return {f.key for f in form.figures}
-
-
-FEATURE_NAMES = (
-    "p1_min", "p1_max", "p2_min", "p2_max", "p3_min", "p3_max", "p4_min", "p4_max",
-    "figures_conflict", "figures_one_side", "name_mismatch", "length_difference", "token_sort",
-)
-
-
-def pair_features(a: MatchForm, b: MatchForm) -> list[float]:
-    """Lexical features of a sentence pair, in the order of ``FEATURE_NAMES``."""
-    features = []
-    for n in range(4):
-        forward = _ngram_precision(a.grams[n], b.grams[n])
-        backward = _ngram_precision(b.grams[n], a.grams[n])
-        features += [min(forward, backward), max(forward, backward)]
-    keys_a, keys_b = figure_keys(a), figure_keys(b)
-    features.append(float(bool(keys_a and keys_b and keys_a != keys_b)))
-    features.append(float(bool(keys_a) != bool(keys_b)))
-    features.append(float(len(a.names ^ b.names)))
-    features.append(float(abs(len(a.words) - len(b.words))))
-    features.append(fuzz.token_sort_ratio(a.key, b.key) / 100.0)
-    return features
-
-
-# Fitted on ../shared/data/msrp/msr_paraphrase_train.txt by
-# `python -m evaluation.msrp --fit` (logistic regression on the features above).
-# 5-fold cross-validated accuracy of the fit: 0.7544.
-PARAPHRASE_WEIGHTS = (
-    2.1459,  # p1_min
-    5.4695,  # p1_max
-    2.4689,  # p2_min
-    -1.3953,  # p2_max
-    0.8837,  # p3_min
-    -3.4836,  # p3_max
-    1.3267,  # p4_min
-    -1.5341,  # p4_max
-    -0.5288,  # figures_conflict
-    -0.2286,  # figures_one_side
-    0.0181,  # name_mismatch
-    -0.1146,  # length_difference
-    5.3454,  # token_sort
-)
-PARAPHRASE_BIAS = -6.8773
-
-
-def paraphrase_probability(a: MatchForm, b: MatchForm) -> float:
-    """Probability (0..1) that two sentences make the same claim in other words."""
-    z = PARAPHRASE_BIAS + sum(w * x for w, x in zip(PARAPHRASE_WEIGHTS, pair_features(a, b), strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def clear_caches() -> None:

@@ -93,6 +93,10 @@ class Alignment:
         score: token-sort similarity of the matched texts in [0, 1].
         kind: identical, near-identical, paraphrase or partial.
         diff: word-level edit script from A's words to B's words.
+        probability: the claim matcher's probability that the two make the same
+            claim (the better of the sentences and their clauses).
+        why: the matcher's reasons, strongest first ("weighted words in common
+            0.83 (+1.9)", "shared: ukraine, weapon"); ``pair --explain`` prints them.
     """
 
     a_indices: tuple[int, ...]
@@ -100,6 +104,8 @@ class Alignment:
     score: float
     kind: str
     diff: tuple[DiffOp, ...] = ()
+    probability: float | None = None
+    why: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +256,8 @@ class Comparison:
                             "b_span": [sb.start, sb.end],
                             "score": round(alignment.score, 4),
                             "kind": alignment.kind,
+                            "probability": None if alignment.probability is None else round(alignment.probability, 4),
+                            "why": list(alignment.why),
                         }
                     )
         return entries

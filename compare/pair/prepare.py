@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from compare.article import Article
 from compare.errors import ArticleTooLongError, EmptyArticleError
+from compare.pair.claims import non_claim_reason
 from compare.pair.matching import MatchForm, match_form
 from compare.text.chrome import CleanText, strip_boilerplate
+from compare.text.normalize import words
 from compare.text.sentences import Sentence, split_sentences
 
 #: Above this many characters an input is not an article; refusing it early
@@ -41,6 +43,13 @@ class Prepared:
     sentences: tuple[Sentence, ...]
     forms: tuple[MatchForm, ...]
     clean: CleanText
+    #: Per sentence, why it is not a claim (headline, caption, byline, credit,
+    #: dateline, tip line, promotion), or None: only claims are aligned.
+    non_claims: tuple[str | None, ...] = ()
+
+    def is_claim(self, index: int) -> bool:
+        """True unless sentence ``index`` is a headline, caption, credit or other non-claim."""
+        return not self.non_claims or self.non_claims[index] is None
 
 
 def check_work_limit(
@@ -144,4 +153,24 @@ def prepare(
         what = f"only site chrome ({len(clean.removed)} boilerplate lines)" if clean.removed else "no text"
         raise EmptyArticleError(f"{article.id}: nothing to compare: {what}")
     forms = tuple(match_form(s.text) for s in sentences)
-    return Prepared(article, sentences, forms, clean)
+    return Prepared(article, sentences, forms, clean, non_claims(article, sentences))
+
+
+def non_claims(article: Article, sentences: Sequence[Sentence]) -> tuple[str | None, ...]:
+    """Per sentence, ``compare.pair.claims.non_claim_reason`` (None for a claim). The headline is
+    the first content block when it does not end like a sentence, or a sentence equal to the title."""
+    blocks: dict[int, list[str]] = {}
+    for s in sentences:
+        blocks.setdefault(s.block, []).append(s.text)
+    first_block = sentences[0].block if sentences else 0
+    title = " ".join(words(article.title)) if article.title else None
+    single = len(sentences) == 1
+    reasons = []
+    for s in sentences:
+        headline = not single and (
+            (s.block == first_block and not s.ends_sentence and len(blocks[s.block]) == 1)
+            or (title is not None and " ".join(words(s.text)) == title)
+        )
+        block_text = " ".join(blocks[s.block]) if len(blocks[s.block]) <= 3 else ""
+        reasons.append(non_claim_reason(s.text, block_text=block_text, headline=headline))
+    return tuple(reasons)

@@ -62,7 +62,7 @@ def _title(article) -> str:
     return f"{parts[0]} [{extra}]"
 
 
-def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int = 10) -> str:
+def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int = 10, explain: bool = False) -> str:
     """The comparison as text: verdict, agreements, quotes, divergences, one-sided content.
 
     Args:
@@ -98,6 +98,8 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
             out += _wrap(b_text, "       ", "    B: ")
             if alignment.diff and any(op.tag != "equal" for op in alignment.diff):
                 out += _wrap_diff(alignment.diff, paint, "    ")
+        if explain and alignment.probability is not None:
+            out += _wrap("; ".join(alignment.why), "         ", f"    why: p={alignment.probability:.2f}; ")
 
     shared = [q for q in c.quotes if q.a and q.b]
     out += ["", paint(f"Shared quotes ({len(shared)})", "bold", "cyan")]

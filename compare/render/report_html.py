@@ -119,7 +119,7 @@ def _story(
     out.append(
         _folded(
             ["Claim, as each article words it", "Carried by"],
-            [["<br>".join(f"{labels[a]}: {escape(t)}" for a, t in ag.wordings), _carriers(ag.articles, ag.sources, labels)] for ag in story.agreements],
+            [["<br>".join(f"{labels[a]}: {escape(t)}" for a, t in ag.wordings), _carriers(ag.articles, ag.sources, labels) + ("; also republished by " + ", ".join(labels[i] for i in ag.republished) if ag.republished else "")] for ag in story.agreements],
             "agreements",
         )
         if story.agreements

@@ -189,7 +189,10 @@ def _story(
 
     out += [f"### Agreements ({len(story.agreements)})", ""]
     if story.agreements:
-        rows = [f"| {_agreement_cell(a, labels)} | {_carriers(a.articles, a.sources, labels)} |" for a in story.agreements]
+        rows = [
+            f"| {_agreement_cell(a, labels)} | {_carriers(a.articles, a.sources, labels)}{_republished(a, labels)} |"
+            for a in story.agreements
+        ]
         out += _folded(["| Claim (each differing wording) | Carried by |", "|---|---|"], rows, "more agreements")
     else:
         out += ["No claim is carried by two or more sources.", ""]
@@ -262,6 +265,13 @@ def _agreement_cell(agreement: Agreement, labels: dict[str, str]) -> str:
     if len(parts) == 1:
         return _cell(shorten(first_text, 300))
     return "<br>".join(parts)
+
+
+def _republished(agreement: Agreement, labels: dict[str, str]) -> str:
+    """ "; also republished by A6, A7": copies of a carrying article, one voice with it."""
+    if not agreement.republished:
+        return ""
+    return "; also republished by " + ", ".join(labels[i] for i in agreement.republished)
 
 
 def _words_key(text: str) -> str:

@@ -82,6 +82,9 @@ class Agreement:
     articles: tuple[str, ...]
     sources: tuple[str, ...]
     wordings: tuple[tuple[str, str], ...]  # (article id, sentence as that article words it)
+    #: Near-duplicates of the carrying articles (the same story republished): one voice
+    #: with the article they copy, listed as "also republished by", never counted as agreeing.
+    republished: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +92,7 @@ class Agreement:
             "articles": list(self.articles),
             "sources": list(self.sources),
             "wordings": [{"article": a, "text": t} for a, t in self.wordings],
+            "republished": list(self.republished),
         }
 
 

@@ -166,12 +166,21 @@ def _agreements(
     for node in spans:
         groups.setdefault(claims.find(node), []).append(node)
     order = {p: i for i, p in enumerate(members)}
+    voice = _voices(members, compared)
     agreements = []
     for nodes in groups.values():
         nodes.sort(key=lambda node: (order[node[0]], node[1]))
         by_article: dict[int, tuple[int, int]] = {}
+        copies: list[int] = []
+        voices: dict[int, int] = {}
         for node in nodes:
-            by_article.setdefault(node[0], node)  # an article's first sentence of the claim
+            if node[0] in by_article or node[0] in copies:
+                continue
+            first = voices.setdefault(voice[node[0]], node[0])
+            if first == node[0]:
+                by_article[node[0]] = node  # an article's first sentence of the claim
+            else:
+                copies.append(node[0])  # a copy of an article already carrying it: one voice
         keys = {context.source_key(p) for p in by_article}
         if len(keys) < 2:
             continue
@@ -182,11 +191,31 @@ def _agreements(
                 -len(keys),
                 order[nodes[0][0]],
                 nodes[0][1],
-                Agreement(wordings[0][1], tuple(w[0] for w in wordings), known, wordings),
+                Agreement(
+                    wordings[0][1],
+                    tuple(w[0] for w in wordings),
+                    known,
+                    wordings,
+                    tuple(context.batch[p].id for p in copies),
+                ),
             )
         )
     agreements.sort(key=lambda item: item[:3])
     return tuple(item[3] for item in agreements), aligned_texts
+
+
+#: Verdicts of ``compare_articles`` that make two articles one voice (copies of one story).
+COPY_VERDICTS = frozenset({"duplicate", "near-duplicate"})
+
+
+def _voices(members: Sequence[int], compared: dict[tuple[int, int], dict[str, Any] | None]) -> dict[int, int]:
+    """Each member's voice: its group of near-duplicates (the same story republished), named by
+    the group's first article; a member without copies is its own voice."""
+    copies = UnionFind[int](members)
+    for (a, b), result in compared.items():
+        if result is not None and result.get("verdict") in COPY_VERDICTS:
+            copies.union(a, b)
+    return {p: copies.find(p) for p in members}
 
 
 def _key(text: str) -> str:

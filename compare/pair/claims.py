@@ -1,0 +1,611 @@
+"""The claim matcher: do two sentences make the same claim, with what probability, and why.
+
+One matcher serves ``pair`` alignment and the report's agreements. It reads two
+sentences' matching forms (``compare.pair.matching.match_form``: folded words,
+figures made canonical, Kiev -> kyiv) and computes a handful of features that a
+reader would check:
+
+- **learned term weights** (TF-KLD, Ji & Eisenstein 2013): for each word, how
+  much more often it appears on *both* sides of a paraphrase than on both sides
+  of a non-paraphrase, as a Kullback-Leibler divergence fitted on development
+  pairs (MSRP train, STS-B news train). Shared and unshared weighted mass say
+  whether what the two sentences share is what matters. Words the training
+  pairs never saw get a weight from their background English frequency
+  (``wordfreq`` Zipf scale): a rare word weighs like the rare words that were
+  seen;
+- lexical overlap in both directions (n-gram precision, BLEU-like), word order;
+- figures and dates that agree or conflict, named entities that agree or
+  differ, negation on one side only, whether the subjects (first names or
+  content words) agree;
+- spelling and transliteration variants (Kiev/Kyiv from a list; otherwise two
+  long unshared words that differ by a letter or two, "Zelenskiy"/"Zelenskyy")
+  counted as equal.
+
+A logistic model turns them into a probability (calibrated on held-out folds
+of the development pairs, see ``evaluation``); ``explain`` lists each
+feature's contribution. Weights are data (``compare/pair/data/claim_model.npz``),
+read with numpy: nothing is downloaded, no scikit-learn at run time.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from compare.pair.matching import STOPWORDS, MatchForm, figure_keys
+
+MODEL_PATH = Path(__file__).parent / "data" / "claim_model.npz"
+#: Zipf frequencies of the 60,000 most frequent English words (from wordfreq), by stem.
+BACKGROUND_PATH = Path(__file__).parent / "data" / "english_zipf.npz"
+
+#: Words that turn a claim into its denial.
+NEGATIONS = frozenset(
+    str.split("""not no never none nobody nothing neither nor without cannot didn doesn isn wasn
+    aren weren won hasn haven hadn couldn wouldn shouldn mustn nt deny denies denied denying
+    refuse refused refuses reject rejected rejects fail failed fails""")
+)
+
+FEATURE_NAMES = (
+    "kld_dice",
+    "kld_cover_min",
+    "kld_cover_max",
+    "kld_unshared_min",
+    "kld_unshared_max",
+    "bg_dice",
+    "bg_unshared_min",
+    "bg_unshared_max",
+    "p1_min",
+    "p1_max",
+    "p2_min",
+    "p2_max",
+    "p3_min",
+    "p4_min",
+    "order",
+    "figures_shared",
+    "figures_conflict",
+    "figures_one_side",
+    "names_shared",
+    "names_unshared_min",
+    "names_unshared_max",
+    "negation_differs",
+    "subject_agrees",
+    "length_log",
+    "length_ratio",
+    "char_ratio",
+    "char_partial",
+    "unshared_count_min",
+    "unshared_count_max",
+    "kld_unshared_top_min",
+    "kld_unshared_top_max",
+)
+
+#: Human-readable reasons for ``explain``.
+FEATURE_TEXT = {
+    "kld_dice": "weighted words in common",
+    "kld_cover_min": "weighted share of the less covered sentence",
+    "kld_cover_max": "weighted share of the better covered sentence",
+    "kld_unshared_min": "weight of words only one side has (smaller side)",
+    "kld_unshared_max": "weight of words only one side has (larger side)",
+    "bg_dice": "rare words in common",
+    "bg_unshared_min": "rare words only one side has (smaller side)",
+    "bg_unshared_max": "rare words only one side has (larger side)",
+    "p1_min": "word overlap (lower direction)",
+    "p1_max": "word overlap (higher direction)",
+    "p2_min": "two-word overlap (lower)",
+    "p2_max": "two-word overlap (higher)",
+    "p3_min": "three-word overlap",
+    "p4_min": "four-word overlap",
+    "order": "shared words in the same order",
+    "figures_shared": "figures and dates that agree",
+    "figures_conflict": "figures or dates that conflict",
+    "figures_one_side": "figures on one side only",
+    "names_shared": "names that agree",
+    "names_unshared_min": "names one side lacks (smaller side)",
+    "names_unshared_max": "names one side lacks (larger side)",
+    "negation_differs": "negated on one side only",
+    "subject_agrees": "same subject",
+    "length_log": "sentence length",
+    "length_ratio": "length ratio",
+    "char_ratio": "characters in common",
+    "char_partial": "the shorter sentence inside the longer",
+    "unshared_count_min": "words only one side has (smaller side)",
+    "unshared_count_max": "words only one side has (larger side)",
+    "kld_unshared_top_min": "heaviest word only one side has (smaller side)",
+    "kld_unshared_top_max": "heaviest word only one side has (larger side)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimModel:
+    """Learned term weights and the logistic model over ``FEATURE_NAMES``.
+
+    Attributes:
+        term_weights: word (stem) -> TF-KLD weight, fitted on development pairs.
+        background: word -> Zipf frequency (wordfreq's English table, top words).
+        background_slope, background_intercept: weight of an unseen word as
+            ``intercept + slope * zipf`` (a line fitted to the learned weights).
+        default_zipf: Zipf frequency of a word missing from ``background``.
+        coef, bias: logistic model over the standardised features.
+        mean, scale: standardisation of the features.
+    """
+
+    term_weights: Mapping[str, float]
+    background: Mapping[str, float]
+    background_slope: float
+    background_intercept: float
+    default_zipf: float
+    coef: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float = 0.5
+
+    def weight(self, word: str) -> float:
+        """TF-KLD weight of a word; from its background frequency when never seen in training."""
+        found = self.term_weights.get(word)
+        if found is not None:
+            return found
+        zipf = self.background.get(word, self.default_zipf)
+        return max(0.0, self.background_intercept + self.background_slope * zipf)
+
+    def rarity(self, word: str) -> float:
+        """Background rarity (0 for "the", about 6 for a word English text almost never has)."""
+        return max(0.0, 7.5 - self.background.get(word, self.default_zipf))
+
+
+def save_model(model: ClaimModel, path: Path = MODEL_PATH) -> None:
+    """Write a model as a compressed numpy archive (the evaluation's ``--fit`` calls it)."""
+    import numpy as np
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words = sorted(model.term_weights)
+    np.savez_compressed(
+        path,
+        feature_names=np.array(FEATURE_NAMES),
+        words=np.array(words),
+        weights=np.array([model.term_weights[w] for w in words], dtype=np.float32),
+        scalars=np.array(
+            [model.background_slope, model.background_intercept, model.default_zipf, model.bias, model.threshold]
+        ),
+        coef=np.array(model.coef),
+        mean=np.array(model.mean),
+        scale=np.array(model.scale),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH) -> ClaimModel:
+    """The shipped model (read once)."""
+    import numpy as np
+
+    with np.load(background_path) as data:
+        background = dict(zip(data["words"].tolist(), data["zipf"].astype(float).tolist(), strict=True))
+    with np.load(path) as data:
+        names = tuple(str(n) for n in data["feature_names"])
+        if names != FEATURE_NAMES:
+            raise ValueError(
+                f"{path} was fitted for other features; refit it with "
+                "`python -m evaluation.claims --fit`"
+            )
+        slope, intercept, default_zipf, bias, threshold = (float(v) for v in data["scalars"])
+        return ClaimModel(
+            term_weights=dict(zip(data["words"].tolist(), data["weights"].astype(float).tolist(), strict=True)),
+            background=background,
+            background_slope=slope,
+            background_intercept=intercept,
+            default_zipf=default_zipf,
+            coef=tuple(float(v) for v in data["coef"]),
+            bias=bias,
+            mean=tuple(float(v) for v in data["mean"]),
+            scale=tuple(float(v) for v in data["scale"]),
+            threshold=threshold,
+        )
+
+
+def _variant(word: str, others: Sequence[str]) -> str | None:
+    """A word of ``others`` that is a spelling variant of ``word`` (long, same first letter, 1-2 edits)."""
+    if len(word) < 5 or word[0].isdigit():
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    first, size = word[0], len(word)
+    for other in others:
+        if other[:1] != first or abs(len(other) - size) > 2 or len(other) < 5:
+            continue
+        limit = 1 if min(size, len(other)) < 7 else 2
+        if Levenshtein.distance(word, other, score_cutoff=limit) <= limit:
+            return other
+    return None
+
+
+def content_sets(a: MatchForm, b: MatchForm) -> tuple[set[str], set[str], set[str]]:
+    """Content stems of A, of B, and those they share, spelling variants counted as shared."""
+    ca, cb = set(a.content), set(b.content)
+    shared = ca & cb
+    only_a, only_b = sorted(ca - shared), sorted(cb - shared)
+    if only_a and only_b:
+        for word in only_a:
+            other = _variant(word, only_b)
+            if other is not None:
+                shared.add(word)
+                ca.discard(word)
+                cb.discard(other)
+                only_b.remove(other)
+                ca.add(word)
+                cb.add(word)
+    return ca, cb, shared
+
+
+def _precision(grams_a, grams_b) -> float:
+    total = grams_a.total()
+    if not total:
+        return 0.0
+    shared = sum(min(count, grams_b[g]) for g, count in grams_a.items() if g in grams_b)
+    return shared / total
+
+
+def _subject(form: MatchForm) -> str | None:
+    """The first name of the sentence, else its first content word: a stand-in for the subject."""
+    for word, stemmed in zip(form.words, form.stems, strict=True):
+        if word in form.names:
+            return stemmed
+    for stemmed in form.stems:
+        if stemmed not in STOPWORDS:
+            return stemmed
+    return None
+
+
+def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> list[float]:
+    """The features of a sentence pair, in the order of ``FEATURE_NAMES``."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
+
+    model = model or load_model()
+    ca, cb, shared = content_sets(a, b)
+    weight = model.weight
+    wa = sum(weight(w) for w in ca)
+    wb = sum(weight(w) for w in cb)
+    ws = sum(weight(w) for w in shared)
+    cover_a = ws / wa if wa else 0.0
+    cover_b = ws / wb if wb else 0.0
+    ua, ub = wa - ws, wb - ws
+    rarity = model.rarity
+    ra = sum(rarity(w) for w in ca)
+    rb = sum(rarity(w) for w in cb)
+    rs = sum(rarity(w) for w in shared)
+    rua, rub = ra - rs, rb - rs
+    precisions = []
+    for n in range(4):
+        forward = _precision(a.grams[n], b.grams[n])
+        backward = _precision(b.grams[n], a.grams[n])
+        precisions.append((min(forward, backward), max(forward, backward)))
+    seq_a = [w for w in a.stems if w in shared]
+    seq_b = [w for w in b.stems if w in shared]
+    order = Indel.normalized_similarity(seq_a, seq_b) if seq_a and seq_b else 0.0
+    keys_a, keys_b = figure_keys(a), figure_keys(b)
+    names_a, names_b = set(a.names), set(b.names)
+    names_shared = names_a & names_b
+    for name in sorted(names_a - names_shared):
+        other = _variant(name, sorted(names_b - names_shared))
+        if other is not None:
+            names_shared.add(name)
+            names_b.discard(other)
+            names_b.add(name)
+    na, nb = len(names_a - names_shared), len(names_b - names_shared)
+    neg_a = bool(NEGATIONS.intersection(a.words))
+    neg_b = bool(NEGATIONS.intersection(b.words))
+    subject_a, subject_b = _subject(a), _subject(b)
+    length_a, length_b = max(1, len(a.words)), max(1, len(b.words))
+    top_a = max((weight(w) for w in ca - shared), default=0.0)
+    top_b = max((weight(w) for w in cb - shared), default=0.0)
+    return [
+        2 * ws / (wa + wb) if wa + wb else 0.0,
+        min(cover_a, cover_b),
+        max(cover_a, cover_b),
+        min(ua, ub),
+        max(ua, ub),
+        2 * rs / (ra + rb) if ra + rb else 0.0,
+        min(rua, rub),
+        max(rua, rub),
+        precisions[0][0],
+        precisions[0][1],
+        precisions[1][0],
+        precisions[1][1],
+        precisions[2][0],
+        precisions[3][0],
+        order,
+        float(len(keys_a & keys_b)),
+        float(bool(keys_a and keys_b and not keys_a & keys_b)),
+        float(bool(keys_a) != bool(keys_b)),
+        float(len(names_shared)),
+        float(min(na, nb)),
+        float(max(na, nb)),
+        float(neg_a != neg_b),
+        float(subject_a is not None and subject_a == subject_b),
+        math.log(length_a * length_b),
+        min(length_a, length_b) / max(length_a, length_b),
+        fuzz.ratio(a.key, b.key) / 100.0,
+        fuzz.partial_ratio(a.key, b.key) / 100.0 if min(len(a.key), len(b.key)) >= 8 else 0.0,
+        float(min(len(ca - shared), len(cb - shared))),
+        float(max(len(ca - shared), len(cb - shared))),
+        min(top_a, top_b),
+        max(top_a, top_b),
+    ]
+
+
+def _logit(values: Sequence[float], model: ClaimModel) -> float:
+    z = model.bias
+    for value, coef, mean, scale in zip(values, model.coef, model.mean, model.scale, strict=True):
+        z += coef * (value - mean) / scale
+    return z
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def claim_probability(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None) -> float:
+    """Probability (0..1) that two sentences make the same claim.
+
+    >>> from compare.pair.matching import match_form
+    >>> p = claim_probability(match_form("Kiev said it shot down 12 drones."),
+    ...                       match_form("Kyiv said it had shot down 12 drones."))
+    >>> p > 0.5
+    True
+    """
+    model = model or load_model()
+    return _sigmoid(_logit(features(a, b, model), model))
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One feature's part in a decision: its value and how much it moved the log-odds."""
+
+    feature: str
+    text: str
+    value: float
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why two sentences were (or were not) matched."""
+
+    probability: float
+    same_claim: bool
+    reasons: tuple[Reason, ...]
+    shared_words: tuple[str, ...]
+    only_a: tuple[str, ...]
+    only_b: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "probability": round(self.probability, 4),
+            "same_claim": self.same_claim,
+            "shared_words": list(self.shared_words),
+            "only_a": list(self.only_a),
+            "only_b": list(self.only_b),
+            "reasons": [
+                {"feature": r.feature, "text": r.text, "value": round(r.value, 4), "contribution": round(r.contribution, 3)}
+                for r in self.reasons
+            ],
+        }
+
+
+def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top: int = 5) -> Explanation:
+    """The probability with the features that moved it most (largest contributions first)."""
+    model = model or load_model()
+    values = features(a, b, model)
+    contributions = [
+        coef * (value - mean) / scale
+        for value, coef, mean, scale in zip(values, model.coef, model.mean, model.scale, strict=True)
+    ]
+    probability = _sigmoid(model.bias + sum(contributions))
+    order = sorted(range(len(values)), key=lambda k: -abs(contributions[k]))[:top]
+    ca, cb, shared = content_sets(a, b)
+    by_weight = sorted(shared, key=lambda w: -model.weight(w))
+    return Explanation(
+        probability=probability,
+        same_claim=probability >= model.threshold,
+        reasons=tuple(
+            Reason(FEATURE_NAMES[k], FEATURE_TEXT[FEATURE_NAMES[k]], values[k], contributions[k]) for k in order
+        ),
+        shared_words=tuple(by_weight[:8]),
+        only_a=tuple(sorted(ca - shared, key=lambda w: -model.weight(w))[:5]),
+        only_b=tuple(sorted(cb - shared, key=lambda w: -model.weight(w))[:5]),
+    )
+
+
+# ---------------------------------------------------------------- sentences that are not claims
+
+_PHOTO_CREDIT = re.compile(
+    r"(?:[/|©]\s*(?:AFP|AP|Reuters|REUTERS|Getty(?: Images)?|EPA|TASS|Sputnik|RIA Novosti|Kremlin\.ru|"
+    r"Shutterstock|Pixabay|Unsplash|Wikimedia(?: Commons)?|[A-Z][\w.-]+ ?(?:Photo|Images?|Press|Media|News))"
+    r"\s*\)?\s*$)"
+    r"|\((?:AP|AFP|Reuters|Getty Images|EPA)?\s*(?:Photo|Image)s?\b[^)]*\)\s*$"
+    r"|^\s*(?:Photo|Image|Picture|Photograph|File photo|Credit|Courtesy)(?: by| credit)?\s*[:|-]"
+    r"|\b(?:Getty Images|AP Photo|Reuters Photo|Photo credit|File photo|Courtesy of)\b"
+    r"|[.!?]\s+(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|[a-z]{2})(?:\.[a-z]{2})?\s*$",
+)
+_DATE_ONLY = re.compile(
+    r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s*(?:\d{4})?|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"[a-z]*\.?,?\s*(?:\d{4})?|\d{4}-\d{2}-\d{2})(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^\s*(?:By|BY)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*\s*$"
+    r"|^\s*\(?(?:Reporting|Writing|Editing|Additional reporting|Compiled|Translated)(?: by)?\b.*\bby\b"
+    r"|^\s*\(?(?:Reporting|Writing|Editing) by\b",
+)
+_REPORT_CREDIT = re.compile(
+    r"\b(?:contributed|contributing) (?:to )?(?:this |the )?(?:report|reporting|story|article)\b"
+    r"|\bcontributed reporting\b|\bcontributed to this\b",
+    re.IGNORECASE,
+)
+_DATELINE_ONLY = re.compile(
+    r"^\s*[A-Z][A-Z .,'-]{1,40}(?:,\s*\w+\.? \d{1,2})?\s*\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]*\s*$"
+)
+_TIP_LINE = re.compile(
+    r"\b(?:crime ?stoppers|tip ?line|tips? hotline|anonymous(?:ly)? tips?|submit (?:a |an )?(?:anonymous )?tip"
+    r"|(?:anyone|those|people) with (?:any )?information\b.{0,120}\b(?:call|contact|asked|urged|encouraged|should)"
+    r"|(?:is|are) asked to (?:call|contact)|call (?:the )?(?:police|sheriff|detectives?|investigators?)\b.{0,40}\d"
+    r"|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b|\b\d{3}-TIPS\b|text (?:a )?tips?)",
+    re.IGNORECASE,
+)
+_PROMO = re.compile(
+    r"^\s*(?:Read more|Related|Click here|Watch|Sign up|Subscribe|Follow (?:us|him|her)|Share this|"
+    r"Copyright|©|All rights reserved)\b",
+    re.IGNORECASE,
+)
+#: Lower-case words a caption naming a person may hold ("Kremlin spokesman Dmitry Peskov.").
+_CAPTION_WORDS = frozenset(
+    str.split("""spokesman spokeswoman spokesperson president prime minister foreign defense defence
+    secretary minister chancellor leader chief head ambassador general commander deputy
+    senator governor mayor official officials of the and in at on left right center centre
+    file photo pictured""")
+)
+
+
+def non_claim_reason(text: str, *, block_text: str = "", headline: bool = False) -> str | None:
+    """Why a sentence is not a claim of the story, or None for a claim.
+
+    Recognised: ``headline`` (the caller knows: the title line), ``caption``
+    (a block ending in a photo credit such as "Anatolii Stepanov / AFP", or a
+    verbless line naming a person, "Kremlin spokesman Dmitry Peskov."),
+    ``byline`` ("By Jane Doe", "Reporting by ..."), ``credit`` ("AFP
+    contributed reporting", "... contributed to this report"), ``dateline``
+    (a dateline alone), ``tip line`` ("Anyone with information is asked to
+    call ...", Crime Stoppers, a phone number) and ``promotion`` ("Read more",
+    "Sign up", copyright lines).
+
+    >>> non_claim_reason("Kremlin spokesman Dmitry Peskov.")
+    'caption'
+    >>> non_claim_reason("Anyone with information is asked to call Crime Stoppers at 713-222-8477.")
+    'tip line'
+    >>> non_claim_reason("Peskov said weapons shipments endanger Europe.") is None
+    True
+    """
+    clean = " ".join(text.split())
+    if headline:
+        return "headline"
+    if not clean:
+        return "empty"
+    if _PHOTO_CREDIT.search(clean) or (block_text and _PHOTO_CREDIT.search(" ".join(block_text.split()))):
+        return "caption"
+    if _BYLINE.search(clean):
+        return "byline"
+    if _REPORT_CREDIT.search(clean):
+        return "credit"
+    if _DATELINE_ONLY.match(clean) or _DATE_ONLY.match(clean):
+        return "dateline"
+    if _TIP_LINE.search(clean):
+        return "tip line"
+    if _PROMO.match(clean):
+        return "promotion"
+    tokens = clean.rstrip(".").split()
+    if 1 <= len(tokens) <= 8 and not any(c in clean for c in "\"“”«»") and all(
+        t[:1].isupper() or t.strip(",'’").casefold() in _CAPTION_WORDS for t in tokens
+    ):
+        return "caption"
+    return None
+
+
+# ---------------------------------------------------------------- clauses
+
+_QUOTED = re.compile(r"[\"“«]([^\"“”«»]{12,})[\"”»]")
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:;|\s[-–—]\s|—|,\s+(?:which|who|whom|while|whereas|including|as|amid|after|before|but|and)\s"
+    r"|\s(?:amid|after|because|although|though|while|as)\s)\s*"
+)
+_REPORTED = re.compile(
+    r"^(?:.{0,120}?\b(?:said|says|told|announced|confirmed|reported|added|warned|stated|insisted|claimed)"
+    r"(?:\s+(?:on\s+)?(?:\w+day|this week|last week|earlier|later|reporters|parliament|journalists|[A-Z]\w+)){0,3}"
+    r"\s+(?:that\s+)?)(.{20,})$"
+)
+
+
+def clauses(text: str) -> tuple[str, ...]:
+    """The sentence and the claims inside it: a quotation apart from its attribution, what
+    was reported apart from "X said (that)", and clauses cut at semicolons, dashes and
+    ", which / including / amid ..." (each at least four words).
+
+    >>> clauses('"This all leads to further escalation," Kremlin spokesman Dmitry Peskov told reporters.')[1]
+    'This all leads to further escalation,'
+    """
+    found: list[str] = [text]
+    for match in _QUOTED.finditer(text):
+        found.append(match.group(1))
+    reported = _REPORTED.match(text)
+    if reported:
+        found.append(reported.group(1))
+    for part in _CLAUSE_BREAK.split(text):
+        if part and part != text:
+            found.append(part)
+            inner = _REPORTED.match(part)
+            if inner:
+                found.append(inner.group(1))
+    seen: dict[str, None] = {}
+    for part in found:
+        part = part.strip()
+        if len(part.split()) >= 4 and part not in seen:
+            seen[part] = None
+    return tuple(seen)
+
+
+@lru_cache(maxsize=16384)
+def _clause_forms(text: str) -> tuple[MatchForm, ...]:
+    return tuple(_form(part) for part in clauses(text)[1:])
+
+
+@lru_cache(maxsize=16384)
+def _form(text: str) -> MatchForm:
+    from compare.pair.matching import match_form
+
+    return match_form(text)
+
+
+def best_clause_match(
+    a_text: str, b_text: str, *, model: ClaimModel | None = None
+) -> tuple[float, MatchForm | None, MatchForm | None]:
+    """The most probable same-claim pair among the clauses of two sentences (either side may be
+    the whole sentence): (probability, clause of A, clause of B). Clause pairs that share fewer
+    than three content words, or under half of the smaller clause's, are not scored.
+    Results for the shipped model are cached (alignment asks once to decide, once to explain)."""
+    if model is None:
+        return _best_clause_match(a_text, b_text)
+    return _search_clauses(a_text, b_text, model)
+
+
+@lru_cache(maxsize=8192)
+def _best_clause_match(a_text: str, b_text: str) -> tuple[float, MatchForm | None, MatchForm | None]:
+    return _search_clauses(a_text, b_text, load_model())
+
+
+def _search_clauses(
+    a_text: str, b_text: str, model: ClaimModel
+) -> tuple[float, MatchForm | None, MatchForm | None]:
+    side_a = (_form(a_text), *_clause_forms(a_text))
+    side_b = (_form(b_text), *_clause_forms(b_text))
+    best: tuple[float, MatchForm | None, MatchForm | None] = (0.0, None, None)
+    for i, fa in enumerate(side_a):
+        for j, fb in enumerate(side_b):
+            if i == 0 and j == 0:
+                continue
+            shared = len(fa.content & fb.content)
+            if shared < 3 or shared * 2 < min(len(fa.content), len(fb.content)):
+                continue  # under half of the smaller clause shared: never above the threshold
+            p = claim_probability(fa, fb, model=model)
+            if p > best[0]:
+                best = (p, fa, fb)
+    return best
+
+
+def clear_caches() -> None:
+    """Empty the per-text caches (benchmarks start each run cold)."""
+    for cached in (_form, _clause_forms, _best_clause_match):
+        cached.cache_clear()
