@@ -210,13 +210,32 @@ def _unwind_on_sigterm() -> Callable[[], None] | None:
     if threading.current_thread() is not threading.main_thread():
         return None
 
+    # A SIGTERM to the whole group can kill a worker and the forkserver before
+    # this process runs its handler; the pool's worker-handler thread then
+    # fails to start a replacement (the forkserver is gone) and would print a
+    # traceback first. That failure only happens while the group is stopping.
+    print_thread_error = threading.excepthook
+
+    def quiet_pool_refill(args: threading.ExceptHookArgs) -> None:
+        thread_name = args.thread.name if args.thread is not None else ""
+        if "_handle_workers" in thread_name and isinstance(args.exc_value, OSError):
+            return
+        print_thread_error(args)
+
+    threading.excepthook = quiet_pool_refill
+
     def stop(signum: int, frame: object) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         threading.excepthook = lambda args: None
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
-    return lambda: signal.signal(signal.SIGTERM, previous)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+        threading.excepthook = print_thread_error
+
+    return restore
 
 
 # --- dedup, ingest, index (issue 2) -------------------------------------------------
