@@ -378,23 +378,6 @@ def entity_mentions(a: Prepared, b: Prepared) -> tuple[Counter[str], Counter[str
     return _entities(a, lowercase), _entities(b, lowercase)
 
 
-def entity_overlap(
-    a: Prepared, b: Prepared, *, mentions: tuple[Counter[str], Counter[str]] | None = None
-) -> tuple[int, float]:
-    """How many named entities (by surname/last word) both articles name, and their Jaccard.
-
-    Measured on METER showbiz copy: a wire story and a newspaper article
-    written from it share 3 or more entities with a Jaccard of 0.15 or more in
-    16 of 20 sampled pairs; articles about different stories in 0 of 18.
-    """
-    ents_a, ents_b = mentions or entity_mentions(a, b)
-    keys_a = {_entity_keys(n)[1] for n in ents_a} - {None}
-    keys_b = {_entity_keys(n)[1] for n in ents_b} - {None}
-    shared = len(keys_a & keys_b)
-    union = len(keys_a | keys_b)
-    return shared, (shared / union if union else 0.0)
-
-
 def entities_only_on_one_side(
     a: Prepared, b: Prepared, *, mentions: tuple[Counter[str], Counter[str]] | None = None
 ) -> list[Divergence]:
