@@ -6,7 +6,9 @@ commands that do not need datasketch (0.5 s to import) start fast.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -160,6 +162,10 @@ def progress_enabled() -> bool:
     return sys.stderr.isatty()
 
 
+# Set by the SIGTERM handler: the error boundary then turns any unwinding error into exit 143.
+_SIGTERM_RECEIVED = threading.Event()
+
+
 class _Commands(click.Group):
     """The one error boundary: a library error (``ArticleCompareError``) raised by any
     command becomes one line on standard error and exit status 1, never a traceback."""
@@ -175,6 +181,13 @@ class _Commands(click.Group):
             raise click.ClickException(terminal_text(str(error))) from None
         except click.ClickException as error:
             error.message = terminal_text(error.message)
+            raise
+        except Exception:
+            # The SIGTERM handler raises SystemExit wherever the main thread is; inside a
+            # lock's __enter__/__exit__ that surfaces as another error (RuntimeError:
+            # release unlocked lock). Once a stop was asked for, whatever unwinds is the stop.
+            if _SIGTERM_RECEIVED.is_set():
+                raise SystemExit(128 + signal.SIGTERM) from None
             raise
 
 
@@ -225,6 +238,7 @@ def _unwind_on_sigterm() -> Callable[[], None] | None:
     threading.excepthook = quiet_pool_refill
 
     def stop(signum: int, frame: object) -> None:
+        _SIGTERM_RECEIVED.set()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         threading.excepthook = lambda args: None
         raise SystemExit(128 + signum)
