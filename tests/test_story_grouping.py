@@ -134,6 +134,10 @@ def test_the_model_is_data_and_is_validated():
         ("FRANKLIN (Feb. 4, 2014) – Johnson County authorities ...", None, "2014-02-04"),
         ("Body.\n\nOriginal url:\n\nhttps://www.example.com/2021/11/23/story-a1", "example.com", "2021-11-23"),
         ("A quiet story with no marks at all, said Tuesday.", None, None),
+        ("  11:42 19/01/22: Page 1 (HHH) WORLD Russia\nHEADLINE\nBy Foreign Staff, PA News\nBody.", "PA", "2022-01-19"),
+        ("Meeting notes 03/04/21\nBy Jane Roe, Reuters\nBody.", "Reuters", None),  # 3 April or March 4: not read
+        ("Body of the story.\n\n© 2022 Eastern Europe Monitor. All rights reserved.", "Eastern Europe Monitor", None),
+        ("The US Copyright Office said on Monday ...\n\nCopyright © 2020 All Rights Reserved", None, None),
     ],
 )
 def test_source_and_date_are_read_only_from_explicit_marks(text, source, date):
@@ -158,6 +162,30 @@ def test_seed_report_reads_sources_and_dates_from_the_text_and_says_so():
     assert infos["003"].source is None and not infos["003"].inferred
     assert report.to_dict(extended=True)["articles"][0]["inferred"] == {"source": "Support The Moscow Times"}
     assert set(report.to_dict()["articles"][0]) == {"id", "title", "source", "published"}
+
+
+def test_main_command_report_reads_the_seeds_as_one_thread_dated_from_their_texts():
+    """README's main command: the variants carry a wire slug, a page's date line and metadata; copies share them."""
+    from compare.render.report_markdown import render_report_markdown
+
+    paths = [REPO / "fixtures" / "seeds", REPO / "fixtures" / "variants"]
+    report = build_report(list(iter_articles(paths)), workers=0)
+    (thread,) = report.threads
+    assert [e.date for e in thread.events] == ["2021-11-23", "2022-01-19", "2022-04-21", "2023-07-12"]
+    assert len(report.stories) == 4
+    infos = {"/".join(Path(a.id).parts[-2:]): a for a in report.articles}
+    seed = infos["seeds/000_e6f0c9be4bb1d9ca.txt"]
+    assert seed.published == "2022-04-21"
+    assert seed.is_inferred("published") and "variants/000_other_site_chrome.txt" in dict(seed.inferred)["published"]
+    wire = infos["variants/003_wire_copy_latin1.txt"]
+    assert (wire.source, wire.published, dict(wire.inferred)) == (
+        "PA",
+        "2022-01-19",
+        {"source": "By Foreign Staff, PA News", "published": "19/01/22"},
+    )
+    assert infos["seeds/001_70d18d04582d512c.txt"].published is None  # no year anywhere in its text
+    text = render_report_markdown(report)
+    assert "### Thread 1 (4 events)" in text and "| 2022-01-19 * |" in text
 
 
 def test_dated_seeds_read_as_one_thread_of_events_on_a_timeline():

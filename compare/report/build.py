@@ -123,6 +123,7 @@ def build_report(
     tick(n)
 
     duplicates = _find_duplicates(batch, duplicate_threshold)
+    batch = _dates_from_copies(batch, duplicates.clusters, inferred)
     tick(n)
     position = {a.id: i for i, a in enumerate(batch)}
     found = _cluster(batch, cleaned, story_settings)
@@ -185,7 +186,8 @@ def story_clusters(articles: Iterable[Article], *, settings: StorySettings = DEF
     Missing sources and dates are inferred from the text and chrome is
     stripped exactly as ``build_report`` does; the evaluation scores this.
     """
-    batch, _ = _infer_metadata(_unique_ids(list(articles)))
+    batch, inferred = _infer_metadata(_unique_ids(list(articles)))
+    batch = _dates_from_copies(batch, _find_duplicates(batch, None).clusters, inferred)
     return _cluster(batch, _clean(batch), settings)
 
 
@@ -253,6 +255,30 @@ def _infer_metadata(batch: list[Article]) -> tuple[list[Article], dict[str, tupl
     names = unify_sources([a.source if a.id in found else None for a in filled])
     filled = [replace(a, source=name) if name and name != a.source else a for a, name in zip(filled, names, strict=True)]
     return filled, found
+
+
+def _dates_from_copies(
+    batch: list[Article], groups: Sequence[Sequence[str]], inferred: dict[str, tuple[tuple[str, str], ...]]
+) -> list[Article]:
+    """An undated article takes the earliest date of its near-duplicate copies (marked inferred).
+
+    Copies of one text are one publication event: a syndicated page's
+    ``article:published_time`` or a wire slug's date dates the bare copy too.
+    ``inferred`` is updated in place with the copy the date came from.
+    """
+    index = {a.id: i for i, a in enumerate(batch)}
+    out = list(batch)
+    for group in groups:
+        dated = sorted((iso, member) for member in group if (iso := iso_date(batch[index[member]].published)))
+        if not dated:
+            continue
+        first, source = dated[0]
+        for member in group:
+            article = out[index[member]]
+            if iso_date(article.published) is None:
+                out[index[member]] = replace(article, published=first)
+                inferred[member] = (*inferred.get(member, ()), ("published", f"the date of its copy {source}"))
+    return out
 
 
 def _threads(stories: Sequence[Story], pairs: Sequence[PairRelation], batch: Sequence[Article]) -> tuple[Thread, ...]:
