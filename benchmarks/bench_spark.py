@@ -13,8 +13,9 @@
    summed from Spark's event log over every task.
 3. In the same run, the baseline: the local engine (``dedup FILE --format
    json``, one worker per core) on the same file, timed the same way.
-4. Checks that both found the same pairs (ids, relation, scores to 4
-   decimals as the JSON carries them) and clusters, and prints the ratio.
+4. Checks that both found the same pairs (ids, relation, scores and
+   character Jaccard to 4 decimals as the JSON carries them) and clusters,
+   and prints the ratio.
 
 Speed is printed, never asserted. ``--skip-local`` leaves out step 3.
 """
@@ -60,13 +61,17 @@ def spark_output(directory: Path) -> tuple[list[tuple], list[tuple]]:
     pairs = pq.read_table(directory / "pairs").to_pylist()
     clusters = pq.read_table(directory / "clusters").to_pylist()
     return (
-        [(p["a"], p["b"], round(p["jaccard"], 4), round(p["containment"], 4), p["relation"]) for p in pairs],
+        [
+            (p["a"], p["b"], round(p["jaccard"], 4), round(p["containment"], 4), p["relation"],
+             None if p["char_jaccard"] is None else round(p["char_jaccard"], 4))
+            for p in pairs
+        ],
         [(c["id"], c["cluster"]) for c in clusters],
     )
 
 
 def local_output(report: dict) -> tuple[list[tuple], list[tuple]]:
-    pairs = [(p["a"], p["b"], p["jaccard"], p["containment"], p["relation"]) for p in report["pairs"]]
+    pairs = [(p["a"], p["b"], p["jaccard"], p["containment"], p["relation"], p.get("char_jaccard")) for p in report["pairs"]]
     clusters = [(member, n) for n, cluster in enumerate(report["clusters"], 1) for member in cluster]
     return pairs, clusters
 

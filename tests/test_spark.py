@@ -90,19 +90,47 @@ def test_fixtures_give_the_local_engines_pairs_scores_and_clusters(spark, fixtur
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
-    """3,000 generated articles in two files: planted copies, outlets with chrome to learn."""
+    """3,000 generated articles in two files (planted copies, outlets with chrome to learn), and a
+    third of noisy and partial copies of some of them: OCR'd (6 % of characters), mistyped (2 %),
+    and excerpts of a few paragraphs (contained, with a low Jaccard)."""
+    import random
+
+    from evaluation.heldout_dedup import ocr_noise
+
     directory = tmp_path_factory.mktemp("generated")
     write_jsonl(directory / "a.jsonl", 1500, seed=11, dup_rate=0.1)
     write_jsonl(directory / "b.jsonl", 1500, seed=12, dup_rate=0.1)
+    rng = random.Random(5)
+    originals = [json.loads(line) for line in (directory / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    originals = [r for r in originals if "duplicate_of" not in r][:240]
+    with (directory / "c.jsonl").open("w", encoding="utf-8") as out:
+        for n, record in enumerate(originals):
+            kind = n % 3
+            if kind == 0:
+                text, _ = ocr_noise(record["text"], rng)
+            elif kind == 1:
+                text, _ = ocr_noise(record["text"], rng, rate=0.02)
+            else:
+                paragraphs = record["text"].split("\n\n")[1:]
+                start = rng.randrange(max(1, len(paragraphs) - 3))
+                text = "\n\n".join(paragraphs[start : start + 3])
+            copy = {"id": f"noisy-{n}", "source": record["source"] if n % 2 else "scans", "text": text}
+            out.write(json.dumps(copy, ensure_ascii=False) + "\n")
     return directory
 
 
 def test_generated_articles_give_the_local_engines_results(spark, generated):
+    """With the defaults: word bands, character bands and verification, containment anchors, learned chrome."""
     from compare.spark import dedup_paths
 
     local = find_duplicates(iter_articles([generated]), workers=0)
-    assert local.articles == 3000
+    assert local.articles == 3240
     assert len(local.pairs) > 100 and any(local.learned.values())
+    by_chars = [p for p in local.pairs if p.char_jaccard is not None]
+    assert len(by_chars) >= 30  # OCR'd copies: the character signal found them
+    assert sum(p.relation == "contained" and p.jaccard < 0.3 for p in local.pairs) >= 30  # excerpts
+    words_only = find_duplicates(iter_articles([generated]), workers=0, char_signal=False)
+    assert set(words_only.pairs) < set(local.pairs)
     _same(dedup_paths(spark, [str(generated)]), local)
 
 
@@ -114,6 +142,7 @@ def test_no_learning_and_other_settings_match_too(spark, fixtures_jsonl):
         "containment_threshold": 0.6,
         "settings": FingerprintSettings(shingle_size=3, num_perm=32),
         "learn_boilerplate": False,
+        "char_signal": False,
     }
     local = _local(fixtures_jsonl, **options)
     _same(dedup_paths(spark, [str(fixtures_jsonl)], **options), local)
@@ -133,11 +162,7 @@ def test_dataframe_api_chains_and_duplicate_ids(spark):
     records.insert(5, {"id": "x", "text": "An unrelated piece about weather in the hills.\n", "source": None})
     records.append({"id": "c0", "text": _chain_text(0), "source": None})  # the same id twice
     df = spark.createDataFrame(records, "id string, text string, source string").coalesce(1)
-    # The Spark engine has no character signal yet: on these synthetic "word123" texts the
-    # local one pairs distant links of the chain by their shared "word1" letters.
-    local = find_duplicates(
-        [article_from_record(r, default_id="-", where="-") for r in records], workers=0, char_signal=False
-    )
+    local = find_duplicates([article_from_record(r, default_id="-", where="-") for r in records], workers=0)
     assert len(local.clusters) == 1 and len(local.clusters[0]) == 13
     _same(spark_find(df), local)
 
@@ -173,10 +198,14 @@ def test_write_parquet_and_jsonl_hold_the_local_records(spark, fixtures_jsonl, t
     result.write(str(tmp_path / "pq"), format="parquet")
     result.write(str(tmp_path / "js"), format="jsonl")
     pairs = [r.asDict() for r in spark.read.parquet(str(tmp_path / "pq" / "pairs")).collect()]
-    expected = [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "containment": p.containment, "relation": p.relation} for p in local.pairs]
+    expected = [
+        {"a": p.a, "b": p.b, "jaccard": p.jaccard, "containment": p.containment, "relation": p.relation, "char_jaccard": p.char_jaccard}
+        for p in local.pairs
+    ]
     assert pairs == expected
     lines = [json.loads(line) for f in sorted((tmp_path / "js" / "pairs").glob("part-*.json")) for line in f.read_text().splitlines()]
-    assert lines == expected
+    # JSON lines leave out a null char_jaccard, as the local engine's records do.
+    assert lines == [{k: v for k, v in e.items() if v is not None} for e in expected]
     clusters = [(r.id, r.cluster) for r in spark.read.parquet(str(tmp_path / "pq" / "clusters")).collect()]
     assert clusters == [(member, n) for n, cluster in enumerate(local.clusters, 1) for member in cluster]
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from compare.dedup.fingerprint import (
+    CHAR_MIN_SAMPLES,
     CHAR_NUM_PERM,
     DEFAULT_SETTINGS,
     Fingerprint,
@@ -83,6 +84,39 @@ def relation_of(jaccard: float, containment: float, *, threshold: float, contain
     if containment >= containment_threshold:
         return "contained"
     return None
+
+
+def verify_pair(
+    words_a: np.ndarray,
+    words_b: np.ndarray,
+    chars_a: np.ndarray | None,
+    chars_b: np.ndarray | None,
+    *,
+    threshold: float,
+    containment_threshold: float,
+) -> tuple[Relation | None, float, float, float | None]:
+    """The verification rule of every engine: (relation or None, Jaccard, containment, character Jaccard or None).
+
+    Word shingles first (exact Jaccard and containment, ``relation_of``);
+    a pair they do not relate is a near-duplicate when both sides have the
+    character signal (``CHAR_MIN_SAMPLES`` sampled character shingles or more)
+    and the Jaccard of those samples reaches ``CHAR_THRESHOLD``. ``chars_*``
+    None (or too few) leaves the character signal out. Batch dedup compares
+    32-bit hashes, an index the quantized values it stores (``codec``).
+    """
+    jac, contained = overlap(words_a, words_b)
+    relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+    char_jac = None
+    if (
+        relation is None
+        and chars_a is not None
+        and chars_b is not None
+        and chars_a.size >= CHAR_MIN_SAMPLES
+        and chars_b.size >= CHAR_MIN_SAMPLES
+    ):
+        char_jac = jaccard(chars_a, chars_b)
+        relation = "near-duplicate" if char_jac >= CHAR_THRESHOLD else None
+    return relation, jac, contained, char_jac
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +233,12 @@ ANCHOR_MODULUS = 8
 ANCHOR_MAX_ARTICLES = 64
 
 
+def anchors_of(shingles: np.ndarray) -> np.ndarray:
+    """The anchors among an article's word shingles (sorted, unique like them): see ``containment_candidates``."""
+    mixed = shingles * np.uint32(0x9E3779B1)
+    return shingles[(mixed >> np.uint32(16)) % np.uint32(ANCHOR_MODULUS) == 0]
+
+
 def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndarray | None = None) -> np.ndarray:
     """Index pairs (i < j) where most anchors of the smaller article are anchors of the other.
 
@@ -214,10 +254,7 @@ def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndar
     empty = np.empty((0, 2), dtype=np.int64)
     if n < 2:
         return empty
-    anchors = []
-    for fp in fingerprints:
-        mixed = fp.shingles * np.uint32(0x9E3779B1)
-        anchors.append(fp.shingles[(mixed >> np.uint32(16)) % np.uint32(ANCHOR_MODULUS) == 0])
+    anchors = [anchors_of(fp.shingles) for fp in fingerprints]
     counts = np.array([a.size for a in anchors], dtype=np.int64)
     if skip is not None:
         counts[skip] = 0
@@ -392,12 +429,10 @@ def _verify(
     pairs = []
     for i, j in candidates.tolist():
         a, b = fingerprints[i], fingerprints[j]
-        jac, contained = overlap(a.shingles, b.shingles)
-        relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
-        char_jac = None
-        if relation is None and char_signal and a.has_chars and b.has_chars:
-            char_jac = jaccard(a.chars, b.chars)
-            relation = "near-duplicate" if char_jac >= CHAR_THRESHOLD else None
+        relation, jac, contained, char_jac = verify_pair(
+            a.shingles, b.shingles, a.chars if char_signal else None, b.chars if char_signal else None,
+            threshold=threshold, containment_threshold=containment_threshold,
+        )
         if relation is not None:
             pairs.append((i, j, DuplicatePair(ids[i], ids[j], jac, contained, relation, char_jac)))
     clusters = clusters_of(((i, j) for i, j, _ in pairs), n)

@@ -8,11 +8,16 @@ spread over the executors:
 2. *Learned boilerplate*: (source, line key) pairs are counted with a
    ``groupBy``; lines in >= 3 articles of a source are chrome. Articles that
    hold such a line are joined to the keys they hold and fingerprinted again.
-3. *Candidates*: one row per (band, band key, article); a ``groupBy`` on the
-   band key gives the buckets and every pair inside a bucket is a candidate
-   (Spark SQL array functions, on the JVM). Nothing goes to the driver.
-4. *Verification*: candidates are joined to both shingle sets and scored
-   exactly on the executors (``compare.dedup.fingerprint.overlap``).
+3. *Candidates*, the local engine's three kinds: word-signature LSH bands,
+   character-signature LSH bands (``CHAR_BANDS`` x ``CHAR_ROWS``), and
+   containment anchors (``ANCHOR_MODULUS``, ``ANCHOR_MAX_ARTICLES``). One row per
+   (band, band key, article) or (anchor, article); a ``groupBy`` on the key
+   gives the buckets and every pair inside a bucket is a candidate (Spark SQL
+   array functions, on the JVM); anchor pairs are counted and kept by the
+   local rule. Nothing goes to the driver.
+4. *Verification*: candidates are joined to both articles' word and character
+   samples and scored exactly on the executors by the local rule
+   (``compare.dedup.batch.verify_pair``).
 5. *Clusters*: connected components by label propagation joins
    (``compare.spark.components``), numbered in input order.
 
@@ -30,7 +35,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pyspark import StorageLevel
 from pyspark.sql import functions as F
 
-from compare.dedup.batch import DEFAULT_CONTAINMENT, DEFAULT_THRESHOLD, check_thresholds
+from compare.dedup.batch import (
+    ANCHOR_MAX_ARTICLES,
+    DEFAULT_CONTAINMENT,
+    DEFAULT_THRESHOLD,
+    check_thresholds,
+)
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
 from compare.spark import executor
 from compare.spark.components import connected_components
@@ -54,8 +64,9 @@ class SparkDedupResult:
 
     Attributes:
         articles: number of articles read (rows that were not one are in ``errors``).
-        pairs: ``a``, ``b``, ``jaccard``, ``containment``, ``relation``, sorted in
-            input order of (a, b): the local engine's pairs.
+        pairs: ``a``, ``b``, ``jaccard``, ``containment``, ``relation``,
+            ``char_jaccard`` (null unless the character signal found the pair),
+            sorted in input order of (a, b): the local engine's pairs.
         clusters: ``id``, ``cluster``: cluster numbers from 1 in order of each
             cluster's first article, members in input order.
         learned: ``source``, ``lines``: boilerplate lines learned per source.
@@ -93,7 +104,8 @@ class SparkDedupResult:
         from compare.dedup.batch import DedupResult, DuplicatePair
 
         pairs = tuple(
-            DuplicatePair(row.a, row.b, row.jaccard, row.containment, row.relation) for row in self.pairs.collect()
+            DuplicatePair(row.a, row.b, row.jaccard, row.containment, row.relation, row.char_jaccard)
+            for row in self.pairs.collect()
         )
         clusters: dict[int, list[str]] = {}
         for row in self.clusters.collect():
@@ -119,6 +131,7 @@ def find_duplicates(
     containment_threshold: float = DEFAULT_CONTAINMENT,
     settings: FingerprintSettings = DEFAULT_SETTINGS,
     learn_boilerplate: bool = True,
+    char_signal: bool = True,
 ) -> SparkDedupResult:
     """Duplicate pairs and clusters among the rows of a Spark DataFrame.
 
@@ -138,6 +151,9 @@ def find_duplicates(
         settings: fingerprint settings (shingle size, permutations).
         learn_boilerplate: treat lines repeated in >= 3 articles of one source
             as chrome.
+        char_signal: also pair articles whose sampled character shingles
+            reach ``CHAR_THRESHOLD`` (copies with typos or OCR noise); False =
+            word shingles only. As in the local engine.
 
     Returns:
         DataFrames of pairs and clusters (see ``SparkDedupResult``).
@@ -163,6 +179,7 @@ def find_duplicates(
         containment_threshold=containment_threshold,
         settings=settings,
         learn_boilerplate=learn_boilerplate,
+        char_signal=char_signal,
         stable_input=False,
     )
 
@@ -175,6 +192,7 @@ def run(
     settings: FingerprintSettings,
     learn_boilerplate: bool,
     stable_input: bool,
+    char_signal: bool = True,
 ) -> SparkDedupResult:
     """The job over input rows tagged with ``ordinal``, ``where``, ``number``.
 
@@ -199,6 +217,7 @@ def run(
             bands=bands,
             rows=rows,
             learn=learn_boilerplate,
+            char_signal=char_signal,
         ),
         executor.FINGERPRINT_SCHEMA,
     ).persist(_DISK)
@@ -232,23 +251,23 @@ def run(
                 settings=settings,
                 bands=bands,
                 rows=rows,
+                char_signal=char_signal,
             ),
             executor.REFINGERPRINT_SCHEMA,
         )
         fingerprints = good.join(
-            redone.select("ordinal", F.col("shingles").alias("new_shingles"), F.col("bands").alias("new_bands")),
+            redone.select("ordinal", *(F.col(name).alias(f"new_{name}") for name in executor.SIGNALS)),
             "ordinal",
             "left",
         ).select(
             "ordinal",
             "id",
-            F.coalesce("new_shingles", "shingles").alias("shingles"),
-            F.coalesce("new_bands", "bands").alias("bands"),
+            *(F.coalesce(f"new_{name}", name).alias(name) for name in executor.SIGNALS),
         )
     else:
         learned = spark.createDataFrame([], "source string, lines bigint")
         learned_keys = None
-        fingerprints = good.select("ordinal", "id", "shingles", "bands")
+        fingerprints = good.select("ordinal", "id", *executor.SIGNALS)
     fingerprints = fingerprints.persist(_DISK)
     articles = fingerprints.count()
     # Everything still read later is materialized before what it derives from is
@@ -263,11 +282,13 @@ def run(
         tagged.unpersist()
 
     candidates = _candidates(fingerprints)
-    shingles = fingerprints.select("ordinal", "shingles")
+    samples = fingerprints.select("ordinal", "shingles", "chars")
     scored = (
-        candidates.join(shingles.select(F.col("ordinal").alias("a"), F.col("shingles").alias("sa")), "a")
-        .join(shingles.select(F.col("ordinal").alias("b"), F.col("shingles").alias("sb")), "b")
-        .select("a", "b", "sa", "sb")
+        candidates.join(
+            samples.select(F.col("ordinal").alias("a"), F.col("shingles").alias("sa"), F.col("chars").alias("ca")), "a"
+        )
+        .join(samples.select(F.col("ordinal").alias("b"), F.col("shingles").alias("sb"), F.col("chars").alias("cb")), "b")
+        .select("a", "b", "sa", "sb", "ca", "cb")
         .mapInArrow(
             partial(executor.verify_batches, threshold=threshold, containment_threshold=containment_threshold),
             executor.VERIFY_SCHEMA,
@@ -291,7 +312,7 @@ def run(
         scored.join(a_ids, "a")
         .join(b_ids, "b")
         .orderBy("a", "b")
-        .select(F.col("a_id").alias("a"), F.col("b_id").alias("b"), "jaccard", "containment", "relation")
+        .select(F.col("a_id").alias("a"), F.col("b_id").alias("b"), "jaccard", "containment", "relation", "char_jaccard")
     )
     return SparkDedupResult(
         articles=articles,
@@ -310,14 +331,54 @@ _PAIRS_IN_BUCKET = (
 
 
 def _candidates(fingerprints: DataFrame) -> DataFrame:
-    """Distinct (a, b), a < b, of non-empty articles sharing a band key in the same band."""
-    keyed = fingerprints.where(F.size("shingles") > 0).select("ordinal", F.posexplode("bands").alias("band", "key"))
+    """Distinct (a, b), a < b: the local engine's candidates (``compare.dedup.batch._verify``).
+
+    Pairs of non-empty articles sharing a word band key in the same band,
+    pairs of articles with the character signal sharing a character band key
+    (only those have ``char_bands``), and anchor pairs (``_anchor_pairs``).
+    """
+    words = _banded(fingerprints.where(F.size("shingles") > 0), "bands")
+    chars = _banded(fingerprints, "char_bands")
+    return words.union(chars).union(_anchor_pairs(fingerprints)).distinct()
+
+
+def _banded(fingerprints: DataFrame, column: str) -> DataFrame:
+    """(a, b), a < b, of articles sharing a key in the same band of ``column`` (may repeat)."""
+    keyed = fingerprints.select("ordinal", F.posexplode(column).alias("band", "key"))
     buckets = (
         keyed.groupBy("band", "key")
         .agg(F.array_sort(F.collect_list("ordinal")).alias("m"))
         .where(F.size("m") > 1)
     )
-    return buckets.select(F.explode(F.expr(_PAIRS_IN_BUCKET)).alias("p")).select("p.a", "p.b").distinct()
+    return buckets.select(F.explode(F.expr(_PAIRS_IN_BUCKET)).alias("p")).select("p.a", "p.b")
+
+
+def _anchor_pairs(fingerprints: DataFrame) -> DataFrame:
+    """Containment candidates as ``compare.dedup.batch.containment_candidates`` chooses them.
+
+    Anchors held by 2 to ``ANCHOR_MAX_ARTICLES`` articles are grouped; each
+    pair inside a group is counted once per anchor it shares, and kept when
+    it shares at least half the anchors of the one with fewer, and two (one
+    when it has one). Each article carries its anchor count into the groups,
+    so no join is needed for it.
+    """
+    keyed = fingerprints.select(
+        F.struct("ordinal", F.size("anchors").alias("n")).alias("member"), F.explode("anchors").alias("anchor")
+    )
+    groups = (
+        keyed.groupBy("anchor")
+        .agg(F.array_sort(F.collect_list("member")).alias("m"))
+        .where((F.size("m") > 1) & (F.size("m") <= ANCHOR_MAX_ARTICLES))
+    )
+    shared = (
+        groups.select(F.explode(F.expr(_PAIRS_IN_BUCKET)).alias("p"))
+        .groupBy("p.a", "p.b")
+        .agg(F.count("*").alias("shared"))
+        .select(F.col("a.ordinal").alias("a"), F.col("b.ordinal").alias("b"), F.least("a.n", "b.n").alias("smaller"), "shared")
+    )
+    return shared.where(
+        (F.col("shared") >= F.least(F.col("smaller"), F.lit(2))) & (F.col("shared") * 2 >= F.col("smaller"))
+    ).select("a", "b")
 
 
 def _numbered(spark: SparkSession, labels: DataFrame) -> DataFrame:

@@ -3,10 +3,10 @@
 Every function here turns Arrow record batches into Arrow record batches by
 calling the local engine's own per-article functions (``article_from_record``,
 ``compare.dedup.fingerprinter.learning_record``, ``compare.dedup.fingerprint.fingerprint``,
-``compare.dedup.lsh.band_keys``, ``compare.dedup.fingerprint.overlap``,
-``compare.dedup.batch.relation_of``): there is one code path for normalisation,
-boilerplate, shingles, signatures, band keys and exact scores, so the two
-engines cannot drift apart.
+``compare.dedup.lsh.band_keys``, ``compare.dedup.batch.anchors_of``,
+``compare.dedup.batch.verify_pair``): there is one code path for normalisation,
+boilerplate, word and character shingles, signatures, band keys, anchors and
+the verification rule, so the two engines cannot drift apart.
 
 Unsigned values travel as signed Spark types of the same width (uint32
 shingle hashes as ``int``, uint64 line keys as ``bigint``), reinterpreted
@@ -29,17 +29,23 @@ from compare.errors import InputError
 
 if TYPE_CHECKING:
     from compare.article import Article
-    from compare.dedup.fingerprint import FingerprintSettings
+    from compare.dedup.fingerprint import Fingerprint, FingerprintSettings
 
 #: Columns of an input row that become the article (the JSON fields the local loader reads).
 RECORD_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
 
+#: What the candidate and verification steps need of a fingerprint: word shingles and
+#: their band keys, anchors (``anchors_of``), and the character signal (sampled
+#: character shingles and their band keys; empty when the article has too few
+#: samples for it or the signal is off).
+SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands")
+_SIGNALS_SCHEMA = "shingles array<int>, bands array<bigint>, anchors array<int>, chars array<int>, char_bands array<bigint>"
 FINGERPRINT_SCHEMA = (
     "ordinal bigint, id string, source string, error string, "
-    "shingles array<int>, bands array<bigint>, short array<bigint>, every array<bigint>"
+    f"{_SIGNALS_SCHEMA}, short array<bigint>, every array<bigint>"
 )
-REFINGERPRINT_SCHEMA = "ordinal bigint, shingles array<int>, bands array<bigint>"
-VERIFY_SCHEMA = "a bigint, b bigint, jaccard double, containment double, relation string"
+REFINGERPRINT_SCHEMA = f"ordinal bigint, {_SIGNALS_SCHEMA}"
+VERIFY_SCHEMA = "a bigint, b bigint, jaccard double, containment double, relation string, char_jaccard double"
 
 
 def _list_array(arrays: list[np.ndarray], value_type: pa.DataType, dtype: Any) -> pa.Array:
@@ -74,46 +80,58 @@ def fingerprint_batches(
     bands: int,
     rows: int,
     learn: bool,
+    char_signal: bool,
 ) -> Iterator[pa.RecordBatch]:
-    """Input rows -> fingerprint, band keys and (when ``learn``) line keys of each article.
+    """Input rows -> fingerprint signals (``SIGNALS``) and (when ``learn``) line keys of each article.
 
     Rows that are not an article (malformed JSON, no text) come out with an
     ``error`` and no fingerprint, like the local loader's one-line errors.
+    The articles of a batch are fingerprinted together (``learning_records``,
+    ``fingerprint_many``), as the local engine's workers do with a chunk.
     """
-    from compare.dedup.fingerprint import fingerprint
-    from compare.dedup.fingerprinter import learning_record
+    from compare.dedup.fingerprint import fingerprint_many
+    from compare.dedup.fingerprinter import CHUNK_SIZE, learning_records
 
     empty64 = np.empty(0, dtype=np.uint64)
-    empty32 = np.empty(0, dtype=np.uint32)
     for batch in batches:
-        ordinals, ids, sources, errors = [], [], [], []
-        shingles: list[np.ndarray] = []
-        signatures: list[np.ndarray] = []
+        rows_in = batch.to_pylist()
+        ordinals = [row["ordinal"] for row in rows_in]
+        articles: list[Article | None] = []
+        errors: list[str | None] = []
+        for row in rows_in:
+            try:
+                articles.append(_article_of(row))
+                errors.append(None)
+            except InputError as error:
+                articles.append(None)
+                errors.append(str(error))
+        good = [a for a in articles if a is not None]
+        records: list[tuple[Fingerprint, str | None, np.ndarray, np.ndarray]] = []
+        for start in range(0, len(good), CHUNK_SIZE):  # the workers' chunks: bounded numpy temporaries
+            chunk = good[start : start + CHUNK_SIZE]
+            if learn:
+                records.extend(learning_records(chunk, settings))
+            else:
+                fps = fingerprint_many(chunk, settings=settings)
+                records.extend((fp, a.source, empty64, empty64) for a, fp in zip(chunk, fps, strict=True))
+        fps: list[Fingerprint | None] = []
+        ids: list[str | None] = []
+        sources: list[str | None] = []
         short: list[np.ndarray] = []
         every: list[np.ndarray] = []
-        for row in batch.to_pylist():
-            ordinals.append(row["ordinal"])
-            try:
-                article = _article_of(row)
-            except InputError as error:
+        taken = iter(records)
+        for article in articles:
+            if article is None:
+                fps.append(None)
                 ids.append(None)
                 sources.append(None)
-                errors.append(str(error))
-                shingles.append(empty32)
-                signatures.append(None)
                 short.append(empty64)
                 every.append(empty64)
                 continue
-            if learn:
-                fp, source, short_keys, every_keys = learning_record(article, settings)
-            else:
-                fp, source = fingerprint(article, settings=settings), article.source
-                short_keys = every_keys = empty64
+            fp, source, short_keys, every_keys = next(taken)
+            fps.append(fp)
             ids.append(article.id)
             sources.append(source)
-            errors.append(None)
-            shingles.append(fp.shingles)
-            signatures.append(fp.signature)
             short.append(short_keys)
             every.append(every_keys)
         yield pa.RecordBatch.from_arrays(
@@ -122,13 +140,27 @@ def fingerprint_batches(
                 pa.array(ids, pa.string()),
                 pa.array(sources, pa.string()),
                 pa.array(errors, pa.string()),
-                _list_array(shingles, pa.int32(), np.int32),
-                _bands_array(signatures, bands, rows),
+                *_signal_arrays(fps, bands, rows, char_signal),
                 _list_array(short, pa.int64(), np.int64),
                 _list_array(every, pa.int64(), np.int64),
             ],
-            names=["ordinal", "id", "source", "error", "shingles", "bands", "short", "every"],
+            names=["ordinal", "id", "source", "error", *SIGNALS, "short", "every"],
         )
+
+
+def _signal_arrays(fps: list[Fingerprint | None], bands: int, rows: int, char_signal: bool) -> list[pa.Array]:
+    """The ``SIGNALS`` columns of some fingerprints (None: a row that is no article, all empty)."""
+    from compare.dedup.batch import CHAR_BANDS, CHAR_ROWS, anchors_of
+
+    empty32 = np.empty(0, dtype=np.uint32)
+    with_chars = [fp if fp is not None and char_signal and fp.has_chars else None for fp in fps]
+    return [
+        _list_array([empty32 if fp is None else fp.shingles for fp in fps], pa.int32(), np.int32),
+        _bands_array([None if fp is None else fp.signature for fp in fps], bands, rows),
+        _list_array([empty32 if fp is None else anchors_of(fp.shingles) for fp in fps], pa.int32(), np.int32),
+        _list_array([empty32 if fp is None else fp.chars for fp in with_chars], pa.int32(), np.int32),
+        _bands_array([None if fp is None else fp.char_signature for fp in with_chars], CHAR_BANDS, CHAR_ROWS),
+    ]
 
 
 def _bands_array(signatures: list[np.ndarray | None], bands: int, rows: int) -> pa.Array:
@@ -153,64 +185,62 @@ def refingerprint_batches(
     settings: FingerprintSettings,
     bands: int,
     rows: int,
+    char_signal: bool,
 ) -> Iterator[pa.RecordBatch]:
-    """Input rows with ``learned`` (the learned line keys found in them) -> new fingerprints.
+    """Input rows with ``learned`` (the learned line keys found in them) -> new fingerprint signals.
 
     The local engine strips every line learned for the article's source; only
     those that occur in the article can match a block, so the keys found in it
     give the same fingerprint.
     """
-    from compare.dedup.fingerprint import fingerprint
-    from compare.dedup.fingerprinter import LearnedLines
+    from compare.dedup.fingerprint import fingerprint_many
+    from compare.dedup.fingerprinter import CHUNK_SIZE, LearnedLines
 
     for batch in batches:
-        ordinals: list[int] = []
-        shingles: list[np.ndarray] = []
-        signatures: list[np.ndarray | None] = []
-        for row in batch.to_pylist():
-            article = _article_of(row)  # it parsed in the first pass
-            keys = frozenset(int(k) & 0xFFFFFFFFFFFFFFFF for k in row["learned"])
-            learned = LearnedLines({article.source: keys}) if article.source else None
-            fp = fingerprint(article, settings=settings, learned=learned)
-            ordinals.append(row["ordinal"])
-            shingles.append(fp.shingles)
-            signatures.append(fp.signature)
+        rows_in = batch.to_pylist()
+        ordinals = [row["ordinal"] for row in rows_in]
+        fps: list[Fingerprint | None] = []
+        for start in range(0, len(rows_in), CHUNK_SIZE):
+            chunk = rows_in[start : start + CHUNK_SIZE]
+            articles = [_article_of(row) for row in chunk]  # they parsed in the first pass
+            # The keys found in each article, pooled per source: a key learned for a
+            # source and present in an article of it is among that article's own.
+            keys: dict[str, set[int]] = {}
+            for article, row in zip(articles, chunk, strict=True):
+                if article.source:
+                    keys.setdefault(article.source, set()).update(int(k) & 0xFFFFFFFFFFFFFFFF for k in row["learned"])
+            learned = LearnedLines({source: frozenset(found) for source, found in keys.items()})
+            fps.extend(fingerprint_many(articles, settings=settings, learned=learned))
         yield pa.RecordBatch.from_arrays(
-            [
-                pa.array(ordinals, pa.int64()),
-                _list_array(shingles, pa.int32(), np.int32),
-                _bands_array(signatures, bands, rows),
-            ],
-            names=["ordinal", "shingles", "bands"],
+            [pa.array(ordinals, pa.int64()), *_signal_arrays(fps, bands, rows, char_signal)],
+            names=["ordinal", *SIGNALS],
         )
 
 
 def verify_batches(
     batches: Iterator[pa.RecordBatch], threshold: float, containment_threshold: float
 ) -> Iterator[pa.RecordBatch]:
-    """Candidate pairs with both shingle sets -> exact scores and relation (kept pairs only)."""
-    from compare.dedup.batch import relation_of
-    from compare.dedup.fingerprint import overlap
+    """Candidate pairs with both sides' word (``sa``, ``sb``) and character (``ca``, ``cb``) samples
+    -> exact scores and relation by the local rule (``verify_pair``), kept pairs only."""
+    from compare.dedup.batch import verify_pair
 
     for batch in batches:
-        a_out, b_out, jaccards, containments, relations = [], [], [], [], []
+        a_out, b_out, jaccards, containments, relations, char_jaccards = [], [], [], [], [], []
         a_col = batch.column("a").to_numpy()
         b_col = batch.column("b").to_numpy()
-        sa = batch.column("sa")
-        sb = batch.column("sb")
-        sa_offsets, sa_values = sa.offsets.to_numpy(), sa.values.to_numpy().view(np.uint32)
-        sb_offsets, sb_values = sb.offsets.to_numpy(), sb.values.to_numpy().view(np.uint32)
+        columns = [_offsets_and_values(batch.column(name)) for name in ("sa", "sb", "ca", "cb")]
         for k in range(batch.num_rows):
-            left = sa_values[sa_offsets[k] : sa_offsets[k + 1]]
-            right = sb_values[sb_offsets[k] : sb_offsets[k + 1]]
-            jac, contained = overlap(left, right)
-            relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+            sa, sb, ca, cb = (values[offsets[k] : offsets[k + 1]] for offsets, values in columns)
+            relation, jac, contained, char_jac = verify_pair(
+                sa, sb, ca, cb, threshold=threshold, containment_threshold=containment_threshold
+            )
             if relation is not None:
                 a_out.append(int(a_col[k]))
                 b_out.append(int(b_col[k]))
                 jaccards.append(jac)
                 containments.append(contained)
                 relations.append(relation)
+                char_jaccards.append(char_jac)
         yield pa.RecordBatch.from_arrays(
             [
                 pa.array(a_out, pa.int64()),
@@ -218,9 +248,17 @@ def verify_batches(
                 pa.array(jaccards, pa.float64()),
                 pa.array(containments, pa.float64()),
                 pa.array(relations, pa.string()),
+                pa.array(char_jaccards, pa.float64()),
             ],
-            names=["a", "b", "jaccard", "containment", "relation"],
+            names=["a", "b", "jaccard", "containment", "relation", "char_jaccard"],
         )
+
+
+def _offsets_and_values(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A list<int> column's offsets and its values read back as the uint32 hashes they are."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return column.offsets.to_numpy(), column.values.to_numpy().view(np.uint32)
 
 
 def jsonl_rows(

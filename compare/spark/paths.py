@@ -26,6 +26,7 @@ def dedup_paths(
     learn_boilerplate: bool = True,
     partitions: int | None = None,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    char_signal: bool = True,
 ) -> SparkDedupResult:
     """Pairs and clusters among the articles of JSONL or Parquet inputs.
 
@@ -40,6 +41,7 @@ def dedup_paths(
         partitions: minimum input partitions per JSONL file (Parquet: Spark's
             ``spark.sql.files.maxPartitionBytes`` decides).
         max_article_bytes: longer JSON lines are reported as errors and skipped.
+        char_signal: the character signal (OCR'd and mistyped copies); False = word shingles only.
     """
     kind = input_format(paths, fmt)
     if kind == "parquet":
@@ -49,6 +51,7 @@ def dedup_paths(
             containment_threshold=containment_threshold,
             settings=settings,
             learn_boilerplate=learn_boilerplate,
+            char_signal=char_signal,
         )
     tagged = read_jsonl(spark, paths, partitions=partitions, max_article_bytes=max_article_bytes)
     return run(
@@ -58,4 +61,5 @@ def dedup_paths(
         settings=settings,
         learn_boilerplate=learn_boilerplate,
         stable_input=True,
+        char_signal=char_signal,
     )
