@@ -257,3 +257,14 @@ def test_shared_names_and_place_make_articles_related_and_none_unrelated() -> No
     c = "Farmers in Normandy protested against cheap grain imports on Monday.\n"
     assert compare_articles(a, b).verdict in {"related", "same story"}
     assert compare_articles(a, c).verdict == "unrelated"
+
+
+def test_alignment_without_explanations_is_the_same_alignment() -> None:
+    from dataclasses import replace
+
+    a, b = (load_article(p) for p in sorted(SEEDS.glob("*.txt"))[1:4:2])
+    full = compare_articles(a, b)
+    bare = compare_articles(a, b, explain=False)
+    assert full.alignments and all(x.probability is None and x.why == () for x in bare.alignments)
+    assert [replace(x, probability=None, why=()) for x in full.alignments] == list(bare.alignments)
+    assert (bare.verdict, bare.quotes, bare.divergences) == (full.verdict, full.quotes, full.divergences)

@@ -403,3 +403,17 @@ def test_cli_html_is_one_page_without_side_files(tmp_path):
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_worker_processes_give_the_same_report_as_one_process(monkeypatch):
+    """The alignment workers (pairs handed out story by story, quotes sent back with each pair)
+    change nothing in the report."""
+    import compare.report.build as build
+
+    articles = list(iter_articles([FIXTURES / "seeds", FIXTURES / "variants", FIXTURES / "unrelated"]))
+    alone = build_report(articles, workers=0)
+    monkeypatch.setattr(build, "PARALLEL_MIN_PAIRS", 1)
+    parallel = build_report(articles, workers=2)
+    assert sum(len(s.evidence) for s in parallel.stories) >= 4
+    assert parallel.to_dict(extended=True) == alone.to_dict(extended=True)
+    assert render_report_markdown(parallel) == render_report_markdown(alone)

@@ -7,9 +7,11 @@ and find divergences, and give a verdict.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from compare.article import Article
+from compare.errors import ArticleCompareError
 from compare.pair import claims, diff, matching, quotes
 from compare.pair.align import align
 from compare.pair.divergence import entity_mentions, find_divergences
@@ -70,10 +72,73 @@ def verdict_for(sim: Similarity, story: PairScore) -> str:
     return "unrelated"
 
 
+#: Articles whose preparation and quotes are kept: ``report`` aligns each article with two or
+#: three fellow members of its story, and its pairs are handed out story by story.
+RECENT_ARTICLES = 64
+
+
+class _Recent:
+    """The last RECENT_ARTICLES articles' ``Prepared`` and quotes (values are never mutated)."""
+
+    def __init__(self) -> None:
+        self.items: OrderedDict[tuple[Article, int, int], tuple[Prepared, tuple | None]] = OrderedDict()
+
+    def prepared(self, article: Article | str, default_id: str, max_chars: int, max_sentences: int) -> Prepared:
+        if not isinstance(article, Article):
+            return prepare(article, default_id=default_id, max_chars=max_chars, max_sentences=max_sentences)
+        key = (article, max_chars, max_sentences)
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+            return found[0]
+        prepared = prepare(article, default_id=default_id, max_chars=max_chars, max_sentences=max_sentences)
+        self._put(key, (prepared, None))
+        return prepared
+
+    def quotes(self, prepared: Prepared, max_chars: int, max_sentences: int) -> list:
+        key = (prepared.article, max_chars, max_sentences)
+        found = self.items.get(key)
+        if found is not None and found[0] is prepared and found[1] is not None:
+            return list(found[1])
+        extracted = extract_quotes(prepared.article, clean=prepared.clean, sentences=prepared.sentences)
+        if found is not None and found[0] is prepared:
+            self.items[key] = (prepared, tuple(extracted))
+        return extracted
+
+    def _put(self, key: tuple[Article, int, int], value: tuple[Prepared, tuple | None]) -> None:
+        self.items[key] = value
+        while len(self.items) > RECENT_ARTICLES:
+            self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+_RECENT = _Recent()
+
+
+def article_quotes(
+    article: Article, *, max_chars: int = DEFAULT_MAX_CHARS, max_sentences: int = DEFAULT_MAX_SENTENCES
+) -> list:
+    """``extract_quotes(article)``, served from the recent articles ``compare_articles`` prepared."""
+    try:
+        prepared = _RECENT.prepared(article, "text", max_chars, max_sentences)
+    except (ArticleCompareError, ValueError):
+        return extract_quotes(article)
+    return _RECENT.quotes(prepared, max_chars, max_sentences)
+
+
 def clear_caches() -> None:
-    """Empty the per-text caches (figures, token keys, speakers); benchmarks call it
-    so that repeated runs on the same texts are not flattered by warm caches."""
-    for clear in (figures.clear_caches, diff.clear_caches, quotes.clear_caches, matching.clear_caches, claims.clear_caches):
+    """Empty the per-text caches (figures, token keys, speakers, recent articles); benchmarks
+    call it so that repeated runs on the same texts are not flattered by warm caches."""
+    for clear in (
+        figures.clear_caches,
+        diff.clear_caches,
+        quotes.clear_caches,
+        matching.clear_caches,
+        claims.clear_caches,
+        _RECENT.clear,
+    ):
         clear()
 
 
@@ -86,6 +151,7 @@ def compare_articles(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     analyse: bool = True,
     story: PairScore | None = None,
+    explain: bool = True,
 ) -> Comparison:
     r"""Compare two articles: verdict, aligned sentences, quotes and divergences.
 
@@ -99,6 +165,8 @@ def compare_articles(
             the MSRP evaluation uses.
         story: the pair's story score when the caller has it already
             (``report`` scored the pair within its set); None scores the two.
+        explain: False leaves out each alignment's claim probability and
+            reasons (``report`` shows neither).
 
     Raises:
         ArticleTooLongError: an input is over ``max_chars`` or ``max_sentences``.
@@ -126,9 +194,9 @@ def compare_articles(
         raise ValueError("shingle_size must be at least 1 (3 suits news sentences)")
     if max_chars < 1 or max_sentences < 1:
         raise ValueError("max_chars and max_sentences must be positive")
-    pa = prepare(a, default_id="a", max_chars=max_chars, max_sentences=max_sentences)
-    pb = prepare(b, default_id="b", max_chars=max_chars, max_sentences=max_sentences)
-    alignments = align(pa, pb)
+    pa = _RECENT.prepared(a, "a", max_chars, max_sentences)
+    pb = _RECENT.prepared(b, "b", max_chars, max_sentences)
+    alignments = align(pa, pb, explain=explain)
     sim = similarity(pa, pb, shingle_size=shingle_size)
     if story is None:
         story = score_pair(
@@ -140,10 +208,7 @@ def compare_articles(
     divergences: tuple = ()
     if analyse:
         quotes = tuple(
-            match_quotes(
-                extract_quotes(pa.article, clean=pa.clean, sentences=pa.sentences),
-                extract_quotes(pb.article, clean=pb.clean, sentences=pb.sentences),
-            )
+            match_quotes(_RECENT.quotes(pa, max_chars, max_sentences), _RECENT.quotes(pb, max_chars, max_sentences))
         )
         mentions = entity_mentions(pa, pb)
         divergences = tuple(find_divergences(pa, pb, alignments, mentions=mentions))

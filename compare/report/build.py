@@ -131,27 +131,44 @@ def build_report(
         found.clusters, [[position[i] for i in g] for g in duplicates.clusters]
     )
     align = _pairs_to_align(found, clusters, story_settings)
+    # Story by story, so that a worker meets each article's pairs together (it keeps recent articles prepared).
+    story_of = {p: number for number, members in enumerate(clusters) for p in members}
+    align = tuple(sorted(align, key=lambda pair: (story_of[pair[0]], pair)))
 
     tick.total += len(align)
     scores = {(link.a, link.b): PairScore(link.score, link.timeless, link.shared, link.features) for link in found.links}
-    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences, scores)
+    quotes_of: dict[int, list[Any]] = {}
+    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences, scores, quotes_of)
 
-    quotes = _story_quotes_extractor()
+    quotes = _story_quotes_extractor({batch[p].id: found for p, found in quotes_of.items()})
+    # Each story gets only its own links and comparisons (filtering the whole set per story was N²).
+    links_of: dict[int, list[Any]] = {}
+    for link in found.links:
+        if story_of[link.a] == story_of[link.b]:
+            links_of.setdefault(story_of[link.a], []).append(link)
+    compared_of: dict[int, dict[tuple[int, int], Any]] = {}
+    for pair, result in comparisons.items():
+        compared_of.setdefault(story_of[pair[0]], {})[pair] = result
     stories = tuple(
         build_story(
             number,
             members,
             batch,
             cleaned,
-            found,
-            comparisons,
+            replace(found, links=tuple(links_of.get(number - 1, ()))),
+            compared_of.get(number - 1, {}),
             quotes,
             one_source_claims_per_article,
         )
         for number, members in enumerate(clusters, 1)
     )
+    group_of = {member: number for number, group in enumerate(duplicates.clusters) for member in group}
+    pairs_of_group: dict[int, list[Any]] = {}
+    for pair in duplicates.pairs:
+        pairs_of_group.setdefault(group_of[pair.a], []).append(pair)
     duplicate_groups = tuple(
-        _duplicate_group(g, duplicates.pairs, batch, cleaned, position) for g in duplicates.clusters
+        _duplicate_group(g, pairs_of_group.get(number, []), batch, cleaned, position)
+        for number, g in enumerate(duplicates.clusters)
     )
     pairs = _pair_relations(batch, duplicates.pairs, found, clusters, story_settings)
     infos = tuple(
@@ -363,6 +380,7 @@ def _compare_pairs(
     tick: _Ticker,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     scores: dict[tuple[int, int], PairScore] | None = None,
+    quotes_of: dict[int, list[Any]] | None = None,
 ) -> dict[tuple[int, int], dict[str, Any] | None]:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
@@ -371,10 +389,14 @@ def _compare_pairs(
     workers' start-up (importing the library) costs more than it saves.
     ``scores`` are the story scores the clustering gave the pairs: each
     comparison's verdict uses them instead of scoring the pair again.
+    ``quotes_of`` (input position -> the article's statement quotes) is filled
+    on the way: the workers have each article prepared already, so the story
+    quotes are not extracted a second time in this process.
     """
     from compare.dedup.fingerprinter import default_workers
 
     scores = scores or {}
+    quotes_of = {} if quotes_of is None else quotes_of
     count = default_workers() if workers is None else workers
     comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
     if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
@@ -392,21 +414,38 @@ def _compare_pairs(
                 ),
             ) as pool:
                 with main_script_hidden():  # map() submits every task, so all workers start in here
-                    results = pool.map(_compare_task, tasks, chunksize=4)
-                for pair, result in zip(align, results, strict=False):
+                    chunk = max(4, min(32, len(tasks) // (8 * count)))
+                    results = pool.map(_compare_task, tasks, chunksize=chunk)
+                for pair, (result, quotes_a, quotes_b) in zip(align, results, strict=False):
                     comparisons[pair] = result
+                    quotes_of[pair[0]], quotes_of[pair[1]] = quotes_a, quotes_b
                     tick(1)
         except BrokenProcessPool:
             pass  # finish below in this process
     for a, b in align:
         if (a, b) not in comparisons:
-            comparisons[(a, b)] = _compare(batch[a], batch[b], max_sentences, scores.get((a, b)))
+            comparisons[(a, b)], quotes_of[a], quotes_of[b] = _compare_task(
+                (batch[a], batch[b], max_sentences, scores.get((a, b)))
+            )
             tick(1)
     return comparisons
 
 
-def _compare_task(task: tuple[Article, Article, int, PairScore | None]) -> dict[str, Any] | None:
-    return _compare(*task)
+def _compare_task(
+    task: tuple[Article, Article, int, PairScore | None],
+) -> tuple[dict[str, Any] | None, list[Any], list[Any]]:
+    """The pair's comparison and both articles' statement quotes (for the story's quote table)."""
+    a, b, max_sentences, _ = task
+    return _compare(*task), _statement_quotes(a, max_sentences), _statement_quotes(b, max_sentences)
+
+
+def _statement_quotes(article: Article, max_sentences: int = DEFAULT_MAX_SENTENCES) -> list[Any]:
+    from compare.pair.compare import article_quotes
+
+    try:
+        return [quote for quote in article_quotes(article, max_sentences=max_sentences) if quote.is_statement]
+    except (ArticleCompareError, ValueError):
+        return []
 
 
 def _compare(
@@ -416,21 +455,19 @@ def _compare(
     from compare.pair.compare import compare_articles
 
     try:
-        return compare_articles(a, b, max_sentences=max_sentences, story=story).to_dict()
+        return compare_articles(a, b, max_sentences=max_sentences, story=story, explain=False).to_dict()
     except (ArticleCompareError, ValueError):
         # An article with no sentences left after boilerplate removal, say:
         # the story grouping still stands on its shared phrases.
         return None
 
 
-def _story_quotes_extractor() -> Callable[[Article], list[Any]]:
-    from compare.pair.quotes import extract_quotes
+def _story_quotes_extractor(known: dict[str, list[Any]]) -> Callable[[Article], list[Any]]:
+    """Each article's statement quotes (scare quotes say nothing): those the alignment gave, else extracted."""
 
     def extract(article: Article) -> list[Any]:
-        try:
-            return [quote for quote in extract_quotes(article) if quote.is_statement]  # scare quotes say nothing
-        except (ArticleCompareError, ValueError):
-            return []
+        found = known.get(article.id)
+        return found if found is not None else _statement_quotes(article)
 
     return extract
 
