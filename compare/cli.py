@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -54,6 +54,7 @@ class OutputPath(click.Path):
         if self.uri and isinstance(value, str) and "://" in value:
             return value  # where Spark writes; Spark checks it
         path = super().convert(value, param, ctx)
+        assert isinstance(path, Path)  # path_type=Path
         try:
             mode = Path(path).stat().st_mode
         except OSError:
@@ -180,7 +181,9 @@ class _Commands(click.Group):
             # Messages name ids and paths from input: control characters shown, not sent.
             raise click.ClickException(terminal_text(str(error))) from None
         except click.ClickException as error:
-            error.message = terminal_text(error.message)
+            # Escaped in place so the exception keeps its class, exit code and usage
+            # line; click declares ``message`` Final only because it never changes it.
+            error.message = terminal_text(error.message)  # type: ignore[misc]
             raise
         except Exception:
             # The SIGTERM handler raises SystemExit wherever the main thread is; inside a
@@ -337,9 +340,8 @@ class _ProgressBar:
     def __init__(self, label: str, total: int | None) -> None:
         if total is None:
             # An iterable without a length makes click draw an open-ended bar.
-            self._bar = click.progressbar(
-                iterable=(x for x in ()), label=label, file=sys.stderr, show_pos=True
-            )
+            no_length = (n for n in range(0))
+            self._bar = click.progressbar(iterable=no_length, label=label, file=sys.stderr, show_pos=True)
         else:
             self._bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
         self._bar.__enter__()
@@ -405,7 +407,7 @@ def dedup(
     paths: tuple[str, ...],
     threshold: float,
     containment: float,
-    fmt: str,
+    fmt: Literal["text", "json", "csv", "jsonl", "parquet"],
     output: Path | str | None,
     fail_on_duplicates: bool,
     no_learn: bool,
@@ -414,7 +416,7 @@ def dedup(
     workers: int | None,
     max_article_mb: float,
     engine: str,
-    input_format: str,
+    input_format: Literal["auto", "jsonl", "parquet"],
     spark_master: str | None,
     spark_conf: tuple[str, ...],
     partitions: int | None,
@@ -453,6 +455,7 @@ def dedup(
                         ("--spark-conf", spark_conf), ("--partitions", partitions)):
         if value:
             raise click.UsageError(f"{name} is an option of --engine spark")
+    output = _file_output(output, fmt)
     from compare.dedup.batch import find_duplicates
 
     problems = InputProblems()
@@ -483,10 +486,20 @@ def dedup(
     finally:
         if bar:
             bar.close()
-    emit(render_dedup(result, fmt), output)  # type: ignore[arg-type]
+    emit(render_dedup(result, fmt), output)
     problems.exit_if_any()
     if fail_on_duplicates and result.pairs:
         raise click.exceptions.Exit(1)
+
+
+def _file_output(output: Path | str | None, fmt: str) -> Path | None:
+    """The ``--output`` file of a text, json or csv report; a URI is only for Spark's directories."""
+    if isinstance(output, str):
+        raise click.UsageError(
+            f"--output {output}: a URI is written by --engine spark with --format jsonl or parquet;"
+            f" --format {fmt} is written to a file path"
+        )
+    return output
 
 
 #: Input errors the spark engine prints; the rest are counted.
@@ -496,14 +509,14 @@ _SPARK_ERRORS_SHOWN = 100
 def _dedup_spark(
     paths: tuple[str, ...],
     *,
-    fmt: str,
+    fmt: Literal["text", "json", "csv", "jsonl", "parquet"],
     output: Path | str | None,
     threshold: float,
     containment: float,
     settings: Any,
     learn: bool,
     max_article_mb: float,
-    input_format: str,
+    input_format: Literal["auto", "jsonl", "parquet"],
     master: str | None,
     conf: tuple[str, ...],
     partitions: int | None,
@@ -518,6 +531,7 @@ def _dedup_spark(
         raise click.UsageError("the spark engine reads files or URIs, not standard input (-)")
     if fmt in ("jsonl", "parquet") and not output:
         raise click.UsageError(f"--format {fmt} writes a directory: give --output DIR (a path or URI)")
+    report_file = None if fmt in ("jsonl", "parquet") else _file_output(output, fmt)
     settings_given = {}
     for item in conf:
         key, sep, value = item.partition("=")
@@ -535,7 +549,7 @@ def _dedup_spark(
             result = dedup_paths(
                 spark,
                 paths,
-                fmt=input_format,  # type: ignore[arg-type]
+                fmt=input_format,
                 threshold=threshold,
                 containment_threshold=containment,
                 settings=settings,
@@ -548,12 +562,12 @@ def _dedup_spark(
                 click.echo(f"error: {terminal_text(row.error)}", err=True)
             if errors > _SPARK_ERRORS_SHOWN:
                 click.echo(f"error: ... and {errors - _SPARK_ERRORS_SHOWN} more input errors", err=True)
-            if fmt in ("jsonl", "parquet"):
-                result.write(str(output), format=fmt)  # type: ignore[arg-type]
+            if fmt == "jsonl" or fmt == "parquet":
+                result.write(str(output), format=fmt)
                 found = result.pairs.count()
             else:
                 local = result.to_result()
-                emit(render_dedup(local, fmt), output)  # type: ignore[arg-type]
+                emit(render_dedup(local, fmt), report_file)
                 found = len(local.pairs)
         except ArticleCompareError:
             raise  # ours, not Spark's: the error boundary reports it

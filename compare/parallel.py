@@ -40,17 +40,18 @@ def main_script_hidden() -> Iterator[None]:
     must therefore never restart workers (no ``maxtasksperchild``).
     """
     main = sys.modules.get("__main__")
-    hide = (
-        main is not None
-        and getattr(getattr(main, "__spec__", None), "name", None) is None
-        and hasattr(main, "__file__")
-    )
-    saved = main.__dict__.pop("__file__") if hide else None  # type: ignore[union-attr]
+    if (
+        main is None
+        or getattr(getattr(main, "__spec__", None), "name", None) is not None
+        or not hasattr(main, "__file__")
+    ):
+        yield
+        return
+    saved = main.__dict__.pop("__file__")
     try:
         yield
     finally:
-        if hide:
-            main.__file__ = saved  # type: ignore[union-attr]
+        main.__file__ = saved
 
 
 def worker_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:

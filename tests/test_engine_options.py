@@ -51,3 +51,17 @@ def test_spark_options_on_the_local_engine_are_usage_errors(tmp_path, arguments,
     result = CliRunner().invoke(main, ["dedup", str(data), *arguments])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == message
+
+
+@pytest.mark.parametrize("engine", ["local", "spark"])
+def test_a_uri_output_for_a_file_format_is_a_usage_error_before_any_work(tmp_path, engine):
+    # A URI is where Spark writes its jsonl/parquet directories; a text, json or csv
+    # report goes to a file (this once ended in a traceback from Path.write_text on a str).
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": "a", "text": "hello there"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["dedup", "--engine", engine, "-f", "json", "-o", "s3://bucket/out", str(data)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: --output s3://bucket/out: a URI is written by --engine spark with --format jsonl or parquet;"
+        " --format json is written to a file path"
+    )

@@ -64,7 +64,7 @@ class LearnedLines:
         if not source:
             return False
         learned = self.keys.get(source)
-        return bool(learned) and int(key, 16) in learned  # type: ignore[operator]
+        return learned is not None and int(key, 16) in learned
 
     def for_source(self, source: str | None) -> LearnedLines | None:
         """Itself when the source has learned lines, else None (saves hashing every line)."""

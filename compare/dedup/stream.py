@@ -30,6 +30,9 @@ from compare.dedup.batch import (
 )
 from compare.parallel import chunked
 
+#: What ingest did with one article (``IngestResult.status``).
+IngestStatus = Literal["new", "duplicate", "contained"]
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -56,7 +59,7 @@ class IngestResult:
     """
 
     id: str
-    status: Literal["new", "duplicate", "contained"]
+    status: IngestStatus
     matches: tuple[Match, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -278,6 +281,7 @@ def _check_batch(
                 relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
                 if relation is not None:
                     matches.append((relation, Match(other_id, jac, contained)))
+        status: IngestStatus
         if any(r != "contained" for r, _ in matches):
             status = "duplicate"
         elif matches:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -49,7 +50,7 @@ def _raise(error: InputError) -> None:
 
 
 def iter_articles(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | os.PathLike[str]],
     *,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
     on_error: ErrorHandler | None = None,
@@ -178,13 +179,13 @@ def _load_stream(stream: BinaryIO, limit: int, handle: ErrorHandler) -> Iterator
             # With an id the article is the same whether this turns out to be JSON
             # lines or a one-object document: yield it now, not when a second line
             # arrives (``ingest -`` answers a slow feed article by article).
-            yield from _load_jsonl(chain([first], stream), "-", limit, handle)  # type: ignore[arg-type]
+            yield from _load_jsonl(chain([first], stream), "-", limit, handle)
             return
         second = stream.readline(limit + 1)
         if second.strip():
             # JSON lines: streamed like a .jsonl file, so a feed piped in has no
             # total size limit (the limit is per line, i.e. per article).
-            yield from _load_jsonl(chain([first, second], stream), "-", limit, handle)  # type: ignore[arg-type]
+            yield from _load_jsonl(chain([first, second], stream), "-", limit, handle)
             return
         first += second
     data = first + stream.read(limit + 1 - len(first))
@@ -246,10 +247,11 @@ def _articles_from_json_document(data: bytes, where: str, limit: int, handle: Er
         raise InputError(where, "JSON must be an article object or a list of them")
 
 
-def _load_jsonl(stream: BinaryIO, where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+def _load_jsonl(lines: Iterable[bytes], where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
+    """Articles of JSON lines (a binary file or its lines), each line at most ``limit`` bytes."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     seen_any = False
-    for number, raw in enumerate(stream, 1):
+    for number, raw in enumerate(lines, 1):
         if len(raw) > limit:
             handle(InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article"))
             continue
@@ -372,11 +374,13 @@ def article_from_record(record: Any, *, default_id: str, where: str) -> Article:
 def article_from_html(html: str, *, id: str, where: str) -> Article:
     """Main text and metadata from an HTML page, extracted by trafilatura."""
     import trafilatura  # lazy: 0.2 s import, only paid when HTML is given
+    from trafilatura.settings import Document
 
+    # as_dict=False: a Document record (trafilatura 1.x returned a dict by default).
     document = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True, as_dict=False
     )
-    if document is None or not (document.text or "").strip():
+    if not isinstance(document, Document) or not document.text or not document.text.strip():
         raise InputError(where, "no article text found in the HTML page")
     text = clean_plain_text(document.text)
     return Article(

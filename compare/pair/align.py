@@ -256,7 +256,8 @@ def _extend(
     from rapidfuzz import fuzz
 
     base = fuzz.token_sort_ratio(a.forms[i].key, b.forms[j].key) / 100.0
-    a_idx, b_idx = (i,), (j,)
+    a_idx: tuple[int, ...] = (i,)
+    b_idx: tuple[int, ...] = (j,)
     grown = _grow(a, i, b.forms[j], base, used_a)
     if grown is not None:
         a_idx, base = grown
@@ -278,7 +279,8 @@ def _why(a_text: str, b_text: str) -> tuple[float, tuple[str, ...]]:
     """The claim matcher's probability for two aligned texts (sentences or their best clauses)
     and its reasons, strongest first."""
     whole = explain(match_form(a_text), match_form(b_text))
-    chosen, prefix = whole, ()
+    chosen = whole
+    prefix: tuple[str, ...] = ()
     clause_p, clause_a, clause_b = (0.0, None, None) if whole.same_claim else best_clause_match(a_text, b_text)
     if clause_a is not None and clause_b is not None and clause_p > whole.probability:
         chosen = explain(clause_a, clause_b)

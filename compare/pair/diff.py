@@ -49,7 +49,8 @@ def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
             tag = "replace" if a_part and b_part else tag
         ops.append(DiffOp(tag, a_part, b_part))
 
-    for tag, i1, i2, j1, j2 in Indel.opcodes(a_keys, b_keys):
+    for opcode in Indel.opcodes(a_keys, b_keys):
+        tag, i1, i2, j1, j2 = opcode.tag, opcode.src_start, opcode.src_end, opcode.dest_start, opcode.dest_end
         if tag != "equal":
             push(tag, " ".join(a_tokens[i1:i2]), " ".join(b_tokens[j1:j2]))
             continue

@@ -359,8 +359,9 @@ class _Speakers:
         self.mentions: list[tuple[int, str]] = []
         for match in _NAME_RUN.finditer(text):
             name = self.trim(_person_or_body(match.group()))
-            if speaker_key(name) in self.full and not name.startswith("the "):
-                self.mentions.append((match.start(), self.full[speaker_key(name)]))
+            key = speaker_key(name)
+            if key is not None and key in self.full and not name.startswith("the "):
+                self.mentions.append((match.start(), self.full[key]))
 
     def trim(self, name: str) -> str:
         """Drop sentence words glued to the front of a name: "Yesterday Leslie" -> "Leslie"."""
@@ -745,10 +746,11 @@ def _quote_spans(text: str, masked: str, block_start: int, block_end: int) -> li
         closes = mark.char in _CLOSING or (
             mark.char not in _OPENING and open_at is None and before in ".,!?" and after in " ,.;:"
         )
-        if open_at is None and not closes:
-            open_at = k + 1
-        elif open_at is None and closes:
-            spans.append((block_start, k))  # opening mark missing: quote from the paragraph start
+        if open_at is None:
+            if closes:
+                spans.append((block_start, k))  # opening mark missing: quote from the paragraph start
+            else:
+                open_at = k + 1
         elif mark.char in _OPENING:
             spans.append((open_at, k))
             open_at = k + 1

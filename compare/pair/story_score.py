@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -131,15 +132,15 @@ class StoryModel:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> StoryModel:
+    def from_dict(cls, data: dict[str, Any]) -> StoryModel:
         coefficients = data["coefficients"]
         if not isinstance(coefficients, dict) or set(coefficients) != set(FEATURES):
             raise ValueError(f"story model coefficients must name exactly: {', '.join(FEATURES)}")
         return cls(
-            float(data["intercept"]),  # type: ignore[arg-type]
+            float(data["intercept"]),
             tuple(float(coefficients[name]) for name in FEATURES),
-            float(data.get("threshold", 0.5)),  # type: ignore[arg-type]
-            float(data.get("min_content_cosine", 0.06)),  # type: ignore[arg-type]
+            float(data.get("threshold", 0.5)),
+            float(data.get("min_content_cosine", 0.06)),
             str(data.get("fitted_on", "")),
         )
 
@@ -226,6 +227,21 @@ def day_of(value: str | None) -> int | None:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class WeightedBags:
+    """Bags of words of a set of articles as rows of L2-normalised weights.
+
+    Attributes:
+        vectors: (articles, vocabulary) scipy CSR matrix of ``(1 + log tf) * idf``, rows normalised.
+        idf: the damped IDF of each term of the vocabulary.
+        df: document frequency in the set of each vocabulary column.
+    """
+
+    vectors: Any
+    idf: dict[str, float]
+    df: np.ndarray
+
+
 class ProfileSet:
     """Profiles of one set of articles as sparse weighted vectors.
 
@@ -247,7 +263,7 @@ class ProfileSet:
         self.named = np.array([bool(p.entities) for p in self.profiles], dtype=bool)
         self.lengths = np.array([p.length for p in self.profiles], dtype=float)
 
-    def _matrix(self, bags: Sequence[dict[str, int]], sparse: object):
+    def _matrix(self, bags: Sequence[dict[str, int]], sparse: Any) -> WeightedBags:
         vocabulary: dict[str, int] = {}
         rows, cols, tfs = [], [], []
         for row, bag in enumerate(bags):
@@ -262,16 +278,13 @@ class ProfileSet:
             idf[col] = max(background_idf(t) for t in term.split())
         idf /= np.maximum(1.0, df / self.common_df)
         values = (1.0 + np.log(np.asarray(tfs, dtype=float))) * idf[np.asarray(cols, dtype=np.int64)]
-        matrix = sparse.csr_matrix(  # type: ignore[attr-defined]
+        matrix = sparse.csr_matrix(
             (values, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
             shape=(len(bags), len(vocabulary)),
         )
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        scale = sparse.diags(1.0 / np.maximum(norms, 1e-12))  # type: ignore[attr-defined]
-        matrix = (scale @ matrix).tocsr()
-        matrix.idf = dict(zip(vocabulary, idf.tolist(), strict=True))  # type: ignore[attr-defined]
-        matrix.df = df  # type: ignore[attr-defined]
-        return matrix
+        scale = sparse.diags(1.0 / np.maximum(norms, 1e-12))
+        return WeightedBags((scale @ matrix).tocsr(), dict(zip(vocabulary, idf.tolist(), strict=True)), df)
 
     def shared_names(self, x: int, y: int, *, limit: int = 4) -> tuple[str, ...]:
         """What weighs most in the overlap of two articles: shared names first, then words."""
@@ -296,13 +309,13 @@ class ProfileSet:
 
     def content_cosine(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Cosine of the weighted content-term vectors of pairs ``a[i], b[i]``."""
-        return _rowwise_dot(self.terms, a, b)
+        return _rowwise_dot(self.terms.vectors, a, b)
 
     def features(self, a: np.ndarray, b: np.ndarray, content: np.ndarray | None = None) -> np.ndarray:
         """The (pairs, FEATURES) matrix of pairs ``a[i], b[i]``."""
         if content is None:
             content = self.content_cosine(a, b)
-        entity = _rowwise_dot(self.entities, a, b)
+        entity = _rowwise_dot(self.entities.vectors, a, b)
         figures = np.array(
             [len(self.profiles[x].figures & self.profiles[y].figures) for x, y in zip(a, b, strict=True)],
             dtype=float,
@@ -341,11 +354,11 @@ def term_candidates(profiles: ProfileSet, *, top_terms: int = 40, min_dot: float
     """
     from scipy import sparse
 
-    matrix = profiles.terms
+    matrix = profiles.terms.vectors
     if profiles.n < 2 or matrix.nnz == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    keep_col = matrix.df <= 5 * profiles.common_df
+    keep_col = profiles.terms.df <= 5 * profiles.common_df
     coo = matrix.tocoo()
     mask = keep_col[coo.col]
     rows, cols, vals = coo.row[mask], coo.col[mask], coo.data[mask]
@@ -461,7 +474,7 @@ def common_lines(contents: Sequence[str], profiles: ProfileSet) -> frozenset[str
         if len(positions) < COMMON_LINE_ARTICLES:
             continue
         sample = np.asarray(positions[:60])
-        vectors = profiles.entities[sample]
+        vectors = profiles.entities.vectors[sample]
         close = (vectors @ vectors.T).toarray() >= COMMON_LINE_NAMES
         group = list(range(len(sample)))
         for i, j in zip(*np.nonzero(np.triu(close, k=1)), strict=True):

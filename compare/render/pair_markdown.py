@@ -54,16 +54,16 @@ def render_pair_markdown(comparison: Comparison) -> str:
     else:
         out.append("No sentence of A matches one of B.")
 
-    shared = [q for q in c.quotes if q.a and q.b]
+    shared = [(q, q.a, q.b) for q in c.quotes if q.a and q.b]
     out += ["", f"## Shared quotes ({len(shared)})", ""]
     if shared:
         out += ["| Speaker | A's words | B's words | Difference |", "|---|---|---|---|"]
-        for q in shared:
-            speaker = q.a.speaker or "?"
+        for q, qa, qb in shared:
+            speaker = qa.speaker or "?"
             if q.speakers_differ:
-                speaker += f" / {q.b.speaker}"
+                speaker += f" / {qb.speaker}"
             difference = q.kind if not q.diff else f"{q.kind}: {_diff_md(q.diff)}"
-            out.append(f"| {_cell(speaker)} | {_cell(q.a.text)} | {_cell(q.b.text)} | {difference} |")
+            out.append(f"| {_cell(speaker)} | {_cell(qa.text)} | {_cell(qb.text)} | {difference} |")
     else:
         out.append("No quote appears on both sides.")
     for side in ("a", "b"):

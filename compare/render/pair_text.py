@@ -101,17 +101,17 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         if explain and alignment.probability is not None:
             out += _wrap("; ".join(alignment.why), "         ", f"    why: p={alignment.probability:.2f}; ")
 
-    shared = [q for q in c.quotes if q.a and q.b]
+    shared = [(q, q.a, q.b) for q in c.quotes if q.a and q.b]
     out += ["", paint(f"Shared quotes ({len(shared)})", "bold", "cyan")]
     if not shared:
         out.append("  (none)")
-    for q in shared:
-        speakers = q.a.speaker or "?"
+    for q, qa, qb in shared:
+        speakers = qa.speaker or "?"
         if q.speakers_differ:
-            speakers += f" / {q.b.speaker}"
+            speakers += f" / {qb.speaker}"
         out.append(f"  {terminal_text(speakers)}: {paint(q.kind, 'yellow' if q.kind != 'same' else 'green')}")
-        out += _wrap(f'"{q.a.text}"', "       ", "    A: ")
-        out += _wrap(f'"{q.b.text}"', "       ", "    B: ")
+        out += _wrap(f'"{qa.text}"', "       ", "    A: ")
+        out += _wrap(f'"{qb.text}"', "       ", "    B: ")
         if q.diff and any(op.tag != "equal" for op in q.diff):
             out += _wrap_diff(q.diff, paint, "    ")
     for side in ("a", "b"):
@@ -121,6 +121,8 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         out += ["", paint(f"Quotes only in {side.upper()} ({len(only)})", "bold", "cyan")]
         for q in only:
             quote = q.a if side == "a" else q.b
+            if quote is None:  # "only in a" always carries A's quote; never taken
+                continue
             out += _wrap(f'"{quote.text}"', "      ", f"  {terminal_text(quote.speaker or '(unattributed)')}: ")
 
     out += ["", paint("Divergences", "bold", "cyan")]

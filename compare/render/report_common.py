@@ -17,9 +17,9 @@ def story_title(story: Story, infos: dict[str, ArticleInfo]) -> str:
     Wire copy often opens with an editor's note ("(supersedes item in PEOPLE
     Pars)", "Embargoed to 1000 Tuesday") that the title guess takes for a headline.
     """
-    titles = [infos[a].title for a in story.articles if infos[a].title]
+    titles = [title for a in story.articles if (title := infos[a].title)]
     for title in titles:
-        if title and not EDITORS_NOTE.match(title):
+        if not EDITORS_NOTE.match(title):
             return shorten(title, 80)
     return shorten(titles[0], 80) if titles else story.articles[0]
 
@@ -34,9 +34,9 @@ def related_stories(report: Report) -> dict[tuple[int, int], tuple[int, float]]:
     for pair in report.pairs:
         if pair.relation != "related":
             continue
-        key = tuple(sorted((story_of[pair.a], story_of[pair.b])))
-        count, best = related.get(key, (0, 0.0))  # type: ignore[arg-type]
-        related[key] = (count + 1, max(best, pair.score))  # type: ignore[index]
+        first, second = sorted((story_of[pair.a], story_of[pair.b]))
+        count, best = related.get((first, second), (0, 0.0))
+        related[first, second] = (count + 1, max(best, pair.score))
     return related
 
 

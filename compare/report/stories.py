@@ -139,14 +139,14 @@ def cluster_stories(
     # What the two share, for the pairs the report shows: the evidence and the related pairs.
     shown = set(align)
     cluster_of = {p: number for number, cluster in enumerate(clusters) for p in cluster}
-    links = tuple(
+    shown_links = tuple(
         replace(link, shared=profiles.shared_names(link.a, link.b))
         if (link.a, link.b) in shown
         or (link.timeless >= settings.related_threshold and cluster_of[link.a] != cluster_of[link.b])
         else link
         for link in links
     )
-    return StoryClusters(clusters, links, align)
+    return StoryClusters(clusters, shown_links, align)
 
 
 def average_linkage(n: int, links: Sequence[StoryLink], *, threshold: float) -> tuple[tuple[int, ...], ...]:

@@ -108,7 +108,7 @@ def build_story(
     member_set = set(members)
     ids = tuple(batch[p].id for p in members)
     dates = sorted(d for d in (iso_date(batch[p].published) for p in members) if d)
-    sources = tuple(sorted({batch[p].source for p in members if batch[p].source}))
+    sources = tuple(sorted({source for p in members if (source := batch[p].source)}))
     compared = {pair: result for pair, result in comparisons.items() if pair[0] in member_set}
     if len(members) == 1:
         return Story(number, ids, sources, dates[0] if dates else None, dates[-1] if dates else None, (), (), (), ())
@@ -185,7 +185,7 @@ def _agreements(
         if len(keys) < 2:
             continue
         wordings = tuple((context.batch[p].id, _span_text(context.batch[p], spans[node])) for p, node in by_article.items())
-        known = tuple(sorted({context.batch[p].source for p in by_article if context.batch[p].source}))
+        known = tuple(sorted({source for p in by_article if (source := context.batch[p].source)}))
         agreements.append(
             (
                 -len(keys),
@@ -283,7 +283,7 @@ def _quotes(members: Sequence[int], context: StoryContext, extract: Callable[[Ar
                         text=" ".join(carried[0][1].text.split()),
                         cues=tuple(sorted({q.cue for _, q in carried if q.cue})),
                         articles=tuple(context.batch[p].id for p in positions),
-                        sources=tuple(sorted({context.batch[p].source for p in positions if context.batch[p].source})),
+                        sources=tuple(sorted({source for p in positions if (source := context.batch[p].source)})),
                     )
                 )
             first = min(order[p] for p, _ in group)
@@ -352,14 +352,14 @@ def _divergences(
         cues = {cue for w in quote.wordings for cue in w.cues}
         if len(cues) > 1:
             by_cue = [w for w in quote.wordings if w.cues]
-            other = next((w for w in by_cue if set(w.cues) != set(by_cue[0].cues)), None)
+            differing = next((w for w in by_cue if set(w.cues) != set(by_cue[0].cues)), None)
             add(
                 Divergence(
                     "different cue verbs",
                     by_cue[0].articles[0],
-                    other.articles[0] if other else None,
+                    differing.articles[0] if differing else None,
                     by_cue[0].text,
-                    other.text if other else None,
+                    differing.text if differing else None,
                     f"{quote.speaker}: " + " / ".join(sorted(cues)),
                 )
             )

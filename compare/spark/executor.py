@@ -112,8 +112,8 @@ def fingerprint_batches(
             if learn:
                 records.extend(learning_records(chunk, settings))
             else:
-                fps = fingerprint_many(chunk, settings=settings)
-                records.extend((fp, a.source, empty64, empty64) for a, fp in zip(chunk, fps, strict=True))
+                chunk_fps = fingerprint_many(chunk, settings=settings)
+                records.extend((fp, a.source, empty64, empty64) for a, fp in zip(chunk, chunk_fps, strict=True))
         fps: list[Fingerprint | None] = []
         ids: list[str | None] = []
         sources: list[str | None] = []

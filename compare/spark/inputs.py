@@ -73,7 +73,7 @@ def input_format(paths: Sequence[str], given: InputFormat = "auto") -> Literal["
     """The format of the inputs: ``given``, else from the names (.jsonl/.ndjson, .parquet)."""
     if given != "auto":
         return given
-    kinds = set()
+    kinds: set[Literal["jsonl", "parquet"]] = set()
     for path in paths:
         local = Path(path)
         suffix = local.suffix.lower()
@@ -88,11 +88,11 @@ def input_format(paths: Sequence[str], given: InputFormat = "auto") -> Literal["
                              "for other names give --input-format jsonl or parquet")
     if len(kinds) != 1:
         raise InputError(", ".join(paths), "mixes JSONL and Parquet or holds neither; give one kind per run")
-    return kinds.pop()  # type: ignore[return-value]
+    return kinds.pop()
 
 
-def _kinds_in(directory: Path) -> set[str]:
-    kinds = set()
+def _kinds_in(directory: Path) -> set[Literal["jsonl", "parquet"]]:
+    kinds: set[Literal["jsonl", "parquet"]] = set()
     for file in directory.rglob("*"):
         if file.suffix.lower() in JSONL_SUFFIXES:
             kinds.add("jsonl")

@@ -19,9 +19,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from compare.text.normalize import SPELLING_VARIANTS, fold, word_tokens
+
+if TYPE_CHECKING:
+    from compare.article import Article  # a layer up: for the annotation only
 
 #: A line becomes learned chrome once this many articles of one source carry it ...
 LEARN_MIN_ARTICLES = 3
@@ -215,12 +218,14 @@ class BoilerplateLearner:
         keys = {line_key(b.text) for b in split_blocks(text) if len(b.text.split()) <= self.max_words}
         self.counts[source].update(keys)
 
-    def observe_all(self, articles: Iterable[object]) -> None:
+    def observe_all(self, articles: Iterable[Article]) -> None:
         for article in articles:
-            self.observe(getattr(article, "source", None), article.text)  # type: ignore[attr-defined]
+            self.observe(article.source, article.text)
 
     def is_boilerplate(self, source: str | None, key: str) -> bool:
-        return bool(source) and self.counts.get(source, Counter())[key] >= self.min_articles
+        if not source:
+            return False
+        return self.counts.get(source, Counter())[key] >= self.min_articles
 
     def learned(self) -> dict[str, int]:
         """Number of learned boilerplate lines per source."""

@@ -201,4 +201,4 @@ def _is_boundary(block: str, mark_start: int, mark_end: int) -> bool:
 
 def _starts_sentence(rest: str) -> bool:
     first_word = re.match(r"[\"'“‘«(]*([A-Za-z]+)", rest)
-    return bool(first_word) and first_word.group(1).lower() in _SENTENCE_STARTERS
+    return first_word is not None and first_word.group(1).lower() in _SENTENCE_STARTERS

@@ -278,7 +278,7 @@ class SQLiteIndex(ArticleIndex):
         try:
             ids = [a.id for _, a in batch]
             self._delete_ids(ids)
-            rows = []
+            rows: list[tuple[int, int]] = []
             for (fp, article), band_row in zip(batch, keys, strict=True):
                 empty = fp.is_empty
                 cursor = db.execute(
@@ -292,6 +292,7 @@ class SQLiteIndex(ArticleIndex):
                 if empty:
                     continue  # nothing to match: kept for metadata, never a candidate
                 rowid = cursor.lastrowid
+                assert rowid is not None  # set by every successful INSERT
                 rows.extend((key, rowid) for key in band_row.tolist())
             rows.sort()  # B-tree order: neighbouring keys share pages
             db.executemany("INSERT OR IGNORE INTO bands (key, article) VALUES (?, ?)", rows)
@@ -311,7 +312,7 @@ class SQLiteIndex(ArticleIndex):
         for chunk in chunked(ids, 500):
             marks = ",".join("?" * len(chunk))
             found = self._db.execute(f"SELECT rowid, bands FROM articles WHERE id IN ({marks})", chunk).fetchall()
-            rows = []
+            rows: list[tuple[int, int]] = []
             for rowid, bands in found:
                 if bands:
                     rows.extend((key, rowid) for key in np.frombuffer(bands, dtype=_INT32).tolist())
@@ -505,7 +506,7 @@ def _connect_read_only(path: Path, lock_timeout: float) -> sqlite3.Connection:
 
 def _line_rows(lines: LineCounts | None) -> list[tuple[str, int, int]]:
     """(source, signed key, count) rows for the boilerplate upsert."""
-    rows = []
+    rows: list[tuple[str, int, int]] = []
     for source, keys in (lines or {}).items():
         unique, counts = np.unique(np.asarray(keys, dtype=np.uint64), return_counts=True)
         rows.extend(zip([source] * len(unique), unique.view(np.int64).tolist(), counts.tolist(), strict=True))

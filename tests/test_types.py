@@ -1,0 +1,25 @@
+"""The type checker passes over compare/ (issue 7): mypy as configured in pyproject.toml.
+
+`.ci/run` runs mypy too; this test makes every landing check it, as it checks the tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_mypy_finds_no_type_error_in_the_package():
+    pytest.importorskip("mypy", reason="mypy is in the test extra")
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary", "--hide-error-context"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
