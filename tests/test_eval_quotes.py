@@ -1,7 +1,8 @@
 """Quality floors of quote extraction and speaker attribution on PolNeAR's held-out part.
 
-The floors sit just under the figures measured when the rules were last changed (README,
-"Who said it"); they catch a regression, they are not the issue's targets (see CHANGELOG).
+The floors are the issue's targets (precision 0.90, recall 0.95, speaker 0.85, named 0.90),
+which the held-out part meets (README); the pronoun and statement-recall floors, which have no
+target, sit just under the measured figures.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ def test_polnear_held_out_floors() -> None:
     (held_out,) = quotes_polnear.evaluate(parts=("held-out",))
     tool, baseline = held_out.tool, held_out.baseline
     assert held_out.documents > 250
-    assert tool.precision >= 0.88
-    assert tool.recall >= 0.92
-    assert tool.statement_recall >= 0.95
-    assert tool.accuracy("named", "nominal", "pronoun") >= 0.84
+    assert tool.precision >= 0.90
+    assert tool.recall >= 0.95
+    assert tool.statement_recall >= 0.96
+    assert tool.accuracy("named", "nominal", "pronoun") >= 0.85
     assert tool.accuracy("named", "nominal") >= 0.90
-    assert tool.accuracy("pronoun") >= 0.69
+    assert tool.accuracy("pronoun") >= 0.72
     assert (
         tool.accuracy("named", "nominal", "pronoun")
         > baseline.accuracy("named", "nominal", "pronoun") + 0.3
@@ -61,3 +62,12 @@ def test_gold_source_names() -> None:
 def test_overlap_is_half_of_the_shorter_span() -> None:
     assert quotes_polnear.overlaps((0, 10), (5, 100))
     assert not quotes_polnear.overlaps((0, 10), (6, 100))
+    # strict: half of the longer span
+    assert quotes_polnear.overlaps((0, 10), (2, 12), strict=True)
+    assert not quotes_polnear.overlaps((0, 10), (5, 100), strict=True)
+
+
+def test_a_wire_quotation_one_character_short_of_its_closing_mark_is_gold() -> None:
+    assert quotes_polnear.WIRE_QUOTED.match("''He's my friend. Nothing less.''")
+    assert quotes_polnear.WIRE_QUOTED.match("''He's my friend. Nothing less.'")
+    assert not quotes_polnear.WIRE_QUOTED.match("''some good things'' about Mr. Trump")

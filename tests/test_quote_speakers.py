@@ -106,6 +106,22 @@ def test_a_white_house_official_is_not_a_person_named_white_house() -> None:
         ('The so-called "Gang of Eight" bill failed in the House.', ["scare"]),
         ('Her blockbuster film, "Trainwreck," opened in July.', ["scare"]),
         ("'Thin-skinned' Trump quells critics with threats.", ["scare"]),
+        # the rest of the sentence after the speaker's verb is quoted: full, even in lower case
+        ('She added, "frankly, nobody in this town saw it coming."', ["full"]),
+        ('But, the mayor said, "the budget is balanced for the first time."', ["full"]),
+        ('Walsh said "there is no one who has done more for this county."', ["full"]),
+        ('He thanked the crowd, saying "we built this campaign together."', ["full"]),
+        ('Ms. Lee told the delegates who gathered in Denver, "our work is not done."', ["full"]),
+        # ... but not after indirect speech, nor after "called"
+        ('Ryan said that if the fund runs dry, "our schools will close."', ["partial"]),
+        ('She said the plan was not the fault of the unions, "not by a long shot."', ["partial"]),
+        ('A country that the senator, Tom Reed, called "our chief rival abroad."', ["partial"]),
+        # a clause quoted, then attributed: full after nothing, a conjunction or a dash ...
+        ('Yet, "it is hard to draw a causal line," added Ortiz.', ["full"]),
+        ('Nobody was impressed - "born with a silver spoon," Mr. Hale said - but ...', ["full"]),
+        # ... not after an adverbial, nor when the reporter's words go on after the attribution
+        ('Maria Reyes met donors. Sooner or later, "we will need a new tax," he said.', ["partial"]),
+        ('Maria Reyes met donors. But "it is a better use of capital," he added, to pursue a hybrid plan.', ["partial"]),
     ],
 )
 def test_quote_kinds(text: str, kinds: list[str]) -> None:

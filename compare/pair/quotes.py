@@ -644,13 +644,8 @@ def extract_quotes(
                 speaker = speakers.canonical(speaker)
             speakers.spoke(start, speaker)
             speakers.attributed.append((start, speaker))
-        kind = _kind(before, after, masked[start:end], cue)
-        body = masked[body_start:body_end]
-        if kind == "full" and body[:1].islower() and before.strip():
-            # '"...," he added, "is whether ..."': the second half of a broken quote is what the first
-            # half was; a lowercase quote after "he said," with no first half continues the reporter's sentence
-            same_sentence = quotes and sentence is not None and quotes[-1].start >= sentence.start
-            kind = quotes[-1].kind if same_sentence else ("partial" if cue else "scare")
+        same_sentence = bool(quotes) and sentence is not None and quotes[-1].start >= sentence.start
+        kind = _kind(before, after, masked[start:end], cue, previous=quotes[-1].kind if same_sentence else None)
         quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, kind != "full", kind))
         # No closing mark: the quote runs on into the next paragraph. Without an
         # attribution of its own it belongs to whoever the continuation names.
@@ -667,17 +662,86 @@ def extract_quotes(
         ):
             quotes[k] = replace(quotes[k], speaker=following.speaker)
             unattributed[k] = False
-    return quotes
+    return _signed_quotes(quotes, runs_on, masked, speakers)
+
+
+# The line that signs a quotation set off as a block: "Dean Baker, Center for Economic and Policy
+# Research." / "- Jane Root, BBC Two". A name, then at most a capitalised affiliation.
+_AFFILIATION_WORD = r"(?:[A-Z][\w'’.&-]*|of|for|and|the|at|on|in|on)"
+_SIGNATURE = re.compile(
+    rf"[-—–]?\s*(?P<name>[A-Z][\w'’.-]+(?:[ \t]+[A-Z][\w'’.-]+){{1,3}})"
+    rf"(?:,[ \t]+{_AFFILIATION_WORD}(?:[ \t]+{_AFFILIATION_WORD}){{0,8}})?\.?"
+)
+
+
+def _signed_quotes(quotes: list[Quote], runs_on: list[bool], masked: str, speakers: _Speakers) -> list[Quote]:
+    """A quotation that runs on into a paragraph holding only its signature line: the line is the
+    speaker, not a quote of its own."""
+    out: list[Quote] = []
+    for k, quote in enumerate(quotes):
+        if (
+            k > 0
+            and runs_on[k - 1]
+            and out
+            and out[-1].end == quotes[k - 1].end
+            and not masked[quotes[k - 1].end : quote.start].strip(" \t\r\n\"'")
+        ):
+            signature = _SIGNATURE.fullmatch(quote.text.strip())
+            if signature:
+                name = speakers.canonical(_person_or_body(signature["name"]))
+                out[-1] = replace(out[-1], speaker=name, cue=out[-1].cue)
+                continue
+        out.append(quote)
+    return out
 
 
 # A lead that introduces a quotation: '... he said,' / 'Issa continued,' / 'According to X,'.
-_INTRODUCING_COMMA = re.compile(rf"(?:{CUE_PATTERN}|\b[Aa]ccording\s+to\b)[^,;\"]{{0,60}},$")
+_INTRODUCING_COMMA = re.compile(
+    rf"(?:{CUE_PATTERN}|\b[Aa]ccording\s+to\b|\bput\s+it|\bin\s+[\w'’.]+(?:\s+[\w'’.]+)?\s+words|\band\s+I\s+quote)[^,;\"]{{0,60}},$"
+)
 
 
-def _kind(before: str, after: str, body: str, cue: str | None) -> str:
-    """ "full", "partial" or "scare" (see ``Quote.kind``) from where the quote stands in its sentence."""
+def _kind(before: str, after: str, body: str, cue: str | None, *, previous: str | None = None) -> str:
+    """ "full", "partial" or "scare" (see ``Quote.kind``) from where the quote stands in its sentence.
+
+    ``previous`` is the kind of the quote before this one in the same sentence, if any.
+    """
     lead = before.rstrip()
     ending = body.rstrip().rstrip("'\"").rstrip()  # '..., he said, 'In some ways ...,'' ends with a comma
+    words_in = body.split()
+    lowercase = body.lstrip("'\" ")[:1].islower()
+    if previous in ("partial", "scare") and lead.endswith(('"', "'")) and len(words_in) <= 6:
+        return previous  # 'roles in "Big," "Apollo 13," and "Cast Away"': one item of a quoted list
+    tail = after.lstrip(" \t")
+    closes_sentence = (ending.endswith((".", "?", "!", "…")) and not tail.strip(" \t\n\"')]")) or (
+        tail.startswith((".", "?", "!")) and not tail[1:].strip(" \t\n\"')]")
+    )
+    if closes_sentence and len(words_in) >= 3 and (
+        lead.endswith(":") or _introduces(lead)
+    ):
+        # The whole rest of the sentence after "He added," / "Elliott said" / "..., saying" is quoted:
+        # the speaker's words as said, even when they open in lower case ("He added, 'actually, ...'").
+        return "full"
+    if (
+        len(words_in) >= 3
+        and ending.endswith((",", "?", "!"))
+        and _BARE_LEAD.fullmatch(lead)
+        and (attribution := _TAIL_ATTRIBUTION.match(tail.lstrip(", \t")))
+        and not _REPORTER_GOES_ON.match(tail.lstrip(", \t")[attribution.end() :])
+    ):
+        # 'Yet, "it is hard to make a causal link," added Zarate' / '- "Born with a silver spoon," Mr. Elkins
+        # said -': a clause quoted and then attributed is the speaker's words. Not after an adverbial
+        # ('Sooner or later, "I think ...," he said'): the statement is then partly the reporter's words.
+        return "full"
+    kind = _opening_kind(lead, tail, body, ending, cue)
+    if kind == "full" and lowercase and lead:
+        # '"...," he added, "is whether ..."': the second half of a broken quote is what the first half
+        # was; a lowercase quote after "he said," with no first half continues the reporter's sentence
+        return previous if previous is not None else ("partial" if cue else "scare")
+    return kind
+
+
+def _opening_kind(lead: str, tail: str, body: str, ending: str, cue: str | None) -> str:
     opens = (
         not lead
         or lead.endswith((":", ".", "?", "!", '"', "'"))
@@ -686,7 +750,6 @@ def _kind(before: str, after: str, body: str, cue: str | None) -> str:
         or (bool(_CUE_AT_END.search(lead)) and body.lstrip("'\" ")[:1].isupper())
     )
     if opens:
-        tail = after.lstrip(" \t")
         if not lead and not tail.strip() and cue is None and not ending.endswith((".", "?", "!", "…", ",")):
             return "scare"  # a quoted line standing alone without a full stop: a subheading or a title
         # "'Thin-skinned' Trump quells critics": the quoted words are part of the sentence.
@@ -698,11 +761,50 @@ def _kind(before: str, after: str, body: str, cue: str | None) -> str:
 
 
 # Verbs that introduce what was said, not verbs that name something ('a play called "...").
-_CUE_AT_END = re.compile(
-    r"\b(?:said|says|saying|say|told|tells|telling|added|adds|adding|wrote|writes|writing|asked|asks|"
-    r"replied|replies|declared|declares|tweeted|tweets|posted|stated|states|exclaimed|shouted|"
-    r"announced|insisted|insists|warned|warns|explained|explaining|concluded|continued|responded)$"
+_INTRO_VERBS = (
+    r"said|says|saying|say|told|tells|telling|added|adds|adding|wrote|writes|writing|asked|asks|asking|"
+    r"replied|replies|replying|declared|declares|declaring|tweeted|tweets|tweeting|posted|stated|states|"
+    r"exclaimed|shouted|announced|insisted|insists|insisting|warned|warns|warning|explained|explaining|"
+    r"concluded|continued|responded|noted|noting|argued|arguing|admitted|recalled|recalling|urged|urging"
 )
+_CUE_AT_END = re.compile(rf"\b(?:{_INTRO_VERBS})$")
+# Verbs whose object is the person addressed ("told his supporters,"), not what was said.
+_ADDRESS_VERBS = frozenset(["told", "tells", "telling", "asked", "asks", "asking", "warned", "warns", "warning", "urged", "urging"])
+# After a verb of saying, only where and when may come before the quote ("said in a statement,").
+_CIRCUMSTANCE = frozenset(
+    ["in", "on", "at", "during", "after", "before", "from", "with", "via", "to", "later", "earlier", "again", "also", "then", "last", "this", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+_NO_CONTENT = frozenset(["that", "if", "whether", "when", "because", "while", "as", "how", "what", "why", "who", "which"])
+# A sentence that opens with its speaker and cue: "He added,", "But, Mr. Ryan said,", "Elliott said",
+# "She told the mayors who gathered in Indianapolis,"; not "Ryan said that if the U.S. pulls back,".
+_SUBJECT_CUE_LEAD = re.compile(
+    rf"^(?:(?:But|And|Yet|So|Still|Then|Now|Later)\b,?\s+)?(?:[\w'’.-]+\s+){{1,6}}?(?P<cue>{_INTRO_VERBS})"
+    rf"(?P<rest>(?:\s+[\w'’.-]+){{0,10}}[,:])?$"
+)
+# "..., saying", "..., but told his supporters,", "Adding,": a participle or a second verb of the speaker.
+_PARTICIPLE_LEAD = re.compile(
+    rf"(?:(?:^|,)\s*(?P<cue>(?:{_INTRO_VERBS})(?<=ing))|\b(?:but|and)\s+(?P<cue2>{_INTRO_VERBS}))"
+    rf"(?P<rest>(?:\s+[\w'’.-]+){{0,6}}[,:])?$",
+    re.I,
+)
+# What may stand before a quote attributed after it: nothing, a conjunction, a dash or a parenthesis.
+_BARE_LEAD = re.compile(r"(?:(?:[Bb]ut|[Aa]nd|[Yy]et|[Ss]o|[Ss]till)\b,?|.*[-—–(;])?")
+# After '"...," he added': the reporter's words go on ("..., to pursue a hybrid system").
+_REPORTER_GOES_ON = re.compile(r"^[^,.;]*,\s+(?:to|that|because|if|since|so|but)\b")
+
+
+def _introduces(lead: str) -> bool:
+    """The lead ends with the speaker's verb of saying and nothing of what was said (see above)."""
+    match = _SUBJECT_CUE_LEAD.search(lead) or _PARTICIPLE_LEAD.search(lead)
+    if not match:
+        return False
+    rest = (match["rest"] or "").rstrip(",:").split()
+    cue = (match.groupdict().get("cue") or match.groupdict().get("cue2") or "").lower()
+    if cue in _ADDRESS_VERBS:  # "told the mayors who gathered in Indianapolis," (not "told them that")
+        return not any(word.lower() in _NO_CONTENT - {"who", "when", "as"} for word in rest)
+    return not rest or (rest[0].lower() in _CIRCUMSTANCE and not any(w.lower() in _NO_CONTENT for w in rest))
+
+
 _TAIL_ATTRIBUTION = re.compile(
     rf"(?:{CUE_PATTERN}|(?:{_NAME_RUN.pattern}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:[a-z]+ly\s+)?{CUE_PATTERN})"
 )
