@@ -417,3 +417,26 @@ def test_worker_processes_give_the_same_report_as_one_process(monkeypatch):
     assert sum(len(s.evidence) for s in parallel.stories) >= 4
     assert parallel.to_dict(extended=True) == alone.to_dict(extended=True)
     assert render_report_markdown(parallel) == render_report_markdown(alone)
+
+
+def test_a_pair_inside_a_story_is_never_called_anything_but_that_story(monkeypatch):
+    """Average linkage joins groups on their mean score, so one aligned pair of a story can score
+    below the threshold on its own; its verdict in the report is still the report's relation."""
+    import compare.report.build as build
+    from compare.report.stories import StoryLink
+
+    articles = list(iter_articles([FIXTURES / "seeds"]))
+    real = build.cluster_stories
+
+    def weak_links(*args, **kwargs):
+        found = real(*args, **kwargs)
+        weak = tuple(StoryLink(x.a, x.b, 0.3, x.timeless, x.shared, x.features) if x.a == 1 else x for x in found.links)
+        return type(found)(found.clusters, weak, found.align)
+
+    monkeypatch.setattr(build, "cluster_stories", weak_links)
+    report = build_report(articles, workers=0)
+    relation = {(p.a, p.b): p.relation for p in report.pairs}
+    evidence = [e for s in report.stories for e in s.evidence]
+    assert any(e.score == 0.3 for e in evidence)
+    for e in evidence:
+        assert e.verdict == relation[(e.a, e.b)] == "same story", e

@@ -443,12 +443,17 @@ def _evidence(pair: tuple[int, int], result: dict[str, Any] | None, link: Any, c
     alignments = [x for x in alignments if not context.in_boilerplate(a, x["a_span"])]
     best = sorted(alignments, key=lambda x: (-float(x.get("score", 0)), x["a_index"]))[:2]
     shared_quotes = 0 if result is None else sum(1 for q in result.get("quotes", ()) if q.get("kind") in SHARED_QUOTE_KINDS)
+    verdict = None if result is None else result.get("verdict")
+    if verdict is not None and verdict not in COPY_VERDICTS:
+        # The report's relation for the pair: both are in this story (average linkage decides for the
+        # group, so one pair's own score may sit below the threshold); "related" here would contradict it.
+        verdict = "same story"
     return StoryEvidence(
         a=context.batch[a].id,
         b=context.batch[b].id,
         score=link.score if link is not None else 0.0,
         shared_names=link.shared if link is not None else (),
-        verdict=None if result is None else result.get("verdict"),
+        verdict=verdict,
         shared_sentences=len(alignments),
         shared_quotes=shared_quotes,
         examples=tuple(_span_text(context.batch[a], x["a_span"]) for x in best),
