@@ -12,6 +12,10 @@ same run, two baselines on the same batch:
 - ``word shingles only``: this tool with its character signal switched off
   (how it matched before it had one).
 
+Beside the batch tool it scores ``article-compare ingest``: the same batch fed
+in order to ``ingest`` over a fresh SQLite index, each article checked against
+what was kept before it (stored, compacted sets; word and character bands).
+
 It prints precision, recall and recall per form, on the *dev* half (publishers
 breitbart, huff-post and nyt: what the character signal was tuned on) and on
 the *test* half (politico, usa-today, wash-post and west-journal: scored,
@@ -566,6 +570,24 @@ def run_tool(articles: Sequence[Article], **knobs: object) -> list[tuple[str, st
     return [(p.a, p.b, p.relation) for p in result.pairs]
 
 
+def run_ingest(articles: Sequence[Article]) -> list[tuple[str, str, str]]:
+    """``ingest`` of the batch, in order, into a fresh SQLite index: (indexed id, ingested id, status) per match.
+
+    What a newsroom feed meets: each article checked against everything kept
+    before it (the stored, compacted sets: ``compare/dedup/index/codec.py``).
+    """
+    import tempfile
+
+    from compare.dedup.index import open_index
+    from compare.dedup.stream import ingest
+
+    pairs = []
+    with tempfile.TemporaryDirectory() as directory, open_index(str(Path(directory) / "heldout.sqlite")) as index:
+        for result in ingest(list(articles), index, workers=0):
+            pairs.extend((match.id, result.id, result.status) for match in result.matches)
+    return pairs
+
+
 def _has_char_signal() -> bool:
     import inspect
 
@@ -594,10 +616,11 @@ def run_datasketch(articles: Sequence[Article], threshold: float = 0.5) -> list[
 
 
 def evaluate_tool(shared: Path, *, stories_per_half: int = DEFAULT_STORIES, seed: int = DEFAULT_SEED) -> list[Score]:
-    """``find_duplicates`` at its defaults on the held-out batch: a Score per half (for the tests' floors)."""
+    """``find_duplicates`` and ``ingest`` at their defaults on the held-out batch: a Score per detector and half (for the tests' floors)."""
     items, _ = build_batch(shared, stories_per_half=stories_per_half, seed=seed)
-    pairs = run_tool([item.article for item in items])
-    return [score("article-compare", items, pairs, half) for half in ("dev", "test")]
+    articles = [item.article for item in items]
+    detectors = {"article-compare": run_tool(articles), "article-compare ingest": run_ingest(articles)}
+    return [score(name, items, pairs, half) for name, pairs in detectors.items() for half in ("dev", "test")]
 
 
 # --- real data: false joins ----------------------------------------------------------------------
@@ -647,14 +670,14 @@ def render_scores(scores: Sequence[Score]) -> list[str]:
         row = [s for s in scores if s.half == half]
         lines.append(f"{half} half ({'tuned on' if half == 'dev' else 'held out, never tuned on'}):")
         width = max(len(f) for f in FORMS)
-        lines.append(f"  {'':<{width}}  " + "  ".join(f"{s.detector:>20}" for s in row))
+        lines.append(f"  {'':<{width}}  " + "  ".join(f"{s.detector:>22}" for s in row))
         lines.append(f"  {'precision':<{width}}  " + "  ".join(f"{s.precision:>20.4f}" for s in row))
         lines.append(f"  {'recall':<{width}}  " + "  ".join(f"{s.recall:>20.4f}" for s in row))
-        lines.append(f"  {'flagged pairs (wrong)':<{width}}  " + "  ".join(f"{f'{s.flagged} ({len(s.wrong)})':>20}" for s in row))
+        lines.append(f"  {'flagged pairs (wrong)':<{width}}  " + "  ".join(f"{f'{s.flagged} ({len(s.wrong)})':>22}" for s in row))
         for form in FORMS:
             lines.append(
                 f"  {form:<{width}}  "
-                + "  ".join(f"{f'{s.found[form][0]}/{s.found[form][1]} {s.form_recall(form):.3f}':>20}" for s in row)
+                + "  ".join(f"{f'{s.found[form][0]}/{s.found[form][1]} {s.form_recall(form):.3f}':>22}" for s in row)
             )
     return lines
 
@@ -680,20 +703,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     detectors = {
         "article-compare": run_tool(articles),
+        "article-compare ingest": run_ingest(articles),
         **({"word shingles only": run_tool(articles, char_signal=False)} if _has_char_signal() else {}),
         "datasketch baseline": run_datasketch(articles),
     }
     scores = [score(name, items, pairs, half) for name, pairs in detectors.items() for half in ("dev", "test")]
     print("\n".join(render_scores(scores)))
     by_id = {item.article.id: item for item in items}
-    tool = [s for s in scores if s.detector == "article-compare"]
+    tool = [s for s in scores if s.detector in ("article-compare", "article-compare ingest")]
     for s in tool:
-        flagged = {frozenset((a, b)) for a, b, _ in detectors["article-compare"]}
+        flagged = {frozenset((a, b)) for a, b, _ in detectors[s.detector]}
         missed = [i.article.id for i in items if i.half == s.half and i.form in FORMS and frozenset((i.family, i.article.id)) not in flagged]
         if missed:
-            print(f"missed ({s.half}, first {min(args.show, len(missed))} of {len(missed)}): " + ", ".join(missed[: args.show]))
+            print(f"{s.detector} missed ({s.half}, first {min(args.show, len(missed))} of {len(missed)}): " + ", ".join(missed[: args.show]))
         for a, b, relation in s.wrong[: args.show]:
-            print(f"wrongly joined ({s.half}): {a} ({by_id[a].form}) ~ {b} ({by_id[b].form}): {relation}")
+            print(f"{s.detector} wrongly joined ({s.half}): {a} ({by_id[a].form}) ~ {b} ({by_id[b].form}): {relation}")
     if not args.no_real:
         if (args.shared / METER).is_dir():
             rows = meter_wire_versions(args.shared)

@@ -11,8 +11,8 @@ import pytest
 from compare.article import Article
 from compare.dedup.fingerprint import FingerprintSettings, fingerprint
 from compare.dedup.index import open_index
-from compare.dedup.index.base import IndexParameters
-from compare.dedup.lsh import band_keys, candidate_probability, lsh_params
+from compare.dedup.index.base import IndexParameters, index_anchors
+from compare.dedup.lsh import CHAR_BANDS, band_keys, candidate_probability, lsh_params
 from compare.errors import IndexStoreError, SettingsMismatchError
 from compare.load.articles import load_article
 
@@ -53,7 +53,9 @@ def test_added_articles_are_their_own_candidates_and_come_back_whole(spec):
         assert (record.title, record.source) == (articles[2].title, articles[2].source)
         stats = index.stats()
         assert stats.articles == 5
-        assert stats.band_entries == 5 * stats.bands
+        assert stats.char_articles == 5  # every seed is long enough for the character signal
+        anchors = sum(index_anchors(fingerprint(a).shingles).size for a in articles)  # distinct stories: no anchor capped
+        assert stats.band_entries == 5 * (stats.bands + CHAR_BANDS) + anchors
         assert [r["id"] for r in index.export()] == [a.id for a in articles] or spec.startswith("redis")
         assert {r["id"] for r in index.export()} == {a.id for a in articles}
 
@@ -188,7 +190,8 @@ def test_sqlite_file_has_wal_band_table_and_settings(tmp_path):
     assert settings["shingle_size"] == str(p.settings.shingle_size)
     assert settings["scheme"] == "affine32"
     assert (int(settings["bands"]), int(settings["rows"])) == (p.bands, p.rows)
-    assert db.execute("SELECT count(*) FROM bands").fetchone()[0] == 5 * p.bands
+    anchors = sum(index_anchors(fingerprint(a).shingles).size for a in seeds())
+    assert db.execute("SELECT count(*) FROM bands").fetchone()[0] == 5 * (p.bands + CHAR_BANDS) + anchors  # word and character bands, anchors
     db.close()
 
 

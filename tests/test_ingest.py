@@ -183,3 +183,62 @@ def test_stopping_an_ingest_early_stops_its_worker_pool(tmp_path):
         assert next(results).status == "new"
         results.close()  # hung here, in Fingerprinter.close()
         assert index.check() == []
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def test_an_ocr_noisy_copy_is_found_by_ingest_in_the_index_and_in_its_batch(backend, tmp_path, request):
+    """The character signal in stream verification: OCR noise breaks the word shingles, not the match."""
+    import random
+
+    from evaluation.heldout_dedup import ocr_noise
+
+    spec = {"memory": "memory", "sqlite": str(tmp_path / "i.sqlite")}.get(backend) or request.getfixturevalue("redis_url")
+    original = load_article(SEED_0)
+    noisy = [Article.from_text(ocr_noise(original.text, random.Random(seed))[0], id=f"noisy-{seed}") for seed in (3, 4)]
+    others = articles("fixtures/seeds")[1:]  # related coverage, with the character signal too: never matched
+    with open_index(spec) as index:
+        first = list(ingest([original, *others], index, workers=0))
+        assert [r.status for r in first] == ["new"] * 5
+        # noisy-3 against the stored original; noisy-4 in the same batch as a fresh article that it must not match
+        later = list(ingest([noisy[0], noisy[1]], index, workers=0))
+        for result in later:
+            assert result.status == "duplicate", result
+            best = result.matches[0]
+            assert best.id == original.id and best.jaccard < 0.5 and best.char_jaccard >= 0.4
+            assert best.to_dict()["char_jaccard"] == round(best.char_jaccard, 4)
+        assert {m.id for r in later for m in r.matches} == {original.id}
+        assert index.stats().char_articles == 5
+    if backend == "redis":
+        return
+    # Within one batch: the copy finds the original through the batch's own buckets.
+    fresh = {"memory": "memory", "sqlite": str(tmp_path / "fresh.sqlite")}[backend]
+    with open_index(fresh) as index:
+        in_batch = list(ingest([original, *others, noisy[0]], index, workers=0))
+        assert [r.status for r in in_batch] == ["new"] * 5 + ["duplicate"]
+        assert [m.id for m in in_batch[-1].matches] == [original.id]
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def test_a_short_story_in_a_heavy_template_is_contained_in_its_indexed_original(backend, tmp_path, request):
+    """Containment anchors: two paragraphs in a 30-link menu and a 20-headline sidebar (Jaccard ~0.1) are found."""
+    from dataclasses import replace
+
+    from compare.dedup.fingerprint import fingerprint, overlap
+    from evaluation.heldout_dedup import SECTIONS, Template, templated_text
+
+    spec = {"memory": "memory", "sqlite": str(tmp_path / "i.sqlite")}.get(backend) or request.getfixturevalue("redis_url")
+    seeds = articles("fixtures/seeds")
+    sidebar = tuple(f"Headline number {i} about the council budget and a late vote" for i in range(20))
+    footer = ("Copyright 2022 Example Media. All rights reserved.", "Terms of use. Privacy policy. Contact us.")
+    template = Template("Example News", SECTIONS[:30], sidebar, footer)
+    paragraphs = [b for b in seeds[0].text.split("\n") if len(b.split()) > 15]
+    other = [b for b in seeds[1].text.split("\n") if len(b.split()) > 15]
+    page = replace(templated_text(template, "A headline", paragraphs[:2]), id="page")
+    other_page = replace(templated_text(template, "Another headline", other[:3]), id="other page")
+    jaccard, _ = overlap(fingerprint(seeds[0]).shingles, fingerprint(page).shingles)
+    assert jaccard < 0.15  # the word bands alone propose this pair with probability < 0.5
+    with open_index(spec) as index:
+        list(ingest(seeds, index, workers=0))
+        results = list(ingest([page, other_page], index, workers=0))
+    # each page is contained in its own story, never matched to the other page of the same template
+    assert [(r.status, [m.id for m in r.matches]) for r in results] == [("contained", [seeds[0].id]), ("contained", [seeds[1].id])]

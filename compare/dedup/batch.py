@@ -39,6 +39,7 @@ from compare.dedup.fingerprint import (
     jaccard,
     overlap,
 )
+from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS
 from compare.graph import connected_components
 from compare.text.chrome import RemovedBlock
 
@@ -60,10 +61,6 @@ DUPLICATE_JACCARD = 0.9
 CHAR_THRESHOLD = 0.4
 
 
-#: LSH of the character signatures: 42 bands of 3 rows of CHAR_NUM_PERM = 128
-#: (datasketch's optimizer for 0.3): a pair at character Jaccard 0.45 is a
-#: candidate with probability 0.98, at 0.1 (related stories) 0.04, at 0.05 0.005.
-CHAR_BANDS, CHAR_ROWS = 42, 3
 _NO_CHAR_SIGNATURE = np.full(CHAR_NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 
 

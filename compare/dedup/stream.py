@@ -7,7 +7,7 @@ exact verification, relation), one article at a time against the index.
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from compare.dedup.fingerprint import Fingerprint, overlap
+from compare.dedup.fingerprint import Fingerprint
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -26,8 +26,9 @@ from compare.dedup.batch import (
     DEFAULT_CONTAINMENT,
     DEFAULT_THRESHOLD,
     check_thresholds,
-    relation_of,
+    verify_pair,
 )
+from compare.dedup.index.base import index_anchors, is_containment_candidate
 from compare.parallel import chunked
 
 #: What ingest did with one article (``IngestResult.status``).
@@ -36,14 +37,22 @@ IngestStatus = Literal["new", "duplicate", "contained"]
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """An indexed article an ingested one matches, with exact scores."""
+    """An indexed article an ingested one matches, with exact scores.
+
+    ``char_jaccard`` is set when the character signal matched it (typos,
+    OCR noise broke the word shingles), as in ``DuplicatePair``.
+    """
 
     id: str
     jaccard: float
     containment: float
+    char_jaccard: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "jaccard": round(self.jaccard, 4), "containment": round(self.containment, 4)}
+        record: dict[str, Any] = {"id": self.id, "jaccard": round(self.jaccard, 4), "containment": round(self.containment, 4)}
+        if self.char_jaccard is not None:
+            record["char_jaccard"] = round(self.char_jaccard, 4)
+        return record
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,33 +263,53 @@ def _ingest_batches(
 def _check_batch(
     chunk: list[Article], analysed: list[Any], index: ArticleIndex, threshold: float, containment_threshold: float
 ) -> list[IngestResult]:
-    """Statuses of one batch, and the add of its new articles (run inside ``index.atomically``)."""
-    from compare.dedup.lsh import band_keys
+    """Statuses of one batch, and the add of its new articles (run inside ``index.atomically``).
 
-    parameters = index.parameters
+    Candidates share a word band or a character band with the article, or
+    enough anchors (``is_containment_candidate``), in the index or earlier in
+    the batch; each is verified by ``verify_pair``,
+    the rule batch dedup applies.
+    """
     fps = _strip_learned_lines(chunk, analysed, index)
     indexed = index.candidates_many(fps)
     stored = index.get({i for ids in indexed for i in ids})
-    # Earlier new articles of this batch are candidates too: bucket them as we go.
+    # Earlier new articles of this batch are candidates too: bucket them as we go
+    # (word bands and character bands, as the index does).
     local_buckets: dict[tuple[int, int], list[int]] = {}
     # Compared as the index stores them (quantized: compare/dedup/index/codec.py), so a
     # score is the same whether the other article is stored or earlier in this batch.
     mine = [index.comparable(fp.shingles) for fp in fps]
-    keys = band_keys(np.stack([fp.signature for fp in fps]), parameters.bands, parameters.rows)
+    my_chars = [index.comparable_chars(fp.chars) if fp.has_chars else None for fp in fps]
+    keys = index.band_keys(fps)
+    char_keys = index.char_band_keys(fps)
+    bucket_keys = [
+        [(band, key) for band, key in enumerate(keys[p].tolist())]
+        + ([(-1 - band, key) for band, key in enumerate(char_keys[p].tolist())] if fp.has_chars else [])
+        for p, fp in enumerate(fps)
+    ]
+    # ... and anchors (containment candidates: a story inside a heavy template).
+    anchors = [index_anchors(fp.shingles).tolist() for fp in fps]
+    local_anchors: dict[int, list[int]] = {}
     results: list[IngestResult] = []
     new: list[tuple[Fingerprint, Article]] = []
     copies: list[bool] = []
     for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
         matches = []
         if not fp.is_empty:
-            local = {p for band, key in enumerate(keys[position].tolist()) for p in local_buckets.get((band, key), ())}
-            others = [(i, stored[i].shingles) for i in indexed[position] if i in stored]
-            others += [(chunk[p].id, mine[p]) for p in sorted(local)]
-            for other_id, other_shingles in others:
-                jac, contained = overlap(mine[position], other_shingles)
-                relation = relation_of(jac, contained, threshold=threshold, containment_threshold=containment_threshold)
+            local = {p for bucket in bucket_keys[position] for p in local_buckets.get(bucket, ())}
+            shared = Counter(p for anchor in anchors[position] for p in local_anchors.get(anchor, ()))
+            local.update(
+                p for p, n in shared.items() if is_containment_candidate(n, len(anchors[position]), len(anchors[p]))
+            )
+            others = [(i, stored[i].shingles, stored[i].chars) for i in indexed[position] if i in stored]
+            others += [(chunk[p].id, mine[p], my_chars[p]) for p in sorted(local)]
+            for other_id, other_shingles, other_chars in others:
+                relation, jac, contained, char_jac = verify_pair(
+                    mine[position], other_shingles, my_chars[position], other_chars,
+                    threshold=threshold, containment_threshold=containment_threshold,
+                )
                 if relation is not None:
-                    matches.append((relation, Match(other_id, jac, contained)))
+                    matches.append((relation, Match(other_id, jac, contained, char_jac)))
         status: IngestStatus
         if any(r != "contained" for r, _ in matches):
             status = "duplicate"
@@ -290,8 +319,10 @@ def _check_batch(
             status = "new"
             new.append((fp, article))
             if not fp.is_empty:
-                for band, key in enumerate(keys[position].tolist()):
-                    local_buckets.setdefault((band, key), []).append(position)
+                for bucket in bucket_keys[position]:
+                    local_buckets.setdefault(bucket, []).append(position)
+                for anchor in anchors[position]:
+                    local_anchors.setdefault(anchor, []).append(position)
         ranked = sorted((m for _, m in matches), key=lambda m: (-m.jaccard, -m.containment, m.id))
         results.append(IngestResult(article.id, status, tuple(ranked)))
         copies.append(any(r == "duplicate" for r, _ in matches))

@@ -70,7 +70,12 @@ def render_ingest_line(result: IngestResult, fmt: str) -> str:
         return json.dumps(result.to_dict(), ensure_ascii=False)
     if not result.matches:
         return f"{result.status:<9}  {terminal_text(result.id)}"
-    matches = ", ".join(f"{terminal_text(m.id)} (jaccard {m.jaccard:.3f}, containment {m.containment:.3f})" for m in result.matches)
+    matches = ", ".join(
+        f"{terminal_text(m.id)} (jaccard {m.jaccard:.3f}, containment {m.containment:.3f}"
+        + ("" if m.char_jaccard is None else f", characters {m.char_jaccard:.3f}")
+        + ")"
+        for m in result.matches
+    )
     return f"{result.status:<9}  {terminal_text(result.id)}  matches {matches}"
 
 
@@ -81,6 +86,8 @@ def render_ingest_summary(counts: dict[str, int]) -> str:
 def render_index_stats(stats: IndexStats, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(stats.to_dict(), indent=2) + "\n"
+    from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS
+
     s = stats.settings
     rows = [
         ("index", f"{terminal_text(str(stats.location))} ({stats.backend})"),
@@ -88,7 +95,8 @@ def render_index_stats(stats: IndexStats, fmt: str) -> str:
         ("shingles", f"{s.shingle_size} words"),
         ("minhash", f"{s.num_perm} permutations, seed {s.seed}, scheme {s.scheme}"),
         ("lsh", f"{stats.bands} bands x {stats.rows} rows, candidates from jaccard {stats.candidate_threshold}"),
-        ("band entries", str(stats.band_entries)),
+        ("characters", f"{stats.char_articles} articles with a character sample, {CHAR_BANDS} bands x {CHAR_ROWS} rows"),
+        ("band entries", f"{stats.band_entries} (word and character bands, anchors)"),
     ]
     if stats.learned_boilerplate:
         rows.append(("learned lines", str(stats.learned_boilerplate)))

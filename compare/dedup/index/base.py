@@ -21,11 +21,12 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
+from compare.dedup.batch import ANCHOR_MAX_ARTICLES, anchors_of
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
 from compare.errors import SettingsMismatchError
 from compare.text.chrome import LEARN_MIN_ARTICLES
@@ -49,6 +50,41 @@ CANDIDATE_THRESHOLD = 0.2
 #: Weight of false negatives in datasketch's band optimizer (0.5 = neutral):
 #: a missed copy costs more than one extra exact verification.
 FALSE_NEGATIVE_WEIGHT = 0.7
+
+
+_NO_VALUES = np.empty(0, dtype=np.uint32)
+_NO_VALUES.flags.writeable = False
+
+#: Containment candidates in an index are batch dedup's anchors (``anchors_of``:
+#: the word shingles whose mixed hash is 0 mod ``ANCHOR_MODULUS`` 8, ~77 of a
+#: 600-word article, ~19 of a 150-word story). A story inside a heavy template
+#: has a Jaccard of ~0.1 with its original, which LSH bands rarely propose;
+#: every anchor of a contained text is an anchor of the text holding it. An
+#: anchor is stored for at most ``ANCHOR_MAX_ARTICLES`` (64) articles (a stock
+#: phrase): later articles are not stored under it, so a lookup reads at most
+#: that many rows per anchor however large the index grows.
+INDEX_ANCHOR_MAX_ARTICLES = ANCHOR_MAX_ARTICLES
+_ANCHOR_SALT = np.uint64(0xCA62C1D6ED9EBA14)
+_ANCHOR_MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+
+def index_anchors(shingles: np.ndarray) -> np.ndarray:
+    """The anchors of a sorted shingle set, as batch dedup takes them (``compare.dedup.batch.anchors_of``)."""
+    return anchors_of(shingles)
+
+
+def anchor_keys(anchors: np.ndarray) -> np.ndarray:
+    """int64 keys of anchors, salted so that they never share a bucket with band keys."""
+    with np.errstate(over="ignore"):
+        h = (anchors.astype(np.uint64) ^ _ANCHOR_SALT) * _ANCHOR_MIX
+        h ^= h >> np.uint64(31)
+    return h.view(np.int64)
+
+
+def is_containment_candidate(shared: int, mine: int, theirs: int) -> bool:
+    """Whether sharing ``shared`` anchors makes a candidate: half the smaller article's, and two (one when it has one)."""
+    smaller = min(mine, theirs)
+    return smaller > 0 and shared >= min(smaller, 2) and 2 * shared >= smaller
 
 
 #: source -> uint64 line keys (``int(compare.text.chrome.line_key(line), 16)``).
@@ -86,6 +122,8 @@ class StoredArticle:
     published: str | None
     #: The shingle set as ``codec.comparable`` gives it (what verification compares).
     shingles: np.ndarray
+    #: The sampled character shingles as ``ArticleIndex.comparable_chars`` gives them (empty: none stored).
+    chars: np.ndarray = field(default_factory=lambda: _NO_VALUES)
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -109,8 +147,11 @@ class IndexStats:
     candidate_threshold: float
     bands: int
     rows: int
+    #: LSH entries: word bands, character bands and containment anchors.
     band_entries: int
     learned_boilerplate: int = 0
+    #: Articles stored with the character signal (each has CHAR_BANDS more band entries).
+    char_articles: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +164,7 @@ class IndexStats:
             "rows": self.rows,
             "band_entries": self.band_entries,
             "learned_boilerplate": self.learned_boilerplate,
+            "char_articles": self.char_articles,
         }
 
 
@@ -261,12 +303,26 @@ class ArticleIndex(ABC):
 
         return comparable(shingles)
 
+    @staticmethod
+    def comparable_chars(chars: np.ndarray) -> np.ndarray:
+        """An article's sampled character shingles as stored: compare these with ``StoredArticle.chars``."""
+        from compare.dedup.index.codec import CHAR_BITS, comparable
+
+        return comparable(chars, CHAR_BITS)
+
     def band_keys(self, fingerprints: Sequence[Fingerprint]) -> np.ndarray:
         from compare.dedup.lsh import band_keys
 
         if not fingerprints:
             return np.empty((0, self.parameters.bands), dtype=np.int64)
         return band_keys(np.stack([fp.signature for fp in fingerprints]), self.parameters.bands, self.parameters.rows)
+
+    @staticmethod
+    def char_band_keys(fingerprints: Sequence[Fingerprint]) -> np.ndarray:
+        """(n, CHAR_BANDS) int64 keys of the character bands (``char_band_keys`` in ``compare.dedup.lsh``)."""
+        from compare.dedup.lsh import char_band_keys
+
+        return char_band_keys([fp.char_signature for fp in fingerprints])
 
     @abstractmethod
     def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:

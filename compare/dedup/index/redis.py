@@ -9,8 +9,15 @@ rest, and ``P`` holds no colon):
 - ``P:lsh_bucket_*`` / ``P:lsh_keys*``: datasketch's own Redis layout for
   ``MinHashLSH(storage_config={"type": "redis", "basename": b"P:lsh"})``, so
   ``MinHashLSH.query`` on this prefix answers from what ingest wrote.
-- ``P:meta``, ``P:shingles``: hashes id -> JSON metadata, the compact
-  shingle set (``codec.py``, ~1.3 bytes per shingle).
+- ``P:charlsh_bucket_*`` / ``P:charlsh_keys*``: the same layout for the
+  character bands (``CHAR_BANDS`` x ``CHAR_ROWS`` of the 128-value character
+  signature), articles with the character signal only.
+- ``P:anchor:HEX``: set of the ids stored under one containment anchor (at
+  most ``INDEX_ANCHOR_MAX_ARTICLES``); ``P:anchors``: hash id -> its anchor
+  count and the anchors it is stored under (uint32 each).
+- ``P:meta``, ``P:shingles``, ``P:chars``: hashes id -> JSON metadata, the
+  compact shingle set (``codec.py``, ~1.3 bytes per shingle), the compact
+  sampled character shingles (absent without the character signal).
 - ``P:lines``: hash "16 hex digits of a line key:source" -> how many stored
   articles of that source carried the line (learned chrome).
 - ``P:lock``: the writers' lock (below); absent when nobody writes.
@@ -35,7 +42,9 @@ import random
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -43,12 +52,15 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 
 from compare.dedup.index.base import (
+    INDEX_ANCHOR_MAX_ARTICLES,
     ArticleIndex,
     IndexParameters,
     IndexStats,
     LineCounts,
     StoredArticle,
     T,
+    index_anchors,
+    is_containment_candidate,
 )
 from compare.dedup.index.codec import count, decode, encode
 from compare.errors import IndexStoreError
@@ -60,8 +72,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PREFIX = "article-compare"
 #: Layout of the keys (2: escaped prefix, one ``P:lines`` hash, ``P:lock``;
-#: 3: compact shingle sets, no stored signatures).
-FORMAT = 3
+#: 3: compact shingle sets, no stored signatures; 4: character bands and samples,
+#: containment anchors).
+FORMAT = 4
 #: Seconds a command may take before the worker gives up (``?socket_timeout=`` in the URL).
 SOCKET_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 3.0
@@ -129,11 +142,16 @@ class RedisIndex(ArticleIndex):
     def __init__(self, location: str, parameters: IndexParameters, client: Any, params: dict[str, Any], prefix: str) -> None:
         from datasketch import MinHashLSH
 
+        from compare.dedup.fingerprint import CHAR_NUM_PERM
+        from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS
+
         super().__init__(location, parameters)
         self._redis = client
         self._prefix = prefix = escape_prefix(prefix)
         self._meta = f"{prefix}:meta"
         self._shingles = f"{prefix}:shingles"
+        self._chars = f"{prefix}:chars"
+        self._anchors = f"{prefix}:anchors"
         self._lines = f"{prefix}:lines"
         self._lock = f"{prefix}:lock"
         self._writes: list[Callable[[Any], None]] | None = None
@@ -141,6 +159,12 @@ class RedisIndex(ArticleIndex):
             num_perm=parameters.settings.num_perm,
             params=(parameters.bands, parameters.rows),
             storage_config={"type": "redis", "basename": f"{prefix}:lsh".encode(), "redis": dict(params)},
+            prepickle=False,
+        )
+        self._char_lsh = MinHashLSH(
+            num_perm=CHAR_NUM_PERM,
+            params=(CHAR_BANDS, CHAR_ROWS),
+            storage_config={"type": "redis", "basename": f"{prefix}:charlsh".encode(), "redis": dict(params)},
             prepickle=False,
         )
 
@@ -293,6 +317,9 @@ class RedisIndex(ArticleIndex):
     def _bands(self, fp: Fingerprint) -> list[bytes]:
         return [self._lsh._H(fp.signature[start:end]) for start, end in self._lsh.hashranges]
 
+    def _char_bands(self, fp: Fingerprint) -> list[bytes]:
+        return [self._char_lsh._H(fp.char_signature[start:end]) for start, end in self._char_lsh.hashranges]
+
     # --- writing ---------------------------------------------------------------
 
     def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
@@ -305,20 +332,41 @@ class RedisIndex(ArticleIndex):
 
         def step() -> list[str]:
             keys = [a.id.encode() for _, a in batch]
+            anchors = [index_anchors(fp.shingles) for fp, _ in batch]
             try:
                 old = self._old_bands(keys)  # under the lock: no other writer changes them
+                old_chars = self._old_bands(keys, self._char_lsh)
+                old_anchors = self._old_anchors(keys)
+                wanted = sorted({a for row in anchors for a in row.tolist()})
+                pipe = self._redis.pipeline(transaction=False)
+                for anchor in wanted:
+                    pipe.scard(self._anchor_key(anchor))
+                stored = dict(zip(wanted, pipe.execute() if wanted else [], strict=True))
             except redis.RedisError as error:
                 raise self._wrap(error, f"adding {len(batch)} articles (none of them was written)") from None
 
             def write(pipe: Any) -> None:
                 for key in keys:
-                    self._unlink(pipe, key, old.get(key))
-                for (fp, article), key in zip(batch, keys, strict=True):
+                    self._unlink(pipe, key, old.get(key), old_chars.get(key), old_anchors.get(key))
+                    for anchor in old_anchors.get(key, ()):  # their sets lose this id first
+                        stored[anchor] = stored.get(anchor, 0) - 1
+                for (fp, article), key, row in zip(batch, keys, anchors, strict=True):
                     if not fp.is_empty:
                         bands = self._bands(fp)
                         self._lsh.keys._insert(pipe, key, *bands)
                         for band, table in zip(bands, self._lsh.hashtables, strict=True):
                             table._insert(pipe, band, key)
+                        if fp.has_chars:
+                            char_bands = self._char_bands(fp)
+                            self._char_lsh.keys._insert(pipe, key, *char_bands)
+                            for band, table in zip(char_bands, self._char_lsh.hashtables, strict=True):
+                                table._insert(pipe, band, key)
+                            pipe.hset(self._chars, key, encode(self.comparable_chars(fp.chars)))
+                        kept = [a for a in row.tolist() if stored.get(a, 0) < INDEX_ANCHOR_MAX_ARTICLES]
+                        for anchor in kept:
+                            stored[anchor] = stored.get(anchor, 0) + 1
+                            pipe.sadd(self._anchor_key(anchor), key)
+                        pipe.hset(self._anchors, key, np.array([row.size, *kept], dtype="<u4").tobytes())
                     metadata = {n: getattr(article, n) for n in ("title", "source", "url", "published")}
                     pipe.hset(self._meta, key, json.dumps({**metadata, "added": now}))
                     pipe.hset(self._shingles, key, encode(self.comparable(fp.shingles)))
@@ -333,21 +381,36 @@ class RedisIndex(ArticleIndex):
 
         return self.atomically(step)
 
-    def _old_bands(self, keys: Sequence[bytes]) -> dict[bytes, list[bytes]]:
-        storage = self._lsh.keys
+    def _anchor_key(self, anchor: int) -> str:
+        return f"{self._prefix}:anchor:{anchor:08x}"
+
+    def _old_anchors(self, keys: Sequence[bytes]) -> dict[bytes, list[int]]:
+        """The anchors each stored id is in the sets of."""
+        found = self._redis.hmget(self._anchors, list(keys)) if keys else []
+        return {key: np.frombuffer(blob, dtype="<u4")[1:].tolist() for key, blob in zip(keys, found, strict=True) if blob}
+
+    def _old_bands(self, keys: Sequence[bytes], lsh: Any = None) -> dict[bytes, list[bytes]]:
+        storage = (lsh or self._lsh).keys
         pipe = self._redis.pipeline(transaction=False)
         for key in keys:
             pipe.lrange(storage.redis_key(key), 0, -1)
         return {key: bands for key, bands in zip(keys, pipe.execute(), strict=True) if bands}
 
-    def _unlink(self, pipe: Any, key: bytes, bands: list[bytes] | None) -> None:
-        if bands:
-            for band, table in zip(bands, self._lsh.hashtables, strict=True):
-                pipe.srem(table.redis_key(band), key)
-        pipe.delete(self._lsh.keys.redis_key(key))
-        pipe.hdel(self._lsh.keys._name, key)
+    def _unlink(
+        self, pipe: Any, key: bytes, bands: list[bytes] | None, char_bands: list[bytes] | None, anchors: list[int] | None
+    ) -> None:
+        for anchor in anchors or ():
+            pipe.srem(self._anchor_key(anchor), key)
+        pipe.hdel(self._anchors, key)
+        for lsh, old in ((self._lsh, bands), (self._char_lsh, char_bands)):
+            if old:
+                for band, table in zip(old, lsh.hashtables, strict=True):
+                    pipe.srem(table.redis_key(band), key)
+            pipe.delete(lsh.keys.redis_key(key))
+            pipe.hdel(lsh.keys._name, key)
         pipe.hdel(self._meta, key)
         pipe.hdel(self._shingles, key)
+        pipe.hdel(self._chars, key)
 
     def remove(self, article_id: str) -> None:
         import redis
@@ -359,10 +422,12 @@ class RedisIndex(ArticleIndex):
                 if not self._redis.hexists(self._meta, key):
                     raise IndexStoreError(f"{self.location}: no article with id {article_id!r} in the index")
                 old = self._old_bands([key])
+                old_chars = self._old_bands([key], self._char_lsh)
+                old_anchors = self._old_anchors([key])
             except redis.RedisError as error:
                 raise self._wrap(error, f"removing {article_id!r}") from None
             assert self._writes is not None
-            self._writes.append(lambda pipe: self._unlink(pipe, key, old.get(key)))
+            self._writes.append(lambda pipe: self._unlink(pipe, key, old.get(key), old_chars.get(key), old_anchors.get(key)))
 
         self.atomically(step)
 
@@ -386,35 +451,42 @@ class RedisIndex(ArticleIndex):
                 found[source] = learned
         return found
 
-    def candidates(self, fp: Fingerprint) -> list[str]:
-        """One lookup through datasketch's own ``MinHashLSH.query``."""
-        import redis
-        from datasketch import LeanMinHash
-
-        if fp.is_empty:
-            return []
-        sketch = LeanMinHash(seed=self.settings.seed, hashvalues=fp.signature, scheme=self.settings.scheme)
-        try:
-            return sorted(k.decode() for k in self._lsh.query(sketch))
-        except redis.RedisError as error:
-            raise self._wrap(error, "looking up candidates") from None
-
     def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
         import redis
 
         pipe = self._redis.pipeline(transaction=False)
         spans = []
-        for fp in fingerprints:
+        anchors = [index_anchors(fp.shingles).tolist() if not fp.is_empty else [] for fp in fingerprints]
+        for fp, row in zip(fingerprints, anchors, strict=True):
+            for anchor in row:
+                pipe.smembers(self._anchor_key(anchor))
             start = len(pipe.command_stack)
             if not fp.is_empty:
                 for band, table in zip(self._bands(fp), self._lsh.hashtables, strict=True):
                     pipe.smembers(table.redis_key(band))
+                if fp.has_chars:
+                    for band, table in zip(self._char_bands(fp), self._char_lsh.hashtables, strict=True):
+                        pipe.smembers(table.redis_key(band))
             spans.append((start, len(pipe.command_stack)))
         try:
             replies = pipe.execute() if pipe.command_stack else []
+            # Containment candidates: ids sharing enough anchors, given how many anchors they have.
+            shared = []
+            for row, (start, _) in zip(anchors, spans, strict=True):
+                shared.append(Counter(k for members in replies[start - len(row) : start] for k in members))
+            ids = sorted({k for counter in shared for k in counter})
+            theirs = dict(zip(ids, self._redis.hmget(self._anchors, ids), strict=True)) if ids else {}
         except redis.RedisError as error:
             raise self._wrap(error, "looking up candidates") from None
-        return [sorted({k.decode() for members in replies[s:e] for k in members}) for s, e in spans]
+        result = []
+        for row, counter, (start, end) in zip(anchors, shared, spans, strict=True):
+            found = {k for members in replies[start:end] for k in members}
+            found.update(
+                k for k, n in counter.items()
+                if theirs.get(k) and is_containment_candidate(n, len(row), int(np.frombuffer(theirs[k], dtype="<u4")[0]))
+            )
+            result.append(sorted(k.decode() for k in found))
+        return result
 
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
         import redis
@@ -427,17 +499,19 @@ class RedisIndex(ArticleIndex):
             pipe = self._redis.pipeline(transaction=True)
             pipe.hmget(self._meta, keys)
             pipe.hmget(self._shingles, keys)
-            metas, shingles = pipe.execute()
+            pipe.hmget(self._chars, keys)
+            metas, shingles, chars = pipe.execute()
         except redis.RedisError as error:
             raise self._wrap(error, "reading articles") from None
         result = {}
-        for article_id, meta, shingle_bytes in zip(wanted, metas, shingles, strict=True):
+        for article_id, meta, shingle_bytes, char_bytes in zip(wanted, metas, shingles, chars, strict=True):
             if meta is None or shingle_bytes is None:
                 continue
             m = json.loads(meta)
-            result[article_id] = StoredArticle(
+            stored = StoredArticle(
                 article_id, m.get("title"), m.get("source"), m.get("url"), m.get("published"), decode(shingle_bytes)
             )
+            result[article_id] = stored if char_bytes is None else replace(stored, chars=decode(char_bytes))
         return result
 
     def stats(self) -> IndexStats:
@@ -447,12 +521,14 @@ class RedisIndex(ArticleIndex):
         try:
             articles = self._redis.hlen(self._meta)
             indexed = self._redis.hlen(self._lsh.keys._name)
+            with_chars = self._redis.hlen(self._chars)
+            anchored = sum(len(blob) // 4 - 1 for _, blob in self._redis.hscan_iter(self._anchors, count=1000))
             learned = sum(1 for _, count in self._redis.hscan_iter(self._lines, count=1000) if int(count) >= LEARN_MIN_ARTICLES)
         except redis.RedisError as error:
             raise self._wrap(error, "counting") from None
         return IndexStats(
             self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows,
-            indexed * p.bands, learned,
+            indexed * p.bands + with_chars * len(self._char_lsh.hashtables) + anchored, learned, with_chars,
         )
 
     def export(self) -> Iterator[dict[str, Any]]:
@@ -480,10 +556,17 @@ class RedisIndex(ArticleIndex):
             bands = self._lsh.keys.get(key)
             if len(bands) != self.parameters.bands:
                 problems.append(f"article {key.decode()!r} has {len(bands)} of {self.parameters.bands} bands")
+        char_indexed = set(self._char_lsh.keys.keys())
+        if char_indexed != set(self._redis.hkeys(self._chars)):
+            problems.append(f"{self._chars} does not hold the ids that have character bands")
+        for key in char_indexed:
+            bands = self._char_lsh.keys.get(key)
+            if len(bands) != len(self._char_lsh.hashtables):
+                problems.append(f"article {key.decode()!r} has {len(bands)} of {len(self._char_lsh.hashtables)} character bands")
         return problems
 
     def close(self) -> None:
-        storages = [self._lsh.keys, *self._lsh.hashtables]
+        storages = [self._lsh.keys, *self._lsh.hashtables, self._char_lsh.keys, *self._char_lsh.hashtables]
         for storage in storages:
             storage._redis.close()
             storage._buffer.reset()

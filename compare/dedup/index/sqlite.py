@@ -1,22 +1,26 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 2; an index of another version is refused
+Schema (``PRAGMA user_version`` = 3; an index of another version is refused
 with "rebuild it", never read with the wrong layout):
 
 - ``settings(name, value)``: fingerprint settings and LSH band parameters.
 - ``articles(rowid, id UNIQUE, title, source, url, published, added,
-  bands BLOB, shingles BLOB)``: ``added`` in Unix seconds; ``bands`` the
-  article's LSH bucket keys (int32 each, to find its band rows again when it
-  is replaced or removed); ``shingles`` the compact shingle set
-  (``codec.py``: 18-bit values, Rice-coded, ~1.3 bytes per shingle).
-- ``bands(key, article)``: the LSH buckets, one row per band of each
-  article; ``key`` is a 32-bit hash of (band number, the band's values), so a
-  row is ~10 bytes. A WITHOUT ROWID primary key makes a lookup one B-tree
+  bands BLOB, shingles BLOB, chars BLOB)``: ``added`` in Unix seconds;
+  ``bands`` the article's LSH bucket keys (int32 each: the word bands, then
+  the character bands when it has the character signal; to find its band
+  rows again when it is replaced or removed); ``shingles`` the compact
+  shingle set (``codec.py``: 18-bit values, Rice-coded, ~1.3 bytes per
+  shingle); ``chars`` the sampled character shingles (16-bit values,
+  Rice-coded, ~1.1 bytes each; NULL without the character signal).
+- ``bands(key, article)``: the LSH buckets, one row per band (word and
+  character) of each article; ``key`` is a 32-bit hash of (band number, the
+  band's values; character bands salted), so a row is ~10 bytes. A WITHOUT ROWID primary key makes a lookup one B-tree
   descent. A 32-bit collision (about 1 in 200 lookups at 1,000,000 articles)
   only adds a candidate that exact verification drops.
 
 Per article that is about 0.8 KB for the shingles of a 600-word article,
-``4 * bands`` bytes of band keys, ``bands`` rows of ~12 bytes, the id twice
+~0.4 KB for its character sample, ``4 * (bands + CHAR_BANDS)`` bytes of band
+keys, ``bands + CHAR_BANDS`` rows of ~12 bytes, the id twice
 (row and UNIQUE index) and the metadata given.
 
 Why SQLite: in the standard library, one file to copy, and transactions that
@@ -37,12 +41,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from compare.dedup.index.base import (
+    INDEX_ANCHOR_MAX_ARTICLES,
     ArticleIndex,
     IndexParameters,
     IndexStats,
     LineCounts,
     StoredArticle,
     T,
+    anchor_keys,
+    index_anchors,
+    is_containment_candidate,
     one_thread_at_a_time,
 )
 from compare.errors import IndexStoreError
@@ -53,7 +61,7 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Page cache (negative = KiB), an upper bound (pages are allocated as they are
 #: read). The band table's keys are random, so inserts touch pages all over
 #: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
@@ -62,6 +70,7 @@ CACHE_KIB = -524288
 #: Memory-mapped reads of up to this many bytes (no copy into the page cache).
 MMAP_BYTES = 2**31
 _INT32 = np.dtype("<i4")
+_NO_VALUES = np.empty(0, dtype=np.uint32)
 
 _SCHEMA = """
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,7 +80,9 @@ CREATE TABLE articles (
     title TEXT, source TEXT, url TEXT, published TEXT,
     added INTEGER NOT NULL,
     bands BLOB,
-    shingles BLOB NOT NULL
+    shingles BLOB NOT NULL,
+    chars BLOB,
+    anchors INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE bands (
     key INTEGER NOT NULL, article INTEGER NOT NULL,
@@ -93,6 +104,13 @@ CANDIDATES_SQL = (
     "SELECT DISTINCT p.position, a.id FROM probe p"
     " CROSS JOIN bands b ON b.key = p.key"
     " CROSS JOIN articles a ON a.rowid = b.article"
+)
+#: Anchors shared with each stored article, and how many anchors it has (containment candidates).
+ANCHORS_SQL = (
+    "SELECT p.position, a.id, count(*), a.anchors FROM anchor_probe p"
+    " CROSS JOIN bands b ON b.key = p.key"
+    " CROSS JOIN articles a ON a.rowid = b.article"
+    " GROUP BY p.position, b.article"
 )
 
 
@@ -272,21 +290,35 @@ class SQLiteIndex(ArticleIndex):
     def _insert(self, batch: list[tuple[Fingerprint, Article]], line_rows: list[tuple[str, int, int]]) -> list[str]:
         from compare.dedup.index.codec import encode
 
-        keys = _fold(self.band_keys([fp for fp, _ in batch]))
+        fps = [fp for fp, _ in batch]
+        keys = _fold(self.band_keys(fps))
+        char_keys = _fold(self.char_band_keys(fps))
+        anchors = [_fold(anchor_keys(index_anchors(fp.shingles))) for fp in fps]
         now = int(time.time())
         db = self._db
         try:
             ids = [a.id for _, a in batch]
             self._delete_ids(ids)
+            # Stock phrases: an anchor already stored for INDEX_ANCHOR_MAX_ARTICLES articles is not stored again.
+            stored = self._anchor_counts(np.unique(np.concatenate(anchors)) if anchors else np.empty(0, np.int32))
             rows: list[tuple[int, int]] = []
-            for (fp, article), band_row in zip(batch, keys, strict=True):
+            for (fp, article), word_row, char_row, anchor_row in zip(batch, keys, char_keys, anchors, strict=True):
                 empty = fp.is_empty
+                kept = []
+                for key in anchor_row.tolist():
+                    if stored.get(key, 0) < INDEX_ANCHOR_MAX_ARTICLES:
+                        kept.append(key)
+                        stored[key] = stored.get(key, 0) + 1
+                parts = [word_row, char_row] if fp.has_chars else [word_row]
+                band_row = np.concatenate([*parts, np.array(kept, dtype=_INT32)])
                 cursor = db.execute(
-                    "INSERT INTO articles (id, title, source, url, published, added, bands, shingles)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO articles (id, title, source, url, published, added, bands, shingles, chars, anchors)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.id, article.title, article.source, article.url, article.published, now,
                         None if empty else band_row.tobytes(), encode(self.comparable(fp.shingles)),
+                        encode(self.comparable_chars(fp.chars)) if fp.has_chars else None,
+                        int(anchor_row.size),
                     ),
                 )
                 if empty:
@@ -304,6 +336,14 @@ class SQLiteIndex(ArticleIndex):
         except sqlite3.Error as error:
             raise self._error(error, f"adding {len(batch)} articles") from None
         return ids
+
+    def _anchor_counts(self, keys: np.ndarray) -> dict[int, int]:
+        """How many stored articles each anchor key is stored for (at most INDEX_ANCHOR_MAX_ARTICLES)."""
+        counts: dict[int, int] = {}
+        for chunk in chunked(keys.tolist(), 500):
+            marks = ",".join("?" * len(chunk))
+            counts.update(self._db.execute(f"SELECT key, count(*) FROM bands WHERE key IN ({marks}) GROUP BY key", chunk))
+        return counts
 
     def _delete_ids(self, ids: Sequence[str]) -> None:
         # An article's band rows are found from its stored band keys, so the
@@ -356,16 +396,25 @@ class SQLiteIndex(ArticleIndex):
         if not fingerprints:
             return []
         keys = _fold(self.band_keys(fingerprints))
+        char_keys = _fold(self.char_band_keys(fingerprints))
         probe = [
             (position, key)
-            for position, (fp, row) in enumerate(zip(fingerprints, keys, strict=True))
+            for position, (fp, row, char_row) in enumerate(zip(fingerprints, keys, char_keys, strict=True))
             if not fp.is_empty
-            for key in row.tolist()
+            for key in (row.tolist() + char_row.tolist() if fp.has_chars else row.tolist())
+        ]
+        anchors = [index_anchors(fp.shingles) if not fp.is_empty else None for fp in fingerprints]
+        anchor_probe = [
+            (position, key)
+            for position, found_anchors in enumerate(anchors)
+            if found_anchors is not None
+            for key in _fold(anchor_keys(found_anchors)).tolist()
         ]
         found: list[set[str]] = [set() for _ in fingerprints]
         try:
             db = self._db
             db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (position INTEGER, key INTEGER)")
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS anchor_probe (position INTEGER, key INTEGER)")
             # One read transaction: a consistent snapshot, and the probe rows
             # (temp database, never locked by other writers) in one commit.
             # Inside ``atomically`` the write transaction is that snapshot.
@@ -377,6 +426,11 @@ class SQLiteIndex(ArticleIndex):
                 for position, article_id in db.execute(CANDIDATES_SQL):
                     found[position].add(article_id)
                 db.execute("DELETE FROM probe")
+                db.executemany("INSERT INTO anchor_probe VALUES (?, ?)", anchor_probe)
+                for position, article_id, shared, theirs in db.execute(ANCHORS_SQL):
+                    if is_containment_candidate(shared, anchors[position].size, theirs):  # type: ignore[union-attr]
+                        found[position].add(article_id)
+                db.execute("DELETE FROM anchor_probe")
             finally:
                 if own:
                     db.execute("COMMIT")
@@ -394,9 +448,10 @@ class SQLiteIndex(ArticleIndex):
             for chunk in chunked(wanted, 500):
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
-                    f"SELECT id, title, source, url, published, shingles FROM articles WHERE id IN ({marks})", chunk
+                    f"SELECT id, title, source, url, published, shingles, chars FROM articles WHERE id IN ({marks})", chunk
                 ):
-                    result[row[0]] = StoredArticle(row[0], row[1], row[2], row[3], row[4], decode(row[5]))
+                    chars = decode(row[6]) if row[6] is not None else _NO_VALUES
+                    result[row[0]] = StoredArticle(row[0], row[1], row[2], row[3], row[4], decode(row[5]), chars)
         except sqlite3.Error as error:
             raise self._error(error, "reading articles") from None
         return result
@@ -408,27 +463,36 @@ class SQLiteIndex(ArticleIndex):
             (articles,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
             (entries,) = self._db.execute("SELECT count(*) FROM bands").fetchone()
             (learned,) = self._db.execute("SELECT count(*) FROM boilerplate WHERE articles >= ?", (LEARN_MIN_ARTICLES,)).fetchone()
+            (with_chars,) = self._db.execute("SELECT count(chars) FROM articles").fetchone()
         except sqlite3.Error as error:
             raise self._error(error, "counting") from None
-        return IndexStats(self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows, entries, learned)
+        return IndexStats(
+            self.backend, self.location, articles, p.settings, p.candidate_threshold, p.bands, p.rows, entries, learned, with_chars
+        )
 
     @one_thread_at_a_time
     def check(self) -> list[str]:
         """Consistency problems (empty when the index is sound): used after crashes and in tests.
 
-        Every article with shingles has exactly one band entry per band, and
-        every band entry belongs to an article. Reads the whole band table.
+        Every article with shingles has exactly one band entry per key in its
+        row (word bands, the character bands when it has character shingles,
+        its stored anchors), and every band entry belongs to an article. Reads
+        the whole band table.
         """
+        from compare.dedup.lsh import CHAR_BANDS
+
         p = self.parameters
         problems = []
         per_article = dict(self._db.execute("SELECT article, count(*) FROM bands GROUP BY article"))
-        articles = self._db.execute("SELECT rowid, id, length(bands) FROM articles").fetchall()
-        known = {rowid for rowid, _, _ in articles}
+        articles = self._db.execute("SELECT rowid, id, length(bands), chars IS NOT NULL FROM articles").fetchall()
+        known = {rowid for rowid, _, _, _ in articles}
         orphans = sum(n for article, n in per_article.items() if article not in known)
         if orphans:
             problems.append(f"{orphans} band entries point at no article")
-        for rowid, article_id, band_bytes in articles:
-            expected = p.bands if band_bytes else 0
+        for rowid, article_id, band_bytes, has_chars in articles:
+            expected = band_bytes // 4 if band_bytes else 0
+            if band_bytes and expected < p.bands + (CHAR_BANDS if has_chars else 0):
+                problems.append(f"article {article_id!r} lacks band keys ({expected})")
             if per_article.get(rowid, 0) != expected:
                 problems.append(f"article {article_id!r} has {per_article.get(rowid, 0)} of {expected} band entries")
         (integrity,) = self._db.execute("PRAGMA quick_check").fetchone()
