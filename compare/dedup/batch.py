@@ -39,7 +39,7 @@ from compare.dedup.fingerprint import (
     jaccard,
     overlap,
 )
-from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS
+from compare.dedup.lsh import ANCHOR_MAX_ARTICLES, CHAR_BANDS, CHAR_ROWS, anchors_of
 from compare.graph import connected_components
 from compare.text.chrome import RemovedBlock
 
@@ -221,19 +221,6 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64)
-
-
-#: Containment candidates: word shingles whose mixed hash is 0 mod this are
-#: "anchors" (~1 in 8: 75 for 600 words, 4 for a 30-word paragraph).
-ANCHOR_MODULUS = 8
-#: Anchors found in more articles than this are ignored (stock phrases).
-ANCHOR_MAX_ARTICLES = 64
-
-
-def anchors_of(shingles: np.ndarray) -> np.ndarray:
-    """The anchors among an article's word shingles (sorted, unique like them): see ``containment_candidates``."""
-    mixed = shingles * np.uint32(0x9E3779B1)
-    return shingles[(mixed >> np.uint32(16)) % np.uint32(ANCHOR_MODULUS) == 0]
 
 
 def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndarray | None = None) -> np.ndarray:

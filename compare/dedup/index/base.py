@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from compare.dedup.batch import ANCHOR_MAX_ARTICLES, anchors_of
 from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
+from compare.dedup.lsh import ANCHOR_MAX_ARTICLES, anchors_of
 from compare.errors import SettingsMismatchError
 from compare.text.chrome import LEARN_MIN_ARTICLES
 
