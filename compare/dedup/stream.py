@@ -301,7 +301,7 @@ def _check_batch(
             local.update(
                 p for p, n in shared.items() if is_containment_candidate(n, len(anchors[position]), len(anchors[p]))
             )
-            others = [(i, stored[i].shingles, stored[i].chars) for i in indexed[position] if i in stored]
+            others: list[tuple[str, np.ndarray, np.ndarray | None]] = [(i, stored[i].shingles, stored[i].chars) for i in indexed[position] if i in stored]
             others += [(chunk[p].id, mine[p], my_chars[p]) for p in sorted(local)]
             for other_id, other_shingles, other_chars in others:
                 relation, jac, contained, char_jac = verify_pair(

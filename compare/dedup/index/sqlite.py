@@ -428,7 +428,7 @@ class SQLiteIndex(ArticleIndex):
                 db.execute("DELETE FROM probe")
                 db.executemany("INSERT INTO anchor_probe VALUES (?, ?)", anchor_probe)
                 for position, article_id, shared, theirs in db.execute(ANCHORS_SQL):
-                    if is_containment_candidate(shared, anchors[position].size, theirs):  # type: ignore[union-attr]
+                    if is_containment_candidate(shared, anchors[position].size, theirs):
                         found[position].add(article_id)
                 db.execute("DELETE FROM anchor_probe")
             finally:
