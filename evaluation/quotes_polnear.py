@@ -4,6 +4,7 @@ Run from the repository root (``../shared`` beside it, or ``--data DIR``)::
 
     python -m evaluation.quotes_polnear            # tuning and held-out parts, tool and baseline
     python -m evaluation.quotes_polnear --part tuning --errors 40   # show tuning errors only
+    python -m evaluation.quotes_polnear --part held-out --by-publisher   # one house style at a time
 
 What is scored (``../shared/data/polnear-train``, 840 articles, every attribution
 annotated with its source, cue and content spans):
@@ -627,6 +628,24 @@ def evaluate(
     return out
 
 
+def evaluate_by_publisher(data: Path = DEFAULT_PATH, *, part: str = "held-out") -> list[PartScores]:
+    """One part's figures publisher by publisher (7 house styles), tool and baseline."""
+    texts, gold, publisher = load_gold(data)
+    docs = [d for d in texts if is_held_out(d) == (part == "held-out")]
+    out = []
+    for name in sorted({publisher[d] for d in docs}):
+        mine = sorted(d for d in docs if publisher[d] == name)
+        out.append(
+            PartScores(
+                f"{part}, {name}",
+                len(mine),
+                score(tool_quotes, texts, gold, publisher, mine),
+                score(baseline_quotes, texts, gold, publisher, mine),
+            )
+        )
+    return out
+
+
 def format_scores(results: Sequence[PartScores]) -> str:
     lines = []
     for result in results:
@@ -661,6 +680,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only", default=None, help="with --errors: only errors whose kind starts with this"
     )
+    parser.add_argument(
+        "--by-publisher", action="store_true", help="the part's figures publisher by publisher"
+    )
     args = parser.parse_args(argv)
     if not (args.data / "attributions.jsonl").exists():
         print(f"error: no PolNeAR data at {args.data} (give --data DIR)", file=sys.stderr)
@@ -680,7 +702,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"- {error.what} [{error.doc}]\n    {error.detail}")
         print(f"{len(shown)} errors of that kind")
         return 0
-    results = evaluate(args.data, parts=parts)
+    if args.by_publisher:
+        results = [r for part in parts for r in evaluate_by_publisher(args.data, part=part)]
+    else:
+        results = evaluate(args.data, parts=parts)
     print(format_scores(results))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"({time.perf_counter() - started:.1f} s, load average {load:.2f})")

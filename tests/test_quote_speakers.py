@@ -122,6 +122,12 @@ def test_a_white_house_official_is_not_a_person_named_white_house() -> None:
         # ... not after an adverbial, nor when the reporter's words go on after the attribution
         ('Maria Reyes met donors. Sooner or later, "we will need a new tax," he said.', ["partial"]),
         ('Maria Reyes met donors. But "it is a better use of capital," he added, to pursue a hybrid plan.', ["partial"]),
+        # the verb first: "Said Name, apposition,"; a verb of the manner of saying and a comma
+        ('Said Ann Ruiz, who grew up on the block, "We were all so proud of him."', ["full"]),
+        ('Mrs. Kemp thanked the crowd and then boomed, "Tonight, you proved it again."', ["full"]),
+        ('The spot, titled, "A Very Merry Audit," ran twice.', ["scare"]),
+        # a paragraph that is only a few words in single quotes is a subheading, not a quotation
+        ('"It was a fair deal," he said.\n\n\'A really tough decision.\'\n\nThe plant closed.', ["full", "scare"]),
     ],
 )
 def test_quote_kinds(text: str, kinds: list[str]) -> None:
@@ -191,3 +197,18 @@ def test_a_role_is_the_person_named_for_it_not_whoever_spoke_last() -> None:
 )
 def test_a_name_and_a_verb_right_after_a_quote_are_its_speaker(text: str, speaker: str) -> None:
     assert speakers(text) == [speaker]
+
+
+def test_a_quote_broken_over_a_line_keeps_its_kind_in_both_pieces() -> None:
+    text = (
+        '"Supporters of the others," Ms. Ortiz added, "have spent on television what they did\n'
+        'not spend on volunteers."'
+    )
+    assert [q.kind for q in extract_quotes(text)] == ["full", "full", "full"]
+
+
+def test_an_opening_mark_typed_after_a_question_mark_closes_the_quote() -> None:
+    text = "Chuck Todd was shocked. \u201cDo you want to be linked with that?\u201c he asked. Trump smiled."
+    (quote,) = extract_quotes(text)
+    assert quote.text == "Do you want to be linked with that?"
+    assert quote.kind == "full"

@@ -645,7 +645,16 @@ def extract_quotes(
             speakers.spoke(start, speaker)
             speakers.attributed.append((start, speaker))
         same_sentence = bool(quotes) and sentence is not None and quotes[-1].start >= sentence.start
-        kind = _kind(before, after, masked[start:end], cue, previous=quotes[-1].kind if same_sentence else None)
+        # A quote that runs on into the next paragraph is followed by more of itself, not by the reporter.
+        runs_on_now = end >= len(masked) or masked[end] not in "\"'"
+        kind = _kind(
+            before, "" if runs_on_now else after, masked[start:end], cue,
+            previous=quotes[-1].kind if same_sentence else None,
+        )
+        if kind == "full" and _single_quoted_heading(masked, start, end):
+            kind = "scare"
+        if quotes and runs_on[-1] and not masked[quotes[-1].end : start].strip(" \t\r\n\"'"):
+            kind = quotes[-1].kind  # the rest of a quote that ran on over a line break
         quotes.append(Quote(text[body_start:body_end], speaker, cue, body_start, body_end, kind != "full", kind))
         # No closing mark: the quote runs on into the next paragraph. Without an
         # attribution of its own it belongs to whoever the continuation names.
@@ -663,6 +672,17 @@ def extract_quotes(
             quotes[k] = replace(quotes[k], speaker=following.speaker)
             unattributed[k] = False
     return _signed_quotes(quotes, runs_on, masked, speakers)
+
+
+def _single_quoted_heading(masked: str, start: int, end: int) -> bool:
+    """A line that is nothing but a few words in single quotes: a subheading ("'A really tough
+    decision.'"), the house style of headings, not a quotation of the body text."""
+    if start < 1 or end >= len(masked) or masked[start - 1] != "'" or masked[end] != "'":
+        return False
+    line_start = masked.rfind("\n", 0, start) + 1
+    line_end = masked.find("\n", end)
+    line = masked[line_start : line_end if line_end >= 0 else len(masked)].strip()
+    return line == masked[start - 1 : end + 1] and len(masked[start:end].split()) <= 8
 
 
 # The line that signs a quotation set off as a block: "Dean Baker, Center for Economic and Policy
@@ -787,6 +807,14 @@ _PARTICIPLE_LEAD = re.compile(
     rf"(?P<rest>(?:\s+[\w'’.-]+){{0,6}}[,:])?$",
     re.I,
 )
+# "Hillary Clinton cracked,", "his friends jeered,", "then boomed,": the speaker, a verb of the manner of
+# saying and a comma; the quotation that follows is what was said.
+_MANNER_LEAD = re.compile(r"(?:^|\b(?:[A-Z][\w'’.-]*|he|she|they|we|I|then|and))\s+[a-z]{3,}ed,$")
+_NOT_SAYING = re.compile(r"\b(?:titled|entitled|called|named|dubbed|labeled|labelled|nicknamed|headlined)[,:]?$")
+# "Said Dorothy Poynter, who grew up with him,": the verb first, then the speaker and an apposition.
+_INVERTED_LEAD = re.compile(
+    r"^(?:Said|Says|Added|Adds|Asked|Wrote|Writes|Explained|Recalled)\s+[^,;:\"]{2,60}(?:,[^;:\"]{0,100})?,$"
+)
 # What may stand before a quote attributed after it: nothing, a conjunction, a dash or a parenthesis.
 _BARE_LEAD = re.compile(r"(?:(?:[Bb]ut|[Aa]nd|[Yy]et|[Ss]o|[Ss]till)\b,?|.*[-—–(;])?")
 # After '"...," he added': the reporter's words go on ("..., to pursue a hybrid system").
@@ -795,6 +823,11 @@ _REPORTER_GOES_ON = re.compile(r"^[^,.;]*,\s+(?:to|that|because|if|since|so|but)
 
 def _introduces(lead: str) -> bool:
     """The lead ends with the speaker's verb of saying and nothing of what was said (see above)."""
+    if _INVERTED_LEAD.search(lead):
+        return True
+    manner = _MANNER_LEAD.search(lead)
+    if manner and not _NOT_SAYING.search(lead) and not _CUE_AT_END.search(lead[: manner.end() - 1]):
+        return True  # (a verb of saying itself is read by the rules below)
     match = _SUBJECT_CUE_LEAD.search(lead) or _PARTICIPLE_LEAD.search(lead)
     if not match:
         return False
@@ -853,10 +886,10 @@ def _quote_spans(text: str, masked: str, block_start: int, block_end: int) -> li
                 spans.append((block_start, k))  # opening mark missing: quote from the paragraph start
             else:
                 open_at = k + 1
-        elif mark.char in _OPENING:
+        elif mark.char in _OPENING and not (before in ".,!?" and after in " ,.;:\n"):
             spans.append((open_at, k))
             open_at = k + 1
-        else:
+        else:  # a closing mark, or an opening one typed after "?" to close ('a fascist?“ he asked')
             spans.append((open_at, k))
             open_at = None
     if open_at is not None and open_at < block_end:
