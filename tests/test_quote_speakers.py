@@ -212,3 +212,19 @@ def test_an_opening_mark_typed_after_a_question_mark_closes_the_quote() -> None:
     (quote,) = extract_quotes(text)
     assert quote.text == "Do you want to be linked with that?"
     assert quote.kind == "full"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            '"Wages may finally be rising," the economist Jane Ortega, a former adviser to the '
+            "mayor and the author of two books on labor markets, wrote on her blog.",
+            "Jane Ortega",
+        ),
+        ('"We stand with the victims," Ms. Keller\'s spokesman, Paul Brandt, wrote.', "Paul Brandt"),
+        ('"We are anxious," said another Twitter user, Lena Voss.', "Lena Voss"),
+    ],
+)
+def test_role_and_apposition_around_the_name_after_the_quote(text: str, speaker: str) -> None:
+    assert speakers(text) == [speaker]

@@ -122,13 +122,19 @@ _PERSON_HEAD = re.compile(
 _APPOSITIVE_BEFORE_CUE = re.compile(
     rf"(?P<who>{_NAME_RUN.pattern}),\s+(?:[^,\"]{{1,80}},\s+)?(?:who\s+)?{_ADVERBIAL}\s*$"
 )
+# '," the economist Jared Bernstein, a former adviser in the White House, wrote': a role word may
+# come before the name, and the apposition may be long
 _AFTER_APPOSITIVE_CUE = re.compile(
-    rf"^[\s,.?!]*(?P<who>{_NAME_RUN.pattern}),\s+[^\"]{{1,80}}?,\s+(?P<cue>{CUE_PATTERN})"
+    rf"^[\s,.?!']*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{1,3}})?(?P<who>{_NAME_RUN.pattern}),"
+    rf"\s+[^\"]{{1,160}}?,\s+(?P<cue>{CUE_PATTERN})"
 )
 # '," the assailant, John McGraw, said': a role, then the name in apposition
+# ('," Ms. Merkel's spokesman, Steffen Seibert, wrote': the role may be a possessive's)
 _AFTER_ROLE_NAME_CUE = re.compile(
-    rf"^[\s,.?!]*(?:the|a|an|his|her)\s+[\w' -]{{1,40}}?,\s+(?P<who>{_NAME_RUN.pattern}),\s+(?P<cue>{CUE_PATTERN})"
+    rf"^[\s,.?!']*(?:the|a|an|his|her|another|{_NAME_RUN.pattern}['’]s)\s+[\w' -]{{1,40}}?,\s+"
+    rf"(?P<who>{_NAME_RUN.pattern}),\s+(?P<cue>{CUE_PATTERN})"
 )
+_NAME_AFTER_ROLE = re.compile(rf",[ \t]+(?P<who>{_NAME_RUN.pattern})[ \t]*(?:[,.;:]|$)")
 # '," Trump shot back', '," LeVell assured the crowd', '," an angry Hollande replied': right after a
 # quote that ends its clause, a name and a verb are the speaker and how they said it
 _AFTER_NAME_VERB = re.compile(
@@ -920,6 +926,10 @@ def _attribute(
     match = _AFTER_CUE_SUBJECT.match(after)  # '," said Kremlin spokesman Dmitry Peskov'
     if match:
         who = match["who"]
+        # '," said another Twitter user, Johanna Bayer.': a role, then the name in apposition
+        named_after = _NAME_AFTER_ROLE.match(after, match.end())
+        if named_after and who.split()[-1][:1].islower():
+            return _person_or_body(named_after["who"]), match["cue"]
         # "said Representative Peter T. King of New York": the person, not the place or the employer
         head = re.split(r"\s+(?:of|from|at)\s+", who, maxsplit=1)[0]
         if head != who and any(
