@@ -64,7 +64,7 @@ class SeedScores:
 
 
 def _speaker_key(name: str | None) -> str | None:
-    from compare.pair.quotes import speaker_key
+    from compare.text.lexicon import speaker_key
 
     return speaker_key(name)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from compare.load.articles import load_article
-from compare.pair.quotes import extract_quotes, match_quotes, speaker_key
+from compare.pair.quotes import extract_quotes, match_quotes
+from compare.text.lexicon import speaker_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from compare.load.articles import iter_articles
-from compare.report.shingles import STOPWORDS, article_shingles, candidate_pairs
+from compare.report.shingles import article_shingles, candidate_pairs
 from compare.report.stories import (
     DEFAULT_STORY_SETTINGS,
     StoryLink,
@@ -18,6 +18,7 @@ from compare.report.stories import (
     pairs_to_align,
 )
 from compare.text.chrome import BoilerplateLearner, strip_boilerplate
+from compare.text.lexicon import SHINGLE_STOPWORDS
 from evaluation.meter_stories import adjusted_rand_index, pair_scores
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def test_short_text_still_has_one_shingle_and_empty_text_none():
 def test_function_word_shingles_weigh_nothing_and_content_shingles_fully():
     (shingles,) = article_shingles(["it was the Kremlin spokesman"], size=3)
     assert sorted(shingles.factors.tolist()) == [0.0, 0.25, 1.0]  # "it was the", "was the kremlin", "the kremlin spokesman"
-    assert "said" in STOPWORDS
+    assert "said" in SHINGLE_STOPWORDS
 
 
 def test_candidate_pairs_find_shared_phrases_and_skip_unrelated():

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from compare.pair.claims import best_clause_match, claim_probability, explain, load_model
 from compare.pair.diff import word_diff
 from compare.pair.matching import (
-    STOPWORDS,
     MatchForm,
     figure_keys,
     match_form,
@@ -39,6 +38,7 @@ from compare.pair.matching import (
 )
 from compare.pair.model import Alignment
 from compare.pair.prepare import Prepared
+from compare.text.lexicon import STOPWORDS
 from compare.text.normalize import words
 
 if TYPE_CHECKING:

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from compare.pair.matching import STOPWORDS, MatchForm, figure_keys
+from compare.pair.matching import MatchForm, figure_keys
+from compare.text.lexicon import STOPWORDS
 
 MODEL_PATH = Path(__file__).parent / "data" / "claim_model.npz"
 #: Zipf frequencies of the 60,000 most frequent English words (from wordfreq), by stem.

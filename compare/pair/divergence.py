@@ -30,10 +30,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from compare.pair.matching import DATELINE, PHRASE_VARIANTS, STOPWORDS, mask_inline_tags, stem
+from compare.pair.matching import DATELINE, PHRASE_VARIANTS, mask_inline_tags, stem
 from compare.pair.model import Alignment, Divergence
-from compare.pair.quotes import TITLE_WORDS
 from compare.text.figures import Figure, find_figures
+from compare.text.lexicon import CALENDAR_WORDS, MONTH_ABBREVIATIONS, STOPWORDS, TITLE_WORDS
 from compare.text.normalize import words
 
 if TYPE_CHECKING:
@@ -61,12 +61,10 @@ _CREDIT = re.compile(
 )
 _QUOTE_MARK = re.compile(r"[\"“”«»]")
 _CAP_RUN = re.compile(r"(?:(?:[A-Z]\.){2,3}|[A-Z][\w'’-]*)(?:[ \t]+(?:(?:of|for|al|de)[ \t]+)?(?:(?:[A-Z]\.){2,3}|[A-Z][\w'’-]*))*")
-_NOT_ENTITY = STOPWORDS | TITLE_WORDS | frozenset(
+_NOT_ENTITY = STOPWORDS | TITLE_WORDS | CALENDAR_WORDS | MONTH_ABBREVIATIONS | frozenset(
     str.split(
         """however meanwhile some many most one two three earlier later last next following
-        commenting neither fears world monday tuesday wednesday thursday friday saturday sunday
-        january february march april may june july august september october november december
-        jan feb mar apr jun jul aug sep sept oct nov dec read more support late smarter dear"""
+        commenting neither fears world read more support late smarter dear"""
     )
 )
 # Adjectives of nationality: not an entity alone ("Russian troops"), part of one

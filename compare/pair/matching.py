@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from compare.text.figures import Figure, canonicalize_figures, find_figures
+from compare.text.lexicon import CALENDAR_WORDS, STOPWORDS
 from compare.text.normalize import words
 
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>")
@@ -28,21 +29,10 @@ PHRASE_VARIANTS = (
     (re.compile(r"\bU\.N\.|\bUnited Nations\b"), "UN"),
 )
 
-#: Function words ignored when sentences are compared by content.
-STOPWORDS = frozenset(
-    str.split("""a an the of to in on at for and or but is are was were be been being has have had
-    it its this that these those with by from as he she they we i you his her their our
-    said says say will would could should not no than then there which who whom what when
-    where while also about into over after before up out more most so if do does did can
-    may might must s t""")
-)
-
-
 # Capitalised words that are not names: sentence starters, days, months.
-_NOT_NAMES = STOPWORDS | frozenset(
+_NOT_NAMES = STOPWORDS | CALENDAR_WORDS | frozenset(
     str.split("""however meanwhile some many most one two three earlier later last next mr mrs ms
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december president minister""")
+    president minister""")
 )
 
 

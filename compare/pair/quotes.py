@@ -42,9 +42,17 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from compare.article import Article
-from compare.pair.matching import STOPWORDS, mask_inline_tags
+from compare.pair.matching import mask_inline_tags
 from compare.pair.model import Quote, QuoteMatch
 from compare.text.chrome import CleanText, strip_boilerplate
+from compare.text.lexicon import (
+    CALENDAR_WORDS,
+    CUE_VERBS,
+    HONORIFIC_PATTERN,
+    STOPWORDS,
+    TITLE_WORDS,
+    speaker_key,
+)
 from compare.text.normalize import words
 from compare.text.sentences import Sentence, split_sentences
 
@@ -53,34 +61,12 @@ _QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«
 _OPENING = frozenset("“„‟«")
 _CLOSING = frozenset("”»")
 
-_CUES = (
-    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "asked", "asks",
-    "warned", "warns", "claimed", "claims", "stressed", "noted", "insisted", "declared", "replied",
-    "continued", "explained", "argued", "alleged", "admitted", "denied", "threatened", "echoed",
-    "complained", "acknowledged", "announced", "conceded", "urged", "accused", "dismissed",
-    "blamed", "called", "calls", "described", "describes", "defined", "reported", "confirmed",
-    "tweeted", "posted", "insists", "warning", "saying", "adding", "alleging", "calling",
-    "describing", "arguing", "insisting", "stressing", "noting", "telling", "writing",
-    "admits", "explains", "reveals", "revealed", "responded", "responds", "recalled", "recalls",
-    "joked", "jokes", "laughed", "confessed", "confesses", "stated", "states", "commented",
-    "remarked", "answered", "retorted", "snapped", "beamed", "gushed", "fumed", "raged",
-    "blasted", "boasted", "sighed", "vowed", "pledged", "promised", "predicted", "agreed",
-    "disclosed", "quipped", "shouted", "screamed", "whispered", "pleaded", "demanded",
-    "emphasized", "emphasised", "concluded", "exclaimed", "observed", "suggested", "countered",
-    "cautioned", "contended", "maintained", "asserted", "mused", "lamented", "bragged", "wondered",
-    "recounted", "mocked", "testified", "objected", "interjected", "tells", "emailed", "texted",
-    "explaining", "emphasizing", "concluding", "recalling", "suggesting", "asking", "declaring",
-    "pointing", "joking", "quipping", "vowing", "promising", "predicting", "answering", "replying",
-    "chanting", "chanted", "chant", "chants", "yelled", "yelling", "shouting", "screaming", "cried",
-    "reads", "reading", "remembered", "conceding", "acknowledging", "admitting",
-)
-_PARTICIPLES = frozenset(c for c in _CUES if c.endswith("ing"))
-CUE_PATTERN = r"\b(?:" + "|".join(_CUES) + r")\b"
+_PARTICIPLES = frozenset(c for c in CUE_VERBS if c.endswith("ing"))
+CUE_PATTERN = r"\b(?:" + "|".join(CUE_VERBS) + r")\b"
 _CUE = re.compile(CUE_PATTERN)
 # A capitalised word or an initialism ("U.S.", "F."); a plain word never takes
 # a trailing period, so a name run stops at the end of a sentence.
-_HONORIFIC = r"(?:Mr|Mrs|Ms|Dr|Rev|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Hon|Amb|Atty|Supt|Det|Insp)\.(?=[ \t]+[A-Z])"
-_TOKEN = rf"(?:{_HONORIFIC}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)"
+_TOKEN = rf"(?:{HONORIFIC_PATTERN}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)"
 _NAME_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:al|bin|de|van|von|der)[ \t]+)?{_TOKEN})*")
 # Words allowed between a subject and its cue verb: "Peskov also told",
 # "Ryabkov in remarks on Wednesday described", "NATO a day earlier had told".
@@ -147,7 +133,7 @@ _AFTER_SUBJECT_CUE = re.compile(
 # The subject runs to the next punctuation, but the dots of "U.S." or "Dr." do not end it.
 _AFTER_CUE_SUBJECT = re.compile(
     r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+"
-    rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b[A-Z]\.(?=\s[A-Z])|\b{_HONORIFIC}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
+    rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b[A-Z]\.(?=\s[A-Z])|\b{HONORIFIC_PATTERN}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
 )
 _LATER_ATTRIBUTION = re.compile(
     rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
@@ -156,29 +142,7 @@ _HEADLINE_SOURCE = re.compile(rf"[-–—:]\s*(?P<who>{_NAME_RUN.pattern})\s*$")
 # Apostrophes inside words ("it's", "wasn't") do not end a single-quoted quote.
 _SINGLE = re.compile(r"(?<![\w'])'(?=[A-Za-z])(?P<body>(?:[^'\n]|(?<=\w)'(?=\w))*?[^\s'])'(?![\w'])")
 
-#: Title and descriptive words dropped from a name run to leave the person:
-#: "Russia's Foreign Minister Sergei Lavrov" -> "Sergei Lavrov".
-TITLE_WORDS = frozenset(
-    str.split(
-        """president prime minister deputy foreign defense defence secretary spokesman
-        spokeswoman spokesperson press chief general gen senator sen representative rep
-        governor gov mayor ambassador chancellor king queen prince pope premier chairman
-        director head leader official commander colonel col lieutenant lt sergeant sgt
-        mr mrs ms dr prof professor minister's interior rev reverend capt captain adm admiral maj major hon amb
-        atty supt det insp sgt father rabbi imam bishop cardinal sheriff attorney nominee candidate state senior ministry kremlin
-        presenter promoter actor actress singer star producer manager boss editor writer
-        comedian model musician guitarist drummer player coach captain officer inspector
-        detective lawyer solicitor judge mp councillor doctor analyst aide adviser advisor
-        envoy diplomat lawmaker correspondent reporter host agent publicist"""
-    )
-)
-_CALENDAR = frozenset(
-    str.split(
-        """monday tuesday wednesday thursday friday saturday sunday january february march
-        april may june july august september october november december"""
-    )
-)
-_LEADING_NOT_NAME = STOPWORDS | _CALENDAR | frozenset(
+_LEADING_NOT_NAME = STOPWORDS | CALENDAR_WORDS | frozenset(
     str.split(
         """following earlier later meanwhile however now yesterday today tonight despite like
         unlike although though since because stunning former veteran neither either both asked
@@ -236,7 +200,7 @@ def _person_or_body(run: str) -> str:
         tokens.pop(0)  # "On Wednesday", "But Peskov": sentence words, not part of a name
     while len(tokens) > 1 and tokens[-1].rstrip(".,") in ("Jr", "Sr", "II", "III", "IV"):
         tokens.pop()  # "Joseph R. Biden Jr.": the surname is Biden
-    if tokens[-1].lower() in _CALENDAR:
+    if tokens[-1].lower() in CALENDAR_WORDS:
         return run
     for size in (2, 1):  # "Foreign Ministry", "White House": both words are the body, not a title
         tail = " ".join(tokens[-size:])
@@ -276,15 +240,6 @@ def person_name(text: str) -> str:
     cleaned = " ".join(_PARTY_TAG.sub(" ", text).split())
     runs = _NAME_RUN.findall(cleaned)
     return _person_or_body(runs[-1]) if runs else cleaned
-
-
-@lru_cache(maxsize=16384)
-def speaker_key(speaker: str | None) -> str | None:
-    """What makes two speakers one: the folded last word ("Dmitry Peskov" -> "peskov")."""
-    if not speaker:
-        return None
-    folded = words(speaker)
-    return folded[-1] if folded else None
 
 
 def same_speaker(first: str | None, second: str | None) -> bool:
@@ -327,7 +282,7 @@ class _Speakers:
                 2 <= len(parts) <= 4
                 and not name.startswith("the ")
                 and not _person_or_body(match.group()).startswith("the ")
-                and parts[-1].lower() not in _CALENDAR
+                and parts[-1].lower() not in CALENDAR_WORDS
                 and parts[-1].lower() not in _GROUP_NOUNS
                 and not any(p.lower() in STOPWORDS for p in parts)
                 and parts[0] not in _PLACE_PREFIXES  # "West Hollywood", "New Jersey Generals"
@@ -337,7 +292,7 @@ class _Speakers:
                     self.full[key] = name
         # "Mr. Biden", "Sen. Sanders": an honorific makes a single name a person's
         for match in _NAME_RUN.finditer(text):
-            if re.match(_HONORIFIC, match.group()):
+            if re.match(HONORIFIC_PATTERN, match.group()):
                 name = _person_or_body(match.group())
                 key = speaker_key(name)
                 if key and " " not in name and key not in self.full and name.lower() not in _GROUP_NOUNS:

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from compare.pair.matching import STOPWORDS
+from compare.text.lexicon import STOPWORDS, WEEKDAYS
 from compare.text.normalize import fold, words
 
 MODEL_PATH = Path(__file__).with_name("story_model.json")
@@ -66,8 +66,7 @@ _UNKNOWN_ZIPF = 1.0
 #: Zipf frequency at and above which a word carries no weight ("the" is 7.7).
 _CEILING_ZIPF = 7.0
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-#: Weekday names say when, not what: two stories "on Wednesday" share nothing.
-_WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+# Weekday names (lexicon.WEEKDAYS) say when, not what: two stories "on Wednesday" share nothing.
 _CAPITALISED = re.compile(r"[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]")
 _ENTITY_RUN = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’\-]*)(?:[ \t]+(?:(?:of|de|al|van|von|the)[ \t]+)?[A-Z][\w'’\-]*)*"
@@ -184,7 +183,7 @@ def _entities(text: str, spelled: dict[str, str] | None = None) -> dict[str, int
                 continue
             if len(tokens) > 1 and background_idf(tokens[0]) < 1.5:
                 tokens = tokens[1:]
-        if all(t in STOPWORDS or t in _WEEKDAYS for t in tokens):
+        if all(t in STOPWORDS or t in WEEKDAYS for t in tokens):
             continue
         key = " ".join(tokens)
         found[key] = found.get(key, 0) + 1
@@ -202,7 +201,7 @@ def profile(content: str, *, title: str | None = None, day: int | None = None) -
     terms: dict[str, int] = {}
     figures = set()
     for token in tokens:
-        if token in STOPWORDS or token in _WEEKDAYS or (len(token) < 2 and not token.isdigit()):
+        if token in STOPWORDS or token in WEEKDAYS or (len(token) < 2 and not token.isdigit()):
             continue
         if token.isdigit():
             if len(token) >= 2 and not _YEAR.match(token):

@@ -12,7 +12,7 @@ shingles of df², bounded by ``max_df²`` per shingle, and in practice linear in
 the number of articles.
 
 Each shingle's weight is its IDF times a content factor (stock phrases made
-of function words and "said" count for little or nothing; see STOPWORDS).
+of function words and "said" count for little or nothing; see ``compare.text.lexicon.SHINGLE_STOPWORDS``).
 Hashing uses a vocabulary built in input order and a polynomial over word ids
 in numpy, so shingle values are deterministic across processes (Python's own
 ``hash`` of a string is salted per process).
@@ -26,18 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from compare.dedup.fingerprint import MIX
+from compare.text.lexicon import SHINGLE_STOPWORDS
 from compare.text.normalize import words
 
 # Consecutive word ids spread over all bits by the fingerprints' multiplier.
 _MIX = np.uint64(MIX)
 
-
-#: Function words and news verbs of attribution. A shingle made of them
-#: ("said it had", "the company said") is how every article talks, not what it
-#: is about; in a small batch IDF cannot tell, because every phrase is rare.
-STOPWORDS = frozenset(
-    ["a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "last", "me", "more", "most", "mr", "mrs", "ms", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "s", "said", "same", "say", "says", "she", "should", "so", "some", "such", "t", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "told", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "yesterday", "you", "your"]
-)
 
 #: Weight factor of a shingle by its number of content (non-stop) words:
 #: none -> ignored, one -> a quarter, two or more -> full.
@@ -60,7 +54,7 @@ class Vocabulary:
             word_id = ids.get(token)
             if word_id is None:
                 word_id = ids[token] = len(content)
-                content.append(token not in STOPWORDS)
+                content.append(token not in SHINGLE_STOPWORDS)
             out[i] = word_id
         flags = np.asarray(content, dtype=np.int64)[out.astype(np.int64)] if len(out) else np.empty(0, dtype=np.int64)
         return out, flags

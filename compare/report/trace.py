@@ -215,7 +215,7 @@ def trace_quotes(
 
 def _canonical_speakers(names: Iterable[str | None]) -> dict[str, str]:
     """Each speaker name to the fullest form of that person in the set (same surname, a person's name)."""
-    from compare.pair.quotes import speaker_key
+    from compare.text.lexicon import speaker_key
 
     fullest: dict[str, str] = {}
     seen: list[str] = []

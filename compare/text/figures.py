@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from compare.text.lexicon import MONTH_NUMBERS
+
 _MAGNITUDES = {
     "thousand": 1e3,
     "k": 1e3,
@@ -39,10 +41,6 @@ _CURRENCY_WORDS = {
     "roubles": "RUB",
     "yuan": "CNY",
     "yen": "JPY",
-}
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MAGNITUDE = r"thousand|million|billion|trillion|mln|bn|tn|[mbk](?![\w-])"
@@ -148,7 +146,7 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
     for match in _PERCENT.finditer(text):
         claim(match, Figure("percent", _number(match["num"], None), "", match.start(), match.end(), match.group()))
     for match in (*_DATE_DAY_FIRST.finditer(text), *_DATE.finditer(text)):
-        month = _MONTHS[match["month"].lower()[:3]]
+        month = MONTH_NUMBERS[match["month"].lower()[:3]]
         day = int(match["day"])
         if not 1 <= day <= 31:
             continue

@@ -25,27 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        1,
-    )
-    for name in names
-}
+from compare.text.lexicon import MONTH_NUMBERS
+
 _MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATES = (
@@ -117,7 +98,7 @@ class Inferred:
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
-    number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+    number = int(month) if month.isdigit() else MONTH_NUMBERS.get(month.lower().rstrip("."))
     if number is None:
         return None
     try:

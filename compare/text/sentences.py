@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from compare.text.chrome import CleanText, strip_boilerplate
+from compare.text.lexicon import SPLITTER_CUE_VERBS, WEEKDAYS_IN_ORDER
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -72,10 +73,7 @@ _SENTENCE_STARTERS = frozenset(
     there here in on at as after before but and so yet if when while however meanwhile
     some many most one two three no not what who why how earlier later last next""")
 )
-_CUE_VERBS = (
-    r"said|says|asked|asks|told|tells|added|adds|wrote|writes|warned|warns|insisted|"
-    r"claimed|claims|stressed|noted|explained|replied|continued|declared|quipped|shouted"
-)
+_CUE_VERBS = "|".join(SPLITTER_CUE_VERBS)
 _ATTRIBUTION_AFTER_QUOTE = re.compile(
     rf"(?:(?:[A-Z][\w'’.-]*|the|a|an|of)\s+){{0,5}}(?:{_CUE_VERBS})\b"
 )
@@ -83,8 +81,9 @@ _BOUNDARY = re.compile(r"(?:[.!?…]+|\.\.\.)[\"'”’»)\]]*(?=\s)|[。！？]
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"[A-Z]\.$")
 _TIME_QUALIFIER = re.compile(
-    r"(?:GMT|BST|UTC|EST|EDT|CST|CDT|PST|PDT|ET|PT|CET|CEST|MSK|local|Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday)\b"
+    r"(?:GMT|BST|UTC|EST|EDT|CST|CDT|PST|PDT|ET|PT|CET|CEST|MSK|local|"
+    + "|".join(day.capitalize() for day in WEEKDAYS_IN_ORDER)
+    + r")\b"
 )
 _FINAL_PUNCTUATION = tuple(".!?…。！？\"'”’»)]:")
 

@@ -1,0 +1,157 @@
+"""Word lists of English news the stages share: one copy of each.
+
+Stop words, calendar words, titles and honorifics, verbs that attribute a
+quote, and the speaker key. Where two stages use two different lists on
+purpose, both are here, each named for its use and documented with the reason
+(a rule or a fitted model depends on the list it was written or fitted with).
+
+>>> "monday" in WEEKDAYS and "may" in MONTHS and MONTH_NUMBERS["sept"] == 9
+True
+>>> speaker_key("Dmitry Peskov")
+'peskov'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from compare.text.normalize import words
+
+# ---------------------------------------------------------------- stop words
+
+#: Function words ignored when sentences are compared by content: alignment, the
+#: claim matcher (its term weights in ``compare/pair/data`` were fitted with this
+#: list), divergences, the story score (its model was fitted with it) and the
+#: words that never start a name. Folded, as ``normalize.words`` gives them.
+STOPWORDS = frozenset(
+    str.split("""a an the of to in on at for and or but is are was were be been being has have had
+    it its this that these those with by from as he she they we i you his her their our
+    said says say will would could should not no than then there which who whom what when
+    where while also about into over after before up out more most so if do does did can
+    may might must s t""")
+)
+
+#: Words that make a report shingle weigh little or nothing: a longer function-word
+#: list (NLTK's English list, cut down) plus the news verbs of attribution and
+#: "mr"/"yesterday". A shingle made of them ("said it had", "the company said") is how
+#: every article talks, not what it is about; in a small batch IDF cannot tell,
+#: because every phrase is rare. Kept apart from ``STOPWORDS``: the report's phrase
+#: weights were tuned with this list and the claim matcher was fitted with that one,
+#: so merging the two would change both.
+SHINGLE_STOPWORDS = frozenset(
+    ["a", "about", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "last", "me", "more", "most", "mr", "mrs", "ms", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "s", "said", "same", "say", "says", "she", "should", "so", "some", "such", "t", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "told", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "yesterday", "you", "your"]
+)
+
+# ---------------------------------------------------------------- calendar
+
+#: Day names, folded, Monday first. They say when, not what.
+WEEKDAYS_IN_ORDER = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = frozenset(WEEKDAYS_IN_ORDER)
+#: Month names, folded, January first.
+MONTHS_IN_ORDER = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)
+MONTHS = frozenset(MONTHS_IN_ORDER)
+#: Abbreviations of month names, folded, without the dot ("may" and "june" have none
+#: but "jun"; September has two).
+MONTH_ABBREVIATIONS = frozenset(str.split("jan feb mar apr jun jul aug sep sept oct nov dec"))
+#: Month number of every folded month name and abbreviation ("sept" -> 9); the
+#: three-letter prefix of any month name is a key.
+MONTH_NUMBERS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+#: Day and month names: capitalised words that are not names.
+CALENDAR_WORDS = WEEKDAYS | MONTHS
+
+# ---------------------------------------------------------------- titles
+
+#: Title and descriptive words dropped from a name run to leave the person
+#: ("Russia's Foreign Minister Sergei Lavrov" -> "Sergei Lavrov"); never an entity alone.
+TITLE_WORDS = frozenset(
+    str.split(
+        """president prime minister deputy foreign defense defence secretary spokesman
+        spokeswoman spokesperson press chief general gen senator sen representative rep
+        governor gov mayor ambassador chancellor king queen prince pope premier chairman
+        director head leader official commander colonel col lieutenant lt sergeant sgt
+        mr mrs ms dr prof professor minister's interior rev reverend capt captain adm admiral maj major hon amb
+        atty supt det insp sgt father rabbi imam bishop cardinal sheriff attorney nominee candidate state senior ministry kremlin
+        presenter promoter actor actress singer star producer manager boss editor writer
+        comedian model musician guitarist drummer player coach captain officer inspector
+        detective lawyer solicitor judge mp councillor doctor analyst aide adviser advisor
+        envoy diplomat lawmaker correspondent reporter host agent publicist"""
+    )
+)
+#: An abbreviated title with its dot, before a capitalised name ("Sen. Warren",
+#: "Dr. Fauci"): a regular expression, not a word list, because the dot is part of it.
+HONORIFIC_PATTERN = (
+    r"(?:Mr|Mrs|Ms|Dr|Rev|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Hon|Amb|Atty|Supt|Det|Insp)\.(?=[ \t]+[A-Z])"
+)
+
+# ---------------------------------------------------------------- attribution
+
+#: Verbs (and their -ing forms) that attribute a quote to its speaker: the quote
+#: extractor's list, as written in news copy ("said", "told", "tweeted", "fumed").
+CUE_VERBS = (
+    "said", "says", "say", "told", "tells", "added", "adds", "wrote", "writes", "asked", "asks",
+    "warned", "warns", "claimed", "claims", "stressed", "noted", "insisted", "declared", "replied",
+    "continued", "explained", "argued", "alleged", "admitted", "denied", "threatened", "echoed",
+    "complained", "acknowledged", "announced", "conceded", "urged", "accused", "dismissed",
+    "blamed", "called", "calls", "described", "describes", "defined", "reported", "confirmed",
+    "tweeted", "posted", "insists", "warning", "saying", "adding", "alleging", "calling",
+    "describing", "arguing", "insisting", "stressing", "noting", "telling", "writing",
+    "admits", "explains", "reveals", "revealed", "responded", "responds", "recalled", "recalls",
+    "joked", "jokes", "laughed", "confessed", "confesses", "stated", "states", "commented",
+    "remarked", "answered", "retorted", "snapped", "beamed", "gushed", "fumed", "raged",
+    "blasted", "boasted", "sighed", "vowed", "pledged", "promised", "predicted", "agreed",
+    "disclosed", "quipped", "shouted", "screamed", "whispered", "pleaded", "demanded",
+    "emphasized", "emphasised", "concluded", "exclaimed", "observed", "suggested", "countered",
+    "cautioned", "contended", "maintained", "asserted", "mused", "lamented", "bragged", "wondered",
+    "recounted", "mocked", "testified", "objected", "interjected", "tells", "emailed", "texted",
+    "explaining", "emphasizing", "concluding", "recalling", "suggesting", "asking", "declaring",
+    "pointing", "joking", "quipping", "vowing", "promising", "predicting", "answering", "replying",
+    "chanting", "chanted", "chant", "chants", "yelled", "yelling", "shouting", "screaming", "cried",
+    "reads", "reading", "remembered", "conceding", "acknowledging", "admitting",
+)
+#: The sentence splitter's shorter list: after a closing quote mark, "?" or "!"
+#: ends the sentence unless one of these follows ('"Why?" he asked.'). Kept short
+#: on purpose: a verb that also starts sentences ("Called ...", "Reading ...")
+#: would glue two sentences together, and the splitter's figures were measured with it.
+SPLITTER_CUE_VERBS = (
+    "said", "says", "asked", "asks", "told", "tells", "added", "adds", "wrote", "writes", "warned", "warns",
+    "insisted", "claimed", "claims", "stressed", "noted", "explained", "replied", "continued", "declared",
+    "quipped", "shouted",
+)
+
+
+@lru_cache(maxsize=16384)
+def speaker_key(speaker: str | None) -> str | None:
+    """What makes two speakers one: the folded last word ("Dmitry Peskov" -> "peskov").
+
+    >>> speaker_key("Peskov") == speaker_key("Dmitry Peskov")
+    True
+    >>> speaker_key(None) is None
+    True
+    """
+    if not speaker:
+        return None
+    folded = words(speaker)
+    return folded[-1] if folded else None
