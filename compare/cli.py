@@ -17,9 +17,43 @@ import click
 
 if TYPE_CHECKING:
     from compare.article import Article
-    from compare.errors import ArticleCompareError
+    from compare.errors import ArticleCompareError, Hint
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings_options(settings: Any) -> str:
+    from compare.dedup.fingerprint import DEFAULT_SETTINGS
+
+    return f"--shingle-size {settings.shingle_size} --num-perm {settings.num_perm}" + (
+        f" --seed {settings.seed}" if settings.seed != DEFAULT_SETTINGS.seed else ""
+    )
+
+
+#: The advice of a library error (``compare.errors.Hint``) in terms of this command line's options.
+_CLI_HINTS: dict[str, Callable[[Any], str]] = {
+    "max_article_bytes": lambda _: "raise it with --max-article-mb",
+    "build_index": lambda where: f"build one with: article-compare ingest PATH... --index {where}",
+    "other_index": lambda _: "give another --index path",
+    "new_index": lambda _: "ingest the articles again into a new --index",
+    "same_settings": lambda settings: (
+        f"open it with the same settings ({_settings_options(settings)}) or give another --index to build a new one"
+    ),
+    "threshold": lambda lowest: f"use --threshold >= {lowest} or give another --index to build a new one",
+    "lock_timeout": lambda _: "--lock-timeout waits longer",
+    "read_only_use": lambda what: f"'index stats', 'index export' and 'report --index' can still read {what}",
+    "input_format": lambda _: "for other names give --input-format jsonl or parquet",
+}
+
+
+def _cli_hint(hint: Hint) -> str:
+    wording = _CLI_HINTS.get(hint.knob)
+    return wording(hint.value) if wording else str(hint)
+
+
+def error_message(error: ArticleCompareError) -> str:
+    """A library error as the CLI prints it: its hints name this command's options."""
+    return error.describe(_cli_hint)
 
 
 class FiniteFloat(click.FloatRange):
@@ -80,7 +114,7 @@ class InputProblems:
         from compare.render.escape import terminal_text
 
         self.count += 1
-        click.echo(f"error: {terminal_text(str(error))}", err=True)
+        click.echo(f"error: {terminal_text(error_message(error))}", err=True)
 
     def exit_if_any(self) -> None:
         if self.count:
@@ -179,7 +213,7 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except ArticleCompareError as error:
             # Messages name ids and paths from input: control characters shown, not sent.
-            raise click.ClickException(terminal_text(str(error))) from None
+            raise click.ClickException(terminal_text(error_message(error))) from None
         except click.ClickException as error:
             # Escaped in place so the exception keeps its class, exit code and usage
             # line; click declares ``message`` Final only because it never changes it.
@@ -897,7 +931,6 @@ def quotes(
     extended or reworded, with a word diff from one appearance to the next), in
     publication order; scare quotes are left out.
     """
-    from compare.errors import ArticleCompareError
     from compare.render.quotes import render_quotes
     from compare.report.trace import trace_quotes
 
@@ -910,7 +943,7 @@ def quotes(
         raise click.ClickException("no articles to read quotes from")
     try:
         trace = trace_quotes(articles, speaker=speaker, max_sentences=max_sentences, on_error=problems)
-    except (ArticleCompareError, ValueError) as error:
+    except ValueError as error:  # library errors go on to the one error boundary
         raise click.ClickException(str(error)) from None
     emit(render_quotes(trace, fmt), output)
     problems.exit_if_any()

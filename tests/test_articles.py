@@ -382,8 +382,9 @@ def test_50mb_file_is_refused_with_the_size_limit_and_others_still_load(tmp_path
     good = write(tmp_path / "good.txt", STORY)
     articles, errors = load_all([huge, good])
     assert [a.id for a in articles] == [str(good)]
+    # The library names its own parameter; the CLI words the hint with its option (test below).
     assert [str(e) for e in errors] == [
-        f"{huge}: 50.0 MB is over the 10.0 MB limit for one article (raise it with --max-article-mb)"
+        f"{huge}: 50.0 MB is over the 10.0 MB limit for one article (raise max_article_bytes)"
     ]
     assert huge.stat().st_size > DEFAULT_MAX_ARTICLE_BYTES
 

@@ -187,6 +187,36 @@ def test_shared_helper_is_written_once(marker, home):
     assert holders == ([home] if home else []), f"{marker!r} in {holders}"
 
 
+def _raised_strings(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, text) of every string literal inside a ``raise`` or an error-handler call."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("handle", "InputError")
+        ):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                    found.append((inner.lineno, inner.value))
+    return found
+
+
+def test_library_error_messages_name_no_cli_option():
+    """Library errors name the library's parameters (``max_article_bytes``); the CLI words
+    their ``Hint`` with its own options (``--max-article-mb``) when it prints them."""
+    import re
+
+    option = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
+    wrong = []
+    for module, path in MODULES.items():
+        if part_of(module) in ("compare.cli", "compare.__main__", "compare.spark.submit"):
+            continue
+        for line, text in _raised_strings(ast.parse(path.read_text(encoding="utf-8"))):
+            if "python -m evaluation" in text:
+                continue  # a repository tool's option (refitting a model), not the CLI's
+            wrong += [f"{module}:{line}: {text!r}" for _ in option.finditer(text)]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_library_never_imports_click():
     wrong = []
     for module, path in MODULES.items():

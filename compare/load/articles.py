@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from compare.article import Article
-from compare.errors import InputError
+from compare.errors import Hint, InputError
 from compare.load.decode import decode_bytes
 from compare.text.plain import clean_plain_text, guess_title
 
@@ -159,7 +159,7 @@ def _load_file(path: Path, where: str, limit: int, handle: ErrorHandler) -> Iter
         return
     size = path.stat().st_size
     if size > limit:
-        handle(InputError(where, f"{_mb(size)} is over the {_mb(limit)} limit for one article (raise it with --max-article-mb)"))
+        handle(InputError(where, f"{_mb(size)} is over the {_mb(limit)} limit for one article (", Hint("max_article_bytes"), ")"))
         return
     data = path.read_bytes()
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from compare.article import Article
-from compare.errors import IndexStoreError
+from compare.errors import Hint, IndexStoreError
 
 
 def index_matches(spec: str, articles: Sequence[Article]) -> dict[str, list[dict[str, Any]]]:
@@ -29,7 +29,7 @@ def index_matches(spec: str, articles: Sequence[Article]) -> dict[str, list[dict
     from compare.dedup.index import open_index
 
     if "://" not in spec and spec != "memory" and not Path(spec).is_file():
-        raise IndexStoreError(f"{spec}: no index there; build one with: article-compare ingest PATH... --index {spec}")
+        raise IndexStoreError(f"{spec}: no index there; ", Hint("build_index", spec))
     found: dict[str, list[dict[str, Any]]] = {}
     with open_index(spec, threshold=DEFAULT_THRESHOLD, create=False, read_only=True) as index:
         fingerprints = [fingerprint(a, settings=index.settings) for a in articles]

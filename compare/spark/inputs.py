@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from compare.errors import ArticleCompareError, InputError
+from compare.errors import ArticleCompareError, Hint, InputError
 from compare.load.articles import DEFAULT_MAX_ARTICLE_BYTES, JSONL_SUFFIXES
 
 if TYPE_CHECKING:
@@ -84,8 +84,8 @@ def input_format(paths: Sequence[str], given: InputFormat = "auto") -> Literal["
         elif "://" not in path and local.is_dir():
             kinds.update(_kinds_in(local))
         else:
-            raise InputError(path, "the spark engine reads JSONL (.jsonl, .ndjson) and Parquet (.parquet); "
-                             "for other names give --input-format jsonl or parquet")
+            raise InputError(path, "the spark engine reads JSONL (.jsonl, .ndjson) and Parquet (.parquet); ",
+                             Hint("input_format"))
     if len(kinds) != 1:
         raise InputError(", ".join(paths), "mixes JSONL and Parquet or holds neither; give one kind per run")
     return kinds.pop()

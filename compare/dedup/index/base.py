@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 
-from compare.dedup.fingerprint import DEFAULT_SETTINGS, Fingerprint, FingerprintSettings
+from compare.dedup.fingerprint import Fingerprint, FingerprintSettings
 from compare.dedup.lsh import ANCHOR_MAX_ARTICLES, anchors_of
-from compare.errors import SettingsMismatchError
+from compare.errors import Hint, SettingsMismatchError
 from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
@@ -213,27 +213,20 @@ class IndexParameters:
             have = _describe(stored.settings)
             want = _describe(self.settings)
             raise SettingsMismatchError(
-                f"{location}: index was built with {have}, not {want}; "
-                f"open it with the same settings ({_cli_flags(stored.settings)}) "
-                f"or give another --index to build a new one"
+                f"{location}: index was built with {have}, not {want}; ",
+                Hint("same_settings", stored.settings),
             )
         if stored.candidate_threshold > self.candidate_threshold + 1e-9:
             raise SettingsMismatchError(
                 f"{location}: index finds candidates down to Jaccard {stored.candidate_threshold}, "
-                f"threshold {self.candidate_threshold} needs lower; use --threshold >= "
-                f"{stored.candidate_threshold} or give another --index to build a new one"
+                f"threshold {self.candidate_threshold} needs lower; ",
+                Hint("threshold", stored.candidate_threshold),
             )
         return stored
 
 
 def _describe(settings: FingerprintSettings) -> str:
     return ", ".join(f"{k}={v}" for k, v in settings.as_dict().items())
-
-
-def _cli_flags(settings: FingerprintSettings) -> str:
-    return f"--shingle-size {settings.shingle_size} --num-perm {settings.num_perm}" + (
-        f" --seed {settings.seed}" if settings.seed != DEFAULT_SETTINGS.seed else ""
-    )
 
 
 class ArticleIndex(ABC):

@@ -63,7 +63,7 @@ from compare.dedup.index.base import (
     is_containment_candidate,
 )
 from compare.dedup.index.codec import count, decode, encode
-from compare.errors import IndexStoreError
+from compare.errors import Hint, IndexStoreError
 from compare.text.chrome import LEARN_MIN_ARTICLES
 
 if TYPE_CHECKING:
@@ -191,10 +191,7 @@ class RedisIndex(ArticleIndex):
         try:
             client.ping()
             if not create and not client.exists(settings_key):
-                raise IndexStoreError(
-                    f"{where}: no index there (no key {settings_key}); "
-                    f"build one with: article-compare ingest PATH... --index {where}"
-                )
+                raise IndexStoreError(f"{where}: no index there (no key {settings_key}); ", Hint("build_index", where))
             parameters = cls._settings(client, settings_key, requested, where, explicit)
         except redis.TimeoutError as error:
             client.close()
@@ -254,7 +251,9 @@ class RedisIndex(ArticleIndex):
             if time.monotonic() > deadline:
                 raise IndexStoreError(
                     f"{self.location}: index is locked by another writer for more than {self._lock_timeout:g} s; "
-                    "nothing of this batch was written, run the command again (--lock-timeout waits longer)"
+                    "nothing of this batch was written, run the command again (",
+                    Hint("lock_timeout"),
+                    ")",
                 )
             time.sleep(pause * (0.5 + random.random()))
             pause = min(pause * 1.5, 0.05)

@@ -53,7 +53,7 @@ from compare.dedup.index.base import (
     is_containment_candidate,
     one_thread_at_a_time,
 )
-from compare.errors import IndexStoreError
+from compare.errors import Hint, IndexStoreError
 from compare.parallel import chunked
 from compare.text.chrome import LEARN_MIN_ARTICLES
 
@@ -147,7 +147,7 @@ class SQLiteIndex(ArticleIndex):
         if not path.parent.exists():
             raise IndexStoreError(f"{where}: directory {path.parent} does not exist")
         if read_only and not path.is_file():
-            raise IndexStoreError(f"{where}: no index there; build one with: article-compare ingest PATH... --index {where}")
+            raise IndexStoreError(f"{where}: no index there; ", Hint("build_index", where))
         if not read_only:
             _check_writable(path)
         try:
@@ -175,7 +175,8 @@ class SQLiteIndex(ArticleIndex):
                 raise IndexStoreError(f"{where}: cannot read the SQLite index ({error})") from None
             raise IndexStoreError(
                 f"{where}: not a readable SQLite index ({error}); the file was left untouched: "
-                "move it away or give another --index path"
+                "move it away or ",
+                Hint("other_index"),
             ) from None
         try:
             if not tables and not read_only:
@@ -186,20 +187,21 @@ class SQLiteIndex(ArticleIndex):
                 raise IndexStoreError(f"{where}: index is locked by another process (another ingest?); try again when it is done") from None
             raise IndexStoreError(f"{where}: cannot read the SQLite index ({error})") from None
         except (sqlite3.DatabaseError, KeyError, ValueError) as error:
-            raise IndexStoreError(f"{where}: corrupt index ({error}); move it away or give another --index path") from None
+            raise IndexStoreError(f"{where}: corrupt index ({error}); move it away or ", Hint("other_index")) from None
 
     @staticmethod
     def _check_existing(
         db: sqlite3.Connection, where: str, tables: set[str], requested: IndexParameters, explicit: bool, read_only: bool
     ) -> IndexParameters:
         if "settings" not in tables or "bands" not in tables:
-            raise IndexStoreError(f"{where}: an SQLite database, but not an article-compare index; give another --index path")
+            raise IndexStoreError(f"{where}: an SQLite database, but not an article-compare index; ", Hint("other_index"))
         (version,) = db.execute("PRAGMA user_version").fetchone()
         if version != SCHEMA_VERSION:
             raise IndexStoreError(
                 f"{where}: index format {version} is not supported (expected {SCHEMA_VERSION}; "
                 f"{'written by an older article-compare' if version < SCHEMA_VERSION else 'written by a newer article-compare'}); "
-                "rebuild it: ingest the articles again into a new --index"
+                "rebuild it: ",
+                Hint("new_index"),
             )
         stored = IndexParameters.from_dict(dict(db.execute("SELECT name, value FROM settings").fetchall()))
         parameters = requested.check_compatible(stored, where, explicit=explicit)
@@ -542,13 +544,13 @@ def _check_writable(path: Path) -> None:
 
     if path.exists() and not os.access(path, os.W_OK):
         raise IndexStoreError(
-            f"{path}: the index file is read-only, so nothing can be added to it; "
-            "'index stats', 'index export' and 'report --index' can still read it"
+            f"{path}: the index file is read-only, so nothing can be added to it; ",
+            Hint("read_only_use", "it"),
         )
     if not os.access(path.parent, os.W_OK):
         raise IndexStoreError(
-            f"{path}: directory {path.parent} is read-only; SQLite needs to create its journal files there to write. "
-            "'index stats', 'index export' and 'report --index' can still read an index there"
+            f"{path}: directory {path.parent} is read-only; SQLite needs to create its journal files there to write. ",
+            Hint("read_only_use", "an index there"),
         )
 
 
