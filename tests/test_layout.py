@@ -245,6 +245,31 @@ def test_renderers_import_records_only():
     assert not wrong, "\n".join(wrong)
 
 
+def test_renderers_read_labels_from_fields_not_from_text():
+    """A renderer tests a record's field (``Divergence.background``), never a word inside its
+    text (``"substantive" in d.detail``): labels are not encoded into strings and parsed back."""
+    wrong = []
+    for module, path in MODULES.items():
+        if part_of(module) != "compare.render":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+                wrong += [
+                    f"{module}:{node.lineno}"
+                    for side in node.comparators
+                    if isinstance(side, ast.Attribute) and side.attr in ("detail", "kind", "verdict", "relation")
+                ]
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("endswith", "startswith")
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr in ("detail", "kind", "verdict", "relation")
+            ):
+                wrong.append(f"{module}:{node.lineno}")
+    assert not wrong, "label parsed out of a string: " + ", ".join(wrong)
+
+
 def test_cli_has_one_error_boundary():
     source = (PACKAGE / "cli.py").read_text(encoding="utf-8")
     assert source.count("except ArticleCompareError as error") == 1

@@ -294,7 +294,8 @@ def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list
             if sentence.index in aligned or not prepared.is_claim(sentence.index):
                 continue  # headlines, captions, credits, tip lines: not claims of the story
             rank = substance(sentence.text, ends_sentence=sentence.ends_sentence, block=sentence.block)
-            label = "background" if is_background(sentence.text, sentence.ends_sentence, sentence.block) else "substantive claim"
+            background = is_background(sentence.text, sentence.ends_sentence, sentence.block)
+            label = "background" if background else "substantive claim"
             span = (sentence.start, sentence.end)
             found.append(
                 Divergence(
@@ -305,6 +306,7 @@ def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list
                     span if side == "a" else None,
                     span if side == "b" else None,
                     rank,
+                    background=background,
                 )
             )
     found.sort(key=lambda d: (-d.rank, d.a_span is None, (d.a_span or d.b_span or (0, 0))[0]))

@@ -201,6 +201,9 @@ class Divergence:
         a_span, b_span: spans into each article's text, when there is one.
         rank: higher first within one kind (substance of a one-sided claim,
             mentions of an entity).
+        background: a one-sided claim that is background (a headline, a caption,
+            context such as "previously" or "since 2014") rather than a substantive
+            claim of the story; ``detail`` says the same in words for the JSON.
     """
 
     kind: str
@@ -210,6 +213,7 @@ class Divergence:
     a_span: tuple[int, int] | None = None
     b_span: tuple[int, int] | None = None
     rank: float = 0.0
+    background: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -96,7 +96,7 @@ def render_pair_markdown(comparison: Comparison) -> str:
         out += [f"<details><summary>Only in {side.upper()} ({len(claims)}, substantive first)</summary>", ""]
         for number, d in enumerate(claims, 1):
             text = d.a_text if side == "a" else d.b_text
-            tag = "" if "substantive" in d.detail else " *(background)*"
+            tag = " *(background)*" if d.background else ""
             out.append(f"{number}. {_cell(text)}{tag}")
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip("\n") + "\n"

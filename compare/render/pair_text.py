@@ -151,7 +151,7 @@ def render_pair_text(comparison: Comparison, *, color: bool = False, limit: int 
         out.append(f"  Only in {side.upper()} ({len(claims)}):")
         for number, d in enumerate(claims[:limit], 1):
             text = d.a_text if side == "a" else d.b_text
-            marker = "" if "substantive" in d.detail else " (background)"
+            marker = " (background)" if d.background else ""
             out += _wrap(f"{text}{marker}", "       ", f"  {number:>2}. ")
         if len(claims) > limit:
             out.append(f"      ... {len(claims) - limit} more (use --format json for all)")
