@@ -77,8 +77,10 @@ if str(REPO) not in sys.path:  # run as a script from a checkout
 from compare.article import Article  # noqa: E402
 from compare.load.articles import article_from_html  # noqa: E402
 from compare.text.normalize import words  # noqa: E402
+from evaluation import SHARED_DIR  # noqa: E402
 
-DEFAULT_SHARED = REPO.parent / "shared"
+#: $ARTICLE_COMPARE_SHARED, else ../shared beside the repository (as every evaluation reads it).
+DEFAULT_SHARED = SHARED_DIR
 POLNEAR = Path("data") / "polnear-train"
 METER = Path("data") / "meter-showbiz"
 GVA = Path("data") / "gva-dev" / "pages.jsonl"

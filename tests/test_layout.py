@@ -275,6 +275,38 @@ def test_cli_has_one_error_boundary():
     assert source.count("except ArticleCompareError as error") == 1
 
 
+#: The main entry points: each docstring carries a runnable example, and pytest runs the
+#: examples of their modules (``--doctest-modules`` on the ``testpaths`` of pyproject.toml).
+ENTRY_POINTS = {
+    "compare_articles": "compare/pair/compare.py",
+    "find_duplicates": "compare/dedup/batch.py",
+    "ingest": "compare/dedup/stream.py",
+    "open_index": "compare/dedup/index/__init__.py",
+    "build_report": "compare/report/build.py",
+    "load_article": "compare/load/articles.py",
+}
+
+
+def test_every_public_name_has_a_docstring_and_entry_points_have_examples():
+    import inspect
+    import tomllib
+
+    import compare
+
+    undocumented = []
+    for name in compare.__all__:
+        value = getattr(compare, name)
+        own = vars(value).get("__doc__") if isinstance(value, type) else getattr(value, "__doc__", None)
+        # A dataclass without a docstring gets its signature as one: "Summary(articles: int, ...)".
+        if not own or not own.strip() or own.startswith(f"{value.__name__}("):
+            undocumented.append(name)
+    assert not undocumented, f"public names without a docstring: {undocumented}"
+    testpaths = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]["testpaths"]
+    for name, module in ENTRY_POINTS.items():
+        assert ">>>" in (inspect.getdoc(getattr(compare, name)) or ""), f"{name} has no runnable example"
+        assert module in testpaths, f"pytest does not run the examples of {module}"
+
+
 def test_public_api_is_complete_and_lazy():
     import subprocess
     import sys

@@ -258,6 +258,8 @@ class RemovedText:
 
 @dataclass(frozen=True, slots=True)
 class Summary:
+    """Counts over the whole report: articles, sources, dates, duplicate groups, stories, chrome."""
+
     articles: int
     sources: tuple[str, ...]
     unknown_source_articles: int
