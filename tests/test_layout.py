@@ -287,9 +287,8 @@ ENTRY_POINTS = {
 }
 
 
-def test_every_public_name_has_a_docstring_and_entry_points_have_examples():
+def test_every_public_name_has_a_docstring_and_entry_points_have_examples(pytestconfig):
     import inspect
-    import tomllib
 
     import compare
 
@@ -301,7 +300,7 @@ def test_every_public_name_has_a_docstring_and_entry_points_have_examples():
         if not own or not own.strip() or own.startswith(f"{value.__name__}("):
             undocumented.append(name)
     assert not undocumented, f"public names without a docstring: {undocumented}"
-    testpaths = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]["testpaths"]
+    testpaths = pytestconfig.getini("testpaths")
     for name, module in ENTRY_POINTS.items():
         assert ">>>" in (inspect.getdoc(getattr(compare, name)) or ""), f"{name} has no runnable example"
         assert module in testpaths, f"pytest does not run the examples of {module}"

@@ -51,6 +51,7 @@ from compare.text.lexicon import (
     HONORIFIC_PATTERN,
     STOPWORDS,
     TITLE_WORDS,
+    WEEKDAYS,
     speaker_key,
 )
 from compare.text.normalize import words
@@ -753,8 +754,8 @@ _CUE_AT_END = re.compile(rf"\b(?:{_INTRO_VERBS})$")
 _ADDRESS_VERBS = frozenset(["told", "tells", "telling", "asked", "asks", "asking", "warned", "warns", "warning", "urged", "urging"])
 # After a verb of saying, only where and when may come before the quote ("said in a statement,").
 _CIRCUMSTANCE = frozenset(
-    ["in", "on", "at", "during", "after", "before", "from", "with", "via", "to", "later", "earlier", "again", "also", "then", "last", "this", "yesterday", "today", "tonight", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-)
+    ["in", "on", "at", "during", "after", "before", "from", "with", "via", "to", "later", "earlier", "again", "also", "then", "last", "this", "yesterday", "today", "tonight"]
+) | WEEKDAYS
 _NO_CONTENT = frozenset(["that", "if", "whether", "when", "because", "while", "as", "how", "what", "why", "who", "which"])
 # A sentence that opens with its speaker and cue: "He added,", "But, Mr. Ryan said,", "Elliott said",
 # "She told the mayors who gathered in Indianapolis,"; not "Ryan said that if the U.S. pulls back,".
