@@ -50,7 +50,7 @@ from compare.report.stories import (
     StorySettings,
     cluster_stories,
 )
-from compare.report.story import build_story, iso_date
+from compare.report.story import PairFindings, build_story, iso_date
 from compare.text.chrome import BoilerplateLearner, CleanText, strip_boilerplate
 from compare.text.normalize import words
 
@@ -381,7 +381,7 @@ def _compare_pairs(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     scores: dict[tuple[int, int], PairScore] | None = None,
     quotes_of: dict[int, list[Any]] | None = None,
-) -> dict[tuple[int, int], dict[str, Any] | None]:
+) -> dict[tuple[int, int], PairFindings | None]:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
     Alignment is nearly all of a large report's time and each pair is
@@ -398,7 +398,7 @@ def _compare_pairs(
     scores = scores or {}
     quotes_of = {} if quotes_of is None else quotes_of
     count = default_workers() if workers is None else workers
-    comparisons: dict[tuple[int, int], dict[str, Any] | None] = {}
+    comparisons: dict[tuple[int, int], PairFindings | None] = {}
     if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -433,7 +433,7 @@ def _compare_pairs(
 
 def _compare_task(
     task: tuple[Article, Article, int, PairScore | None],
-) -> tuple[dict[str, Any] | None, list[Any], list[Any]]:
+) -> tuple[PairFindings | None, list[Any], list[Any]]:
     """The pair's comparison and both articles' statement quotes (for the story's quote table)."""
     a, b, max_sentences, _ = task
     return _compare(*task), _statement_quotes(a, max_sentences), _statement_quotes(b, max_sentences)
@@ -450,12 +450,12 @@ def _statement_quotes(article: Article, max_sentences: int = DEFAULT_MAX_SENTENC
 
 def _compare(
     a: Article, b: Article, max_sentences: int = DEFAULT_MAX_SENTENCES, story: PairScore | None = None
-) -> dict[str, Any] | None:
-    """``compare_articles(a, b).to_dict()``, or None when the pair cannot be compared."""
+) -> PairFindings | None:
+    """What the story reads of ``compare_articles(a, b)``, or None when the pair cannot be compared."""
     from compare.pair.compare import compare_articles
 
     try:
-        return compare_articles(a, b, max_sentences=max_sentences, story=story, explain=False).to_dict()
+        return PairFindings.of(compare_articles(a, b, max_sentences=max_sentences, story=story, explain=False))
     except (ArticleCompareError, ValueError):
         # An article with no sentences left after boilerplate removal, say:
         # the story grouping still stands on its shared phrases.

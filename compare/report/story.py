@@ -1,7 +1,7 @@
 """What one story cluster says: agreements, divergences, quotes by speaker, evidence.
 
 ``build_story`` turns the comparisons ``compare_articles`` made inside a story
-(as ``to_dict()`` dicts) and each member's quotes into the records of
+(as ``PairFindings`` records) and each member's quotes into the records of
 ``compare.report.model``:
 
 - agreements: aligned sentences (identical, near-identical, paraphrase)
@@ -24,6 +24,8 @@ from typing import Any
 
 from compare.article import Article
 from compare.graph import UnionFind
+from compare.pair.model import Comparison, QuoteMatch
+from compare.pair.model import Divergence as PairDivergence
 from compare.report.model import (
     Agreement,
     Divergence,
@@ -67,6 +69,41 @@ ENTITIES_PER_ARTICLE = 3
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceLink:
+    """One aligned sentence pair of a comparison (a many-to-one alignment gives several)."""
+
+    a_index: int
+    b_index: int
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    score: float
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class PairFindings:
+    """What a story reads of one comparison: its verdict, sentence links, quote matches and
+    divergences. Small enough to send back from a worker (no article text, no sentence list)."""
+
+    verdict: str
+    links: tuple[SentenceLink, ...]
+    quotes: tuple[QuoteMatch, ...]
+    divergences: tuple[PairDivergence, ...]
+
+    @classmethod
+    def of(cls, comparison: Comparison) -> PairFindings:
+        """The findings of a comparison; scores rounded as its JSON rounds them."""
+        links = tuple(
+            SentenceLink(i, j, (sa.start, sa.end), (sb.start, sb.end), round(alignment.score, 4), alignment.kind)
+            for alignment in comparison.alignments
+            for i in alignment.a_indices
+            for j in alignment.b_indices
+            for sa, sb in ((comparison.a_sentences[i], comparison.b_sentences[j]),)
+        )
+        return cls(comparison.verdict, links, comparison.quotes, comparison.divergences)
+
+
+@dataclass(frozen=True, slots=True)
 class StoryContext:
     """The batch as one story sees it: articles, cleaned texts, positions, sentence cache."""
 
@@ -100,7 +137,7 @@ def build_story(
     batch: Sequence[Article],
     cleaned: Sequence[CleanText],
     found: StoryClusters,
-    comparisons: dict[tuple[int, int], dict[str, Any] | None],
+    comparisons: dict[tuple[int, int], PairFindings | None],
     extract_quotes: Callable[[Article], list[Any]],
     one_source_claims: int,
 ) -> Story:
@@ -135,7 +172,7 @@ def _span_text(article: Article, span: Sequence[int]) -> str:
 
 
 def _agreements(
-    members: Sequence[int], compared: dict[tuple[int, int], dict[str, Any] | None], context: StoryContext
+    members: Sequence[int], compared: dict[tuple[int, int], PairFindings | None], context: StoryContext
 ) -> tuple[tuple[Agreement, ...], set[str]]:
     """Claims as connected groups of aligned sentences; kept when >= 2 sources carry them."""
     claims = UnionFind[tuple[int, int]]()
@@ -146,21 +183,19 @@ def _agreements(
         if result is None:
             continue
         disputed = {
-            (tuple(d["a_span"]), tuple(d["b_span"]))
-            for d in result.get("divergences", ())
-            if d.get("kind") in DISPUTING_KINDS and d.get("a_span") and d.get("b_span")
+            (d.a_span, d.b_span) for d in result.divergences if d.kind in DISPUTING_KINDS and d.a_span and d.b_span
         }
-        for alignment in result.get("alignments", ()):
-            if alignment.get("kind") not in AGREEING_KINDS:
+        for link in result.links:
+            if link.kind not in AGREEING_KINDS:
                 continue
-            if (tuple(alignment["a_span"]), tuple(alignment["b_span"])) in disputed:
+            if (link.a_span, link.b_span) in disputed:
                 continue
-            left, right = (a, alignment["a_index"]), (b, alignment["b_index"])
-            if context.in_boilerplate(a, alignment["a_span"]) or context.in_boilerplate(b, alignment["b_span"]):
+            left, right = (a, link.a_index), (b, link.b_index)
+            if context.in_boilerplate(a, link.a_span) or context.in_boilerplate(b, link.b_span):
                 continue
-            spans[left], spans[right] = alignment["a_span"], alignment["b_span"]
-            aligned_texts.add(_key(_span_text(context.batch[a], alignment["a_span"])))
-            aligned_texts.add(_key(_span_text(context.batch[b], alignment["b_span"])))
+            spans[left], spans[right] = link.a_span, link.b_span
+            aligned_texts.add(_key(_span_text(context.batch[a], link.a_span)))
+            aligned_texts.add(_key(_span_text(context.batch[b], link.b_span)))
             claims.union(left, right)
     groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for node in spans:
@@ -208,12 +243,12 @@ def _agreements(
 COPY_VERDICTS = frozenset({"duplicate", "near-duplicate"})
 
 
-def _voices(members: Sequence[int], compared: dict[tuple[int, int], dict[str, Any] | None]) -> dict[int, int]:
+def _voices(members: Sequence[int], compared: dict[tuple[int, int], PairFindings | None]) -> dict[int, int]:
     """Each member's voice: its group of near-duplicates (the same story republished), named by
     the group's first article; a member without copies is its own voice."""
     copies = UnionFind[int](members)
     for (a, b), result in compared.items():
-        if result is not None and result.get("verdict") in COPY_VERDICTS:
+        if result is not None and result.verdict in COPY_VERDICTS:
             copies.union(a, b)
     return {p: copies.find(p) for p in members}
 
@@ -330,7 +365,7 @@ def word_diff(a: str, b: str) -> str:
 
 def _divergences(
     members: Sequence[int],
-    compared: dict[tuple[int, int], dict[str, Any] | None],
+    compared: dict[tuple[int, int], PairFindings | None],
     quotes: Sequence[StoryQuote],
     aligned_texts: set[str],
     context: StoryContext,
@@ -374,22 +409,20 @@ def _divergences(
     for (a, b), result in sorted(compared.items()):
         if result is None:
             continue
-        for entry in result.get("quotes", ()):
-            short = min(len(str(entry.get("a_text") or "").split()), len(str(entry.get("b_text") or "").split())) < MIN_QUOTE_WORDS
-            if entry.get("kind") == "different speaker" and not short:
-                add(
-                    Divergence(
-                        "different speaker", context.batch[a].id, context.batch[b].id, entry.get("a_text"), entry.get("b_text"), str(entry.get("detail") or entry.get("speaker") or "")
-                    )
-                )
-        for entry in result.get("divergences", ()):
-            kind = str(entry.get("kind", ""))
-            a_text, b_text = entry.get("a_text"), entry.get("b_text")
+        for match in result.quotes:
+            quote_a = match.a.text if match.a else None
+            quote_b = match.b.text if match.b else None
+            short = min(len((quote_a or "").split()), len((quote_b or "").split())) < MIN_QUOTE_WORDS
+            if match.kind == "different speaker" and not short:
+                add(Divergence("different speaker", context.batch[a].id, context.batch[b].id, quote_a, quote_b, match.speaker or ""))
+        for entry in result.divergences:
+            kind = entry.kind
+            a_text, b_text = entry.a_text, entry.b_text
             if kind == "one-sided claim":
                 side, text = (a, a_text) if a_text else (b, b_text)
                 if not text or _key(text) in aligned_texts:
                     continue  # another article of the story carries it
-                if str(entry.get("detail") or "").endswith("background"):
+                if entry.background:
                     continue  # headlines and context lines: not what a reader checks sources for
                 article_id = context.batch[side].id
                 if one_sided.get(article_id, 0) >= one_source_claims:
@@ -397,20 +430,19 @@ def _divergences(
                 if _said_elsewhere(text, side, members, context):
                     continue  # a member this article was not aligned with carries it
                 one_sided[article_id] = one_sided.get(article_id, 0) + 1
-                add(Divergence("one-source claim", article_id, None, text, None, _ONLY_IN.sub("", str(entry.get("detail") or ""))))
+                add(Divergence("one-source claim", article_id, None, text, None, "substantive claim"))
             elif kind.startswith("entity only in"):
                 # Pairwise "only in a" is often carried by a third article; keep what one article alone names.
                 side, name = (a, a_text) if a_text else (b, b_text)
                 if not name or entities.get(context.batch[side].id, 0) >= ENTITIES_PER_ARTICLE or _named_elsewhere(name, side, members, context):
                     continue
                 entities[context.batch[side].id] = entities.get(context.batch[side].id, 0) + 1
-                add(Divergence("one-source entity", context.batch[side].id, None, name, None, str(entry.get("detail") or "")))
+                add(Divergence("one-source entity", context.batch[side].id, None, name, None, entry.detail))
             else:
-                add(Divergence(kind, context.batch[a].id, context.batch[b].id, a_text, b_text, str(entry.get("detail") or "")))
+                add(Divergence(kind, context.batch[a].id, context.batch[b].id, a_text, b_text, entry.detail))
     return tuple(sorted(found.values(), key=lambda d: _DIVERGENCE_ORDER.get(d.kind, 10)))
 
 
-_ONLY_IN = re.compile(r"^only in [ab]: ")
 
 
 def _said_elsewhere(text: str, position: int, members: Sequence[int], context: StoryContext) -> bool:
@@ -437,13 +469,13 @@ def _positions(ids: Sequence[str], context: StoryContext) -> list[int]:
     return [context.position[i] for i in ids]
 
 
-def _evidence(pair: tuple[int, int], result: dict[str, Any] | None, link: Any, context: StoryContext) -> StoryEvidence:
+def _evidence(pair: tuple[int, int], result: PairFindings | None, link: Any, context: StoryContext) -> StoryEvidence:
     a, b = pair
-    alignments = [] if result is None else [x for x in result.get("alignments", ()) if x.get("kind") in AGREEING_KINDS]
-    alignments = [x for x in alignments if not context.in_boilerplate(a, x["a_span"])]
-    best = sorted(alignments, key=lambda x: (-float(x.get("score", 0)), x["a_index"]))[:2]
-    shared_quotes = 0 if result is None else sum(1 for q in result.get("quotes", ()) if q.get("kind") in SHARED_QUOTE_KINDS)
-    verdict = None if result is None else result.get("verdict")
+    alignments = [] if result is None else [x for x in result.links if x.kind in AGREEING_KINDS]
+    alignments = [x for x in alignments if not context.in_boilerplate(a, x.a_span)]
+    best = sorted(alignments, key=lambda x: (-x.score, x.a_index))[:2]
+    shared_quotes = 0 if result is None else sum(1 for q in result.quotes if q.kind in SHARED_QUOTE_KINDS)
+    verdict = None if result is None else result.verdict
     if verdict is not None and verdict not in COPY_VERDICTS:
         # The report's relation for the pair: both are in this story (average linkage decides for the
         # group, so one pair's own score may sit below the threshold); "related" here would contradict it.
@@ -456,7 +488,7 @@ def _evidence(pair: tuple[int, int], result: dict[str, Any] | None, link: Any, c
         verdict=verdict,
         shared_sentences=len(alignments),
         shared_quotes=shared_quotes,
-        examples=tuple(_span_text(context.batch[a], x["a_span"]) for x in best),
+        examples=tuple(_span_text(context.batch[a], x.a_span) for x in best),
     )
 
 
