@@ -36,6 +36,7 @@ from compare.report.model import (
 )
 from compare.report.stories import StoryClusters
 from compare.text.chrome import CleanText
+from compare.text.lexicon import speaker_key
 from compare.text.normalize import fold, words
 
 #: Alignment kinds (from ``compare_articles``) that mean "the same claim". Not
@@ -262,13 +263,14 @@ def _key(text: str) -> str:
 _PERSON = re.compile(r"^[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*$")
 
 
-def _speaker_key(speaker: str | None) -> str:
-    """One key per person across outlets: the surname of a capitalised name, else the folded phrase."""
+def _speaker_group(speaker: str | None) -> str:
+    """One group per person across outlets: the speaker key (surname) of a capitalised name;
+    a role or institution ("a Pentagon spokesman") stays whole, so two spokesmen stay two."""
     if not speaker:
         return "(unattributed)"
     cleaned = " ".join(speaker.split())
     if _PERSON.match(cleaned):
-        return fold(cleaned.split()[-1])
+        return speaker_key(cleaned) or fold(cleaned)
     return fold(cleaned)
 
 
@@ -293,7 +295,7 @@ def _quotes(members: Sequence[int], context: StoryContext, extract: Callable[[Ar
         for quote in extract(context.batch[position]):
             if context.in_boilerplate(position, (quote.start, quote.end)):
                 continue
-            speaker = _speaker_key(quote.speaker)
+            speaker = _speaker_group(quote.speaker)
             display = " ".join((quote.speaker or "(unattributed)").split())
             if len(display) > len(names.get(speaker, "")):
                 names[speaker] = display
