@@ -19,11 +19,16 @@ reader would check:
   content words) agree;
 - spelling and transliteration variants (Kiev/Kyiv from a list; otherwise two
   long unshared words that differ by a letter or two, "Zelenskiy"/"Zelenskyy")
-  counted as equal.
+  counted as equal;
+- **word evidence**: for each stem and stem pair seen in the development pairs,
+  the log-odds of "same claim" when both sentences have it and when only one
+  has it (smoothed naive Bayes), summed over the pair.
 
-A logistic model turns them into a probability (calibrated on held-out folds
-of the development pairs, see ``evaluation``); ``explain`` lists each
-feature's contribution. Weights are data (``compare/pair/data/claim_model.npz``),
+A hidden layer of 16 rectified units and a logistic output turn them into a
+probability (features clipped to the range seen in fitting; fitted and
+cross-validated on the development pairs, see ``evaluation.claims``);
+``explain`` lists each feature's contribution, exact because the log-odds is
+linear in the features within the set of active units. Weights are data (``compare/pair/data/claim_model.npz``),
 read with numpy: nothing is downloaded, no scikit-learn at run time.
 """
 
@@ -32,8 +37,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from compare.pair.matching import MatchForm, figure_keys
@@ -82,6 +88,7 @@ FEATURE_NAMES = (
     "unshared_count_max",
     "kld_unshared_top_min",
     "kld_unshared_top_max",
+    "word_evidence",
 )
 
 #: Human-readable reasons for ``explain``.
@@ -117,6 +124,7 @@ FEATURE_TEXT = {
     "unshared_count_max": "words only one side has (larger side)",
     "kld_unshared_top_min": "heaviest word only one side has (smaller side)",
     "kld_unshared_top_max": "heaviest word only one side has (larger side)",
+    "word_evidence": "learned evidence of the words and word pairs shared and not shared",
 }
 
 
@@ -130,8 +138,18 @@ class ClaimModel:
         background_slope, background_intercept: weight of an unseen word as
             ``intercept + slope * zipf`` (a line fitted to the learned weights).
         default_zipf: Zipf frequency of a word missing from ``background``.
-        coef, bias: logistic model over the standardised features.
+        coef, bias: output layer over the hidden units (over the standardised
+            features themselves when there is no hidden layer: a logistic model).
         mean, scale: standardisation of the features.
+        threshold: probability from which two sentences make the same claim.
+        evidence: word or word pair (stems joined by a space) -> (log-odds when
+            both sentences have it, log-odds when only one has it), fitted on
+            development pairs (smoothed naive Bayes); summed as ``word_evidence``.
+        hidden: hidden layer as (weights feature x unit, biases), or empty.
+        low, high: range of each feature on the development pairs; values outside are
+            clipped to it before the model sees them (a hidden layer must not
+            extrapolate: a pair of 60-word sentences has more unshared words than any
+            development pair).
     """
 
     term_weights: Mapping[str, float]
@@ -144,6 +162,10 @@ class ClaimModel:
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     threshold: float = 0.5
+    evidence: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    hidden: tuple = ()
+    low: tuple[float, ...] = ()
+    high: tuple[float, ...] = ()
 
     def weight(self, word: str) -> float:
         """TF-KLD weight of a word; from its background frequency when never seen in training."""
@@ -164,6 +186,8 @@ def save_model(model: ClaimModel, path: Path = MODEL_PATH) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     words = sorted(model.term_weights)
+    grams = sorted(model.evidence)
+    hidden_weights, hidden_bias = model.hidden or (np.zeros((0, 0)), np.zeros(0))
     np.savez_compressed(
         path,
         feature_names=np.array(FEATURE_NAMES),
@@ -175,6 +199,12 @@ def save_model(model: ClaimModel, path: Path = MODEL_PATH) -> None:
         coef=np.array(model.coef),
         mean=np.array(model.mean),
         scale=np.array(model.scale),
+        grams=np.array(grams),
+        evidence=np.array([model.evidence[g] for g in grams], dtype=np.float32).reshape(-1, 2),
+        hidden_weights=np.asarray(hidden_weights, dtype=np.float64),
+        hidden_bias=np.asarray(hidden_bias, dtype=np.float64),
+        low=np.array(model.low),
+        high=np.array(model.high),
     )
 
 
@@ -187,12 +217,13 @@ def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH)
         background = dict(zip(data["words"].tolist(), data["zipf"].astype(float).tolist(), strict=True))
     with np.load(path) as data:
         names = tuple(str(n) for n in data["feature_names"])
-        if names != FEATURE_NAMES:
+        if names != FEATURE_NAMES or "low" not in data:
             raise ValueError(
                 f"{path} was fitted for other features; refit it with "
                 "`python -m evaluation.claims --fit`"
             )
         slope, intercept, default_zipf, bias, threshold = (float(v) for v in data["scalars"])
+        hidden_weights = data["hidden_weights"]
         return ClaimModel(
             term_weights=dict(zip(data["words"].tolist(), data["weights"].astype(float).tolist(), strict=True)),
             background=background,
@@ -204,6 +235,12 @@ def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH)
             mean=tuple(float(v) for v in data["mean"]),
             scale=tuple(float(v) for v in data["scale"]),
             threshold=threshold,
+            evidence=dict(
+                zip(data["grams"].tolist(), (tuple(row) for row in data["evidence"].astype(float).tolist()), strict=True)
+            ),
+            hidden=(hidden_weights, data["hidden_bias"]) if hidden_weights.size else (),
+            low=tuple(float(v) for v in data["low"]),
+            high=tuple(float(v) for v in data["high"]),
         )
 
 
@@ -301,6 +338,19 @@ def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> lis
     neg_b = bool(NEGATIONS.intersection(b.words))
     subject_a, subject_b = _subject(a), _subject(b)
     length_a, length_b = max(1, len(a.words)), max(1, len(b.words))
+    evidence = model.evidence
+    grams_a = gram_keys(a)
+    grams_b = gram_keys(b)
+    word_evidence = 0.0
+    if evidence:
+        for key in grams_a & grams_b:
+            found = evidence.get(key)
+            if found is not None:
+                word_evidence += found[0]
+        for key in grams_a ^ grams_b:
+            found = evidence.get(key)
+            if found is not None:
+                word_evidence += found[1]
     top_a = max((weight(w) for w in ca - shared), default=0.0)
     top_b = max((weight(w) for w in cb - shared), default=0.0)
     return [
@@ -335,14 +385,42 @@ def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> lis
         float(max(len(ca - shared), len(cb - shared))),
         min(top_a, top_b),
         max(top_a, top_b),
+        word_evidence,
     ]
 
 
+def gram_keys(form: MatchForm) -> frozenset[str]:
+    """The stems and adjacent stem pairs of a sentence, as the keys of ``ClaimModel.evidence``."""
+    return _gram_keys(form.stems)
+
+
+@lru_cache(maxsize=16384)
+def _gram_keys(stems: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(stems) | frozenset(f"{x} {y}" for x, y in pairwise(stems))
+
+
+def _contributions(values: Sequence[float], model: ClaimModel) -> tuple[list[float], float]:
+    """Each feature's part in the log-odds, and the rest (bias): exact for the logistic model
+    and for the hidden layer of rectified units (the log-odds is linear in the features
+    within the region of units that are active)."""
+    if model.low:
+        values = [min(max(v, lo), hi) for v, lo, hi in zip(values, model.low, model.high, strict=True)]
+    standard = [(value - mean) / scale for value, mean, scale in zip(values, model.mean, model.scale, strict=True)]
+    if not model.hidden:
+        return [c * z for c, z in zip(model.coef, standard, strict=True)], model.bias
+    import numpy as np
+
+    weights, biases = model.hidden
+    z = np.asarray(standard)
+    active = (z @ weights + biases) > 0
+    gradient = weights[:, active] @ np.asarray(model.coef)[active]
+    rest = model.bias + float(biases[active] @ np.asarray(model.coef)[active])
+    return (gradient * z).tolist(), rest
+
+
 def _logit(values: Sequence[float], model: ClaimModel) -> float:
-    z = model.bias
-    for value, coef, mean, scale in zip(values, model.coef, model.mean, model.scale, strict=True):
-        z += coef * (value - mean) / scale
-    return z
+    contributions, rest = _contributions(values, model)
+    return rest + sum(contributions)
 
 
 def _sigmoid(z: float) -> float:
@@ -401,11 +479,8 @@ def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top:
     """The probability with the features that moved it most (largest contributions first)."""
     model = model or load_model()
     values = features(a, b, model)
-    contributions = [
-        coef * (value - mean) / scale
-        for value, coef, mean, scale in zip(values, model.coef, model.mean, model.scale, strict=True)
-    ]
-    probability = _sigmoid(model.bias + sum(contributions))
+    contributions, rest = _contributions(values, model)
+    probability = _sigmoid(rest + sum(contributions))
     order = sorted(range(len(values)), key=lambda k: -abs(contributions[k]))[:top]
     ca, cb, shared = content_sets(a, b)
     by_weight = sorted(shared, key=lambda w: -model.weight(w))
@@ -608,5 +683,5 @@ def _search_clauses(
 
 def clear_caches() -> None:
     """Empty the per-text caches (benchmarks start each run cold)."""
-    for cached in (_form, _clause_forms, _best_clause_match):
+    for cached in (_form, _clause_forms, _best_clause_match, _gram_keys):
         cached.cache_clear()
