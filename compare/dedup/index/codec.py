@@ -43,8 +43,9 @@ _HEADER = struct.Struct("<IB")
 
 def comparable(shingles: np.ndarray, bits: int = SHINGLE_BITS) -> np.ndarray:
     """A hash set as stored and compared: sorted unique ``bits``-bit values (uint32)."""
-    values = np.asarray(shingles, dtype=np.uint32) >> np.uint32(32 - bits)
-    return np.unique(values)
+    values = np.sort(np.asarray(shingles, dtype=np.uint32) >> np.uint32(32 - bits))
+    # Drop repeats of the sorted values: np.unique's hash path costs 30 us for a few hundred values.
+    return values[np.r_[True, values[1:] != values[:-1]]] if values.size > 1 else values
 
 
 def encode(values: np.ndarray) -> bytes:
