@@ -164,6 +164,11 @@ def test_an_id_given_twice_in_one_batch_keeps_the_later_version(backend, tmp_pat
         assert old.status == "new"  # the earlier version of A is gone from the LSH too
         if backend != "memory":
             assert index.check() == []
+        index.remove("B")  # its word and character bands and its anchors go with it
+        (b_again,) = ingest([Article(id="b-again", text=other.text)], index, workers=0)
+        assert b_again.status == "new"
+        if backend != "memory":
+            assert index.check() == []
     finally:
         index.close()
 

@@ -555,6 +555,13 @@ class RedisIndex(ArticleIndex):
             bands = self._lsh.keys.get(key)
             if len(bands) != self.parameters.bands:
                 problems.append(f"article {key.decode()!r} has {len(bands)} of {self.parameters.bands} bands")
+        anchored = dict(self._redis.hscan_iter(self._anchors, count=1000))
+        if not set(anchored) <= meta_ids:
+            problems.append(f"{self._anchors} holds ids without metadata")
+        for key, blob in anchored.items():
+            for anchor in np.frombuffer(blob, dtype="<u4")[1:].tolist():
+                if not self._redis.sismember(self._anchor_key(anchor), key):
+                    problems.append(f"article {key.decode()!r} is not in its anchor set {anchor:08x}")
         char_indexed = set(self._char_lsh.keys.keys())
         if char_indexed != set(self._redis.hkeys(self._chars)):
             problems.append(f"{self._chars} does not hold the ids that have character bands")
