@@ -178,3 +178,25 @@ def test_pair_scores_count_pairs():
     assert (scores.true_positives, scores.predicted, scores.gold) == (1, 3, 2)
     assert scores.precision == pytest.approx(1 / 3)
     assert scores.recall == pytest.approx(0.5)
+
+
+def test_candidates_grow_linearly_and_keep_each_articles_best():
+    """A word shared by a tenth of the set once paired a hundredth of all pairs (N²); each article
+    now keeps its closest candidates only."""
+    import random
+
+    from compare.pair.story_score import ProfileSet, profile, term_candidates
+
+    rng = random.Random(3)
+    vocabulary = [f"word{k}" for k in range(60)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(40)) for _ in range(240)]
+    profiles = ProfileSet([profile(t) for t in texts], common_df=100)
+    everything = term_candidates(profiles, per_article=10_000)
+    capped = term_candidates(profiles, per_article=5)
+    assert len(everything[0]) > 20 * len(capped[0]) > 0
+    assert len(capped[0]) <= 5 * 240
+    kept = set(zip(capped[0].tolist(), capped[1].tolist(), strict=True))
+    best = profiles.content_cosine(*everything)
+    for article in (0, 17, 239):
+        mine = [(score, pair) for score, pair in zip(best, zip(*everything, strict=True), strict=True) if article in pair]
+        assert tuple(int(x) for x in max(mine)[1]) in kept  # the closest by the top-term dot is the closest here too
