@@ -446,11 +446,11 @@ def score_articles(
     common = common_lines(contents, profiles)
     if common:
         # Only the articles that carry a formula line are profiled again.
-        kept = [_without(c, common) for c in contents]
+        stripped = [_without(c, common) for c in contents]
         profiles = ProfileSet(
             [
                 profile(k, title=t, day=d) if k is not None else old
-                for k, t, d, old in zip(kept, titles, days, profiles.profiles, strict=True)
+                for k, t, d, old in zip(stripped, titles, days, profiles.profiles, strict=True)
             ]
         )
     floor = scorer.min_content_cosine
