@@ -28,7 +28,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from compare.pair.claims import best_clause_match, claim_probability, explain, load_model
+from compare.pair.claims import (
+    best_clause_match,
+    claim_probability,
+    explain,
+    explain_texts,
+    load_model,
+)
 from compare.pair.diff import word_diff
 from compare.pair.matching import (
     MatchForm,
@@ -168,7 +174,9 @@ def classify(
     if Levenshtein.normalized_similarity(a.words, b.words) >= 0.8 and keys_a == keys_b:
         return "near-identical"
     threshold = load_model().threshold
-    if claim_probability(a, b) >= threshold:
+    # From the texts when given: cached, and ``_why`` asks again for the aligned pairs.
+    probability = explain_texts(a_text, b_text).probability if a_text and b_text else claim_probability(a, b)
+    if probability >= threshold:
         return "paraphrase"
     if a_text and b_text and best_clause_match(a_text, b_text)[0] >= threshold:
         return "paraphrase"  # one clause of each says the same: a quote without its attribution
@@ -278,7 +286,7 @@ def _extend(
 def _why(a_text: str, b_text: str) -> tuple[float, tuple[str, ...]]:
     """The claim matcher's probability for two aligned texts (sentences or their best clauses)
     and its reasons, strongest first."""
-    whole = explain(match_form(a_text), match_form(b_text))
+    whole = explain_texts(a_text, b_text)
     chosen = whole
     prefix: tuple[str, ...] = ()
     clause_p, clause_a, clause_b = (0.0, None, None) if whole.same_claim else best_clause_match(a_text, b_text)

@@ -496,6 +496,13 @@ def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top:
     )
 
 
+@lru_cache(maxsize=8192)
+def explain_texts(a_text: str, b_text: str) -> Explanation:
+    """``explain`` for two texts with the shipped model, cached: alignment asks once to decide
+    (``probability``) and once to say why, and the features are computed once."""
+    return explain(_form(a_text), _form(b_text))
+
+
 # ---------------------------------------------------------------- sentences that are not claims
 
 _PHOTO_CREDIT = re.compile(
@@ -683,5 +690,5 @@ def _search_clauses(
 
 def clear_caches() -> None:
     """Empty the per-text caches (benchmarks start each run cold)."""
-    for cached in (_form, _clause_forms, _best_clause_match, _gram_keys):
+    for cached in (_form, _clause_forms, _best_clause_match, _gram_keys, explain_texts):
         cached.cache_clear()
