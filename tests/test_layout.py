@@ -173,6 +173,14 @@ def test_no_private_name_imported_from_another_module():
         ("Mr|Mrs|Ms|Dr", "compare/text/lexicon.py"),  # honorifics
         ('"quipped"', "compare/text/lexicon.py"),  # cue verbs
         ("quipped|shouted", None),
+        # capitalised-name patterns: each distinct one once, in the lexicon
+        ("def capitalised_run(", "compare/text/lexicon.py"),
+        (r"[A-Z][\w'’-]*", "compare/text/lexicon.py"),  # CAPITALISED_WORD
+        (r"[A-Z][\w'’\-]*", None),
+        (r"\b[A-Z][\w'-]*", "compare/text/lexicon.py"),  # MATCHER_CAPITALISED_WORD
+        ("al|bin|de|van|von|der", "compare/text/lexicon.py"),  # SPEAKER_NAME_RUN
+        ("of|for|al|de", "compare/text/lexicon.py"),  # ENTITY_NAME_RUN
+        ("of|de|al|van|von|the", "compare/text/lexicon.py"),  # STORY_NAME_RUN
         ("whom what when", "compare/text/lexicon.py"),  # STOPWORDS
         ('"yesterday", "you"', "compare/text/lexicon.py"),  # SHINGLE_STOPWORDS
         ("def _slug(", None),

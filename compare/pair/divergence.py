@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING
 from compare.pair.matching import DATELINE, PHRASE_VARIANTS, mask_inline_tags, stem
 from compare.pair.model import Alignment, Divergence
 from compare.text.figures import Figure, find_figures
-from compare.text.lexicon import CALENDAR_WORDS, MONTH_ABBREVIATIONS, STOPWORDS, TITLE_WORDS
+from compare.text.lexicon import (
+    CALENDAR_WORDS,
+    ENTITY_NAME_RUN,
+    MONTH_ABBREVIATIONS,
+    STOPWORDS,
+    TITLE_WORDS,
+)
 from compare.text.normalize import words
 
 if TYPE_CHECKING:
@@ -60,7 +66,7 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_MARK = re.compile(r"[\"“”«»]")
-_CAP_RUN = re.compile(r"(?:(?:[A-Z]\.){2,3}|[A-Z][\w'’-]*)(?:[ \t]+(?:(?:of|for|al|de)[ \t]+)?(?:(?:[A-Z]\.){2,3}|[A-Z][\w'’-]*))*")
+_CAP_RUN = re.compile(ENTITY_NAME_RUN)
 _NOT_ENTITY = STOPWORDS | TITLE_WORDS | CALENDAR_WORDS | MONTH_ABBREVIATIONS | frozenset(
     str.split(
         """however meanwhile some many most one two three earlier later last next following

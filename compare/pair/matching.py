@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from compare.text.figures import Figure, canonicalize_figures, find_figures
-from compare.text.lexicon import CALENDAR_WORDS, STOPWORDS
+from compare.text.lexicon import CALENDAR_WORDS, MATCHER_CAPITALISED_WORD, STOPWORDS
 from compare.text.normalize import words
 
 _INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?>")
 DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40}\((?:Reuters|AP|AFP|Bloomberg|Interfax|TASS|dpa|UPI|PA)\)\s*[-–—]+\s*")
-_CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
+_CAPITALISED = re.compile(MATCHER_CAPITALISED_WORD)
 # Phrases outlets write several ways; folded before matching.
 PHRASE_VARIANTS = (
     (re.compile(r"\bU\.S\.(?:A\.)?|\bUnited States(?: of America)?\b|\bUSA\b"), "US"),

@@ -49,6 +49,7 @@ from compare.text.lexicon import (
     CALENDAR_WORDS,
     CUE_VERBS,
     HONORIFIC_PATTERN,
+    SPEAKER_NAME_RUN,
     STOPWORDS,
     TITLE_WORDS,
     WEEKDAYS,
@@ -65,10 +66,8 @@ _CLOSING = frozenset("”»")
 _PARTICIPLES = frozenset(c for c in CUE_VERBS if c.endswith("ing"))
 CUE_PATTERN = r"\b(?:" + "|".join(CUE_VERBS) + r")\b"
 _CUE = re.compile(CUE_PATTERN)
-# A capitalised word or an initialism ("U.S.", "F."); a plain word never takes
-# a trailing period, so a name run stops at the end of a sentence.
-_TOKEN = rf"(?:{HONORIFIC_PATTERN}|(?:[A-Z]\.){{1,3}}(?![\w])|[A-Z][\w'’-]*)"
-_NAME_RUN = re.compile(rf"{_TOKEN}(?:[ \t]+(?:(?:al|bin|de|van|von|der)[ \t]+)?{_TOKEN})*")
+# A plain word never takes a trailing period, so a name run stops at the end of a sentence.
+_NAME_RUN = re.compile(SPEAKER_NAME_RUN)
 # Words allowed between a subject and its cue verb: "Peskov also told",
 # "Ryabkov in remarks on Wednesday described", "NATO a day earlier had told".
 _ADVERBIAL = (

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from compare.text.lexicon import STOPWORDS, WEEKDAYS
+from compare.text.lexicon import STOPWORDS, STORY_NAME_RUN, WEEKDAYS
 from compare.text.normalize import fold, words
 
 MODEL_PATH = Path(__file__).with_name("story_model.json")
@@ -67,10 +67,7 @@ _UNKNOWN_ZIPF = 1.0
 _CEILING_ZIPF = 7.0
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Weekday names (lexicon.WEEKDAYS) say when, not what: two stories "on Wednesday" share nothing.
-_CAPITALISED = re.compile(r"[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]")
-_ENTITY_RUN = re.compile(
-    r"(?<![\w'’])(?:[A-Z][\w'’\-]*)(?:[ \t]+(?:(?:of|de|al|van|von|the)[ \t]+)?[A-Z][\w'’\-]*)*"
-)
+_ENTITY_RUN = re.compile(STORY_NAME_RUN)
 _PHONE = re.compile(r"(?:\+?1[-. ])?(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}\b|\b1-8\d\d-[A-Z0-9-]{7,9}\b")
 _NAME_TOKEN = re.compile(r"[^\W_]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")

@@ -1,7 +1,7 @@
 """Word lists of English news the stages share: one copy of each.
 
-Stop words, calendar words, titles and honorifics, verbs that attribute a
-quote, and the speaker key. Where two stages use two different lists on
+Stop words, calendar words, titles and honorifics, the patterns of capitalised
+names, verbs that attribute a quote, and the speaker key. Where two stages use two different lists on
 purpose, both are here, each named for its use and documented with the reason
 (a rule or a fitted model depends on the list it was written or fitted with).
 
@@ -105,6 +105,44 @@ TITLE_WORDS = frozenset(
 HONORIFIC_PATTERN = (
     r"(?:Mr|Mrs|Ms|Dr|Rev|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Maj|Prof|Hon|Amb|Atty|Supt|Det|Insp)\.(?=[ \t]+[A-Z])"
 )
+
+# ---------------------------------------------------------------- capitalised names
+
+#: One capitalised word, as a regular expression: a capital, then word characters,
+#: straight or curly apostrophes and hyphens ("Peskov", "O’Brien", "al-Assad's").
+CAPITALISED_WORD = r"[A-Z][\w'’-]*"
+#: The sentence matcher's capitalised word (``pair.matching``): from a word boundary,
+#: and a curly apostrophe ends it ("Trump’s" gives "Trump", not "Trump" and "s").
+#: Kept apart from ``CAPITALISED_WORD``: the matcher's names feed the claim matcher,
+#: whose weights were fitted with this form.
+MATCHER_CAPITALISED_WORD = r"\b[A-Z][\w'-]*"
+
+
+def capitalised_run(token: str, joiners: str) -> str:
+    """A regular expression for a run of ``token`` separated by spaces or tabs, where one
+    lowercase joiner of ``joiners`` ("of|de") may stand between two tokens.
+
+    >>> import re
+    >>> re.match(capitalised_run(CAPITALISED_WORD, "of"), "Bank of England said").group()
+    'Bank of England'
+    """
+    return rf"{token}(?:[ \t]+(?:(?:{joiners})[ \t]+)?{token})*"
+
+
+#: A speaker's name as the quote extractor reads it: capitalised words, abbreviated
+#: titles with their dot ("Sen. Warren") and initials of one to three letters ("F.", "J.R.R."),
+#: joined by name particles ("Abu Bakr al Baghdadi", "Ursula von der Leyen").
+SPEAKER_NAME_RUN = capitalised_run(
+    rf"(?:{HONORIFIC_PATTERN}|(?:[A-Z]\.){{1,3}}(?![\w])|{CAPITALISED_WORD})", "al|bin|de|van|von|der"
+)
+#: An entity named in a sentence as the divergence finder reads it: capitalised words and
+#: initialisms of two or three letters ("U.S."), joined by the words that join the parts
+#: of an organisation's or an office's name ("Ministry of Defence", "Secretary for Health").
+ENTITY_NAME_RUN = capitalised_run(rf"(?:(?:[A-Z]\.){{2,3}}|{CAPITALISED_WORD})", "of|for|al|de")
+#: A name the story score counts (``pair.story_score``): capitalised words not glued to a
+#: word before them, joined by particles and "of"/"the" ("Prince of Wales"). Kept apart
+#: from ``ENTITY_NAME_RUN``: the story score's model was fitted with these runs.
+STORY_NAME_RUN = r"(?<![\w'’])" + capitalised_run(CAPITALISED_WORD, "of|de|al|van|von|the")
 
 # ---------------------------------------------------------------- attribution
 
