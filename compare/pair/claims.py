@@ -43,7 +43,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from compare.pair.matching import MatchForm, figure_keys
-from compare.text.lexicon import STOPWORDS
+from compare.text.lexicon import REPORTING_VERBS, STOPWORDS
 
 MODEL_PATH = Path(__file__).parent / "data" / "claim_model.npz"
 #: Zipf frequencies of the 60,000 most frequent English words (from wordfreq), by stem.
@@ -606,7 +606,7 @@ _CLAUSE_BREAK = re.compile(
     r"|\s(?:amid|after|because|although|though|while|as)\s)\s*"
 )
 _REPORTED = re.compile(
-    r"^(?:.{0,120}?\b(?:said|says|told|announced|confirmed|reported|added|warned|stated|insisted|claimed)"
+    rf"^(?:.{{0,120}}?\b(?:{'|'.join(REPORTING_VERBS)})"
     r"(?:\s+(?:on\s+)?(?:\w+day|this week|last week|earlier|later|reporters|parliament|journalists|[A-Z]\w+)){0,3}"
     r"\s+(?:that\s+)?)(.{20,})$"
 )

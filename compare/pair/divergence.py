@@ -36,6 +36,7 @@ from compare.text.figures import Figure, find_figures
 from compare.text.lexicon import (
     CALENDAR_WORDS,
     ENTITY_NAME_RUN,
+    FRAMING_VERBS,
     MONTH_ABBREVIATIONS,
     STOPWORDS,
     TITLE_WORDS,
@@ -45,16 +46,6 @@ from compare.text.normalize import words
 if TYPE_CHECKING:
     from compare.pair.prepare import Prepared
 
-_FRAMING_VERBS = {
-    "said": "said", "says": "said", "say": "said", "told": "told", "tells": "told",
-    "claimed": "claimed", "claims": "claimed", "claim": "claimed", "warned": "warned",
-    "warns": "warned", "insisted": "insisted", "insists": "insisted", "alleged": "alleged",
-    "alleging": "alleged", "admitted": "admitted", "denied": "denied", "stressed": "stressed",
-    "noted": "noted", "added": "added", "argued": "argued", "complained": "complained",
-    "accused": "accused", "dismissed": "dismissed", "declared": "declared", "asserted": "asserted",
-    "assert": "asserted", "acknowledged": "acknowledged", "conceded": "conceded", "boasted": "boasted",
-    "threatened": "threatened", "reported": "reported", "confirmed": "confirmed", "announced": "announced",
-}
 _BACKGROUND = re.compile(
     r"\b(?:previously|has long|have long|had long|since (?:19|20)\d\d|for years|time and again|"
     r"repeatedly|has been|have been|had been|last year|earlier this (?:year|month)|in (?:19|20)\d\d)\b",
@@ -247,7 +238,7 @@ def _as_written(folded: frozenset[str], text: str) -> str:
 
 
 def _cues(text: str) -> set[str]:
-    return {_FRAMING_VERBS[w] for w in words(mask_inline_tags(text)) if w in _FRAMING_VERBS}
+    return {FRAMING_VERBS[w] for w in words(mask_inline_tags(text)) if w in FRAMING_VERBS}
 
 
 def framing(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:

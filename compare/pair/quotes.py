@@ -46,9 +46,12 @@ from compare.pair.matching import mask_inline_tags
 from compare.pair.model import Quote, QuoteMatch
 from compare.text.chrome import CleanText, strip_boilerplate
 from compare.text.lexicon import (
+    ADDRESS_VERBS,
     CALENDAR_WORDS,
     CUE_VERBS,
     HONORIFIC_PATTERN,
+    INVERTED_CUE_VERBS,
+    QUOTE_LEAD_VERBS,
     SPEAKER_NAME_RUN,
     STOPWORDS,
     TITLE_WORDS,
@@ -132,7 +135,7 @@ _AFTER_SUBJECT_CUE = re.compile(
 )
 # The subject runs to the next punctuation, but the dots of "U.S." or "Dr." do not end it.
 _AFTER_CUE_SUBJECT = re.compile(
-    r"^[\s,.?!]*(?P<cue>said|says|added|wrote|asked|told)\s+"
+    rf"^[\s,.?!]*(?P<cue>{'|'.join(INVERTED_CUE_VERBS)})\s+"
     rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b[A-Z]\.(?=\s[A-Z])|\b{HONORIFIC_PATTERN}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
 )
 _LATER_ATTRIBUTION = re.compile(
@@ -742,15 +745,8 @@ def _opening_kind(lead: str, tail: str, body: str, ending: str, cue: str | None)
 
 
 # Verbs that introduce what was said, not verbs that name something ('a play called "...").
-_INTRO_VERBS = (
-    r"said|says|saying|say|told|tells|telling|added|adds|adding|wrote|writes|writing|asked|asks|asking|"
-    r"replied|replies|replying|declared|declares|declaring|tweeted|tweets|tweeting|posted|stated|states|"
-    r"exclaimed|shouted|announced|insisted|insists|insisting|warned|warns|warning|explained|explaining|"
-    r"concluded|continued|responded|noted|noting|argued|arguing|admitted|recalled|recalling|urged|urging"
-)
+_INTRO_VERBS = "|".join(QUOTE_LEAD_VERBS)
 _CUE_AT_END = re.compile(rf"\b(?:{_INTRO_VERBS})$")
-# Verbs whose object is the person addressed ("told his supporters,"), not what was said.
-_ADDRESS_VERBS = frozenset(["told", "tells", "telling", "asked", "asks", "asking", "warned", "warns", "warning", "urged", "urging"])
 # After a verb of saying, only where and when may come before the quote ("said in a statement,").
 _CIRCUMSTANCE = frozenset(
     ["in", "on", "at", "during", "after", "before", "from", "with", "via", "to", "later", "earlier", "again", "also", "then", "last", "this", "yesterday", "today", "tonight"]
@@ -794,7 +790,7 @@ def _introduces(lead: str) -> bool:
         return False
     rest = (match["rest"] or "").rstrip(",:").split()
     cue = (match.groupdict().get("cue") or match.groupdict().get("cue2") or "").lower()
-    if cue in _ADDRESS_VERBS:  # "told the mayors who gathered in Indianapolis," (not "told them that")
+    if cue in ADDRESS_VERBS:  # "told the mayors who gathered in Indianapolis," (not "told them that")
         return not any(word.lower() in _NO_CONTENT - {"who", "when", "as"} for word in rest)
     return not rest or (rest[0].lower() in _CIRCUMSTANCE and not any(w.lower() in _NO_CONTENT for w in rest))
 

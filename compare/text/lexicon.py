@@ -180,6 +180,43 @@ SPLITTER_CUE_VERBS = (
 )
 
 
+#: Verbs that stand before the speaker right after a quote ('," said Kremlin spokesman
+#: Dmitry Peskov'): the quote extractor reads the subject that follows them up to the
+#: next punctuation, so only verbs that take the inverted order in news copy are here.
+INVERTED_CUE_VERBS = ("said", "says", "added", "wrote", "asked", "told")
+#: Verbs that open a quotation at the end of the words before it ('He added, "..."',
+#: '..., saying: "..."'): verbs that introduce what was said, not verbs that name
+#: something ('a play called "..."'), so "called" and "described" are not here.
+QUOTE_LEAD_VERBS = (
+    "said", "says", "saying", "say", "told", "tells", "telling", "added", "adds", "adding",
+    "wrote", "writes", "writing", "asked", "asks", "asking", "replied", "replies", "replying",
+    "declared", "declares", "declaring", "tweeted", "tweets", "tweeting", "posted", "stated", "states",
+    "exclaimed", "shouted", "announced", "insisted", "insists", "insisting", "warned", "warns", "warning",
+    "explained", "explaining", "concluded", "continued", "responded", "noted", "noting", "argued", "arguing",
+    "admitted", "recalled", "recalling", "urged", "urging",
+)
+#: Verbs of saying whose object is the person addressed ("told his supporters,"), not
+#: what was said: after them, a comma does not open the quotation's content.
+ADDRESS_VERBS = frozenset(("told", "tells", "telling", "asked", "asks", "asking", "warned", "warns", "warning", "urged", "urging"))
+#: Verbs that report a claim ("officials said (that) ..."): the claim matcher compares
+#: what follows them apart from the attribution.
+REPORTING_VERBS = (
+    "said", "says", "told", "announced", "confirmed", "reported", "added", "warned", "stated", "insisted", "claimed",
+)
+#: The framing a cue verb gives a claim, for each form of the verb ("warns" -> "warned"):
+#: two outlets framing one claim with different verbs ("said" / "claimed") is a divergence.
+#: Neutral and loaded verbs both, but only those whose choice says something.
+FRAMING_VERBS = {
+    "said": "said", "says": "said", "say": "said", "told": "told", "tells": "told",
+    "claimed": "claimed", "claims": "claimed", "claim": "claimed", "warned": "warned",
+    "warns": "warned", "insisted": "insisted", "insists": "insisted", "alleged": "alleged",
+    "alleging": "alleged", "admitted": "admitted", "denied": "denied", "stressed": "stressed",
+    "noted": "noted", "added": "added", "argued": "argued", "complained": "complained",
+    "accused": "accused", "dismissed": "dismissed", "declared": "declared", "asserted": "asserted",
+    "assert": "asserted", "acknowledged": "acknowledged", "conceded": "conceded", "boasted": "boasted",
+    "threatened": "threatened", "reported": "reported", "confirmed": "confirmed", "announced": "announced",
+}
+
 @lru_cache(maxsize=16384)
 def speaker_key(speaker: str | None) -> str | None:
     """What makes two speakers one: the folded last word ("Dmitry Peskov" -> "peskov").
