@@ -332,3 +332,28 @@ def test_public_api_is_complete_and_lazy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip()
+
+
+def test_report_learns_chrome_once(monkeypatch):
+    """``build_report`` learns the batch's chrome once and hands it to dedup, which then does not
+    learn it again (it once learned it twice: for the stories and inside ``find_duplicates``)."""
+    from compare.dedup import fingerprinter
+    from compare.load.articles import iter_articles
+    from compare.report.build import build_report
+    from compare.text import chrome
+
+    calls = {"report": 0, "dedup": 0}
+    observe_all, learned = chrome.BoilerplateLearner.observe_all, fingerprinter.LineCounter.learned
+
+    def counting_observe_all(self, articles):
+        calls["report"] += 1
+        return observe_all(self, articles)
+
+    def counting_learned(self, *args, **kwargs):
+        calls["dedup"] += 1
+        return learned(self, *args, **kwargs)
+
+    monkeypatch.setattr(chrome.BoilerplateLearner, "observe_all", counting_observe_all)
+    monkeypatch.setattr(fingerprinter.LineCounter, "learned", counting_learned)
+    build_report(list(iter_articles([PACKAGE.parent / "fixtures" / "seeds"])), workers=0)
+    assert calls == {"report": 1, "dedup": 0}

@@ -45,6 +45,7 @@ from compare.text.chrome import RemovedBlock
 
 if TYPE_CHECKING:
     from compare.article import Article
+    from compare.dedup.fingerprinter import LearnedLines
 
 Relation = Literal["duplicate", "near-duplicate", "contained"]
 
@@ -284,6 +285,7 @@ def find_duplicates(
     learn_boilerplate: bool = True,
     workers: int | None = None,
     char_signal: bool = True,
+    learned: LearnedLines | None = None,
 ) -> DedupResult:
     r"""Duplicate pairs and clusters in a batch of articles.
 
@@ -314,6 +316,10 @@ def find_duplicates(
         char_signal: also pair articles whose sampled character shingles
             reach ``CHAR_THRESHOLD`` (copies with typos or OCR noise, whose
             word shingles are broken); False = word shingles only.
+        learned: boilerplate the caller already learned from this same batch
+            (``LearnedLines.of(learner)``; ``build_report`` learns it once for the
+            whole report): every article is fingerprinted with it in one pass, and
+            nothing is learned again. ``learn_boilerplate`` is then not consulted.
 
     Example:
         >>> from compare import Article
@@ -352,9 +358,10 @@ def find_duplicates(
         else:
             first_pass = chain(head, reader)
     fingerprints: list[Fingerprint] = []
-    learned = None
     with Fingerprinter(settings, workers=workers) as fingerprinter:
-        if not learn_boilerplate:
+        if learned is not None:
+            fingerprints.extend(fingerprinter.fingerprints(first_pass, learned=learned, count=count, progress=progress))
+        elif not learn_boilerplate:
             fingerprints.extend(fingerprinter.fingerprints(first_pass, count=count, progress=progress))
         else:
             counter = LineCounter()

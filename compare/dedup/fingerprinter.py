@@ -37,7 +37,7 @@ from compare.dedup.fingerprint import (
     fingerprint_many,
 )
 from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
-from compare.text.chrome import LEARN_MIN_ARTICLES
+from compare.text.chrome import LEARN_MIN_ARTICLES, BoilerplateLearner
 
 if TYPE_CHECKING:
     from compare.article import Article
@@ -72,6 +72,23 @@ class LearnedLines:
 
     def counts(self) -> dict[str, int]:
         return {source: len(keys) for source, keys in self.keys.items()}
+
+    @classmethod
+    def of(cls, learner: BoilerplateLearner) -> LearnedLines:
+        r"""The lines a ``BoilerplateLearner`` has learned, as integer keys (what workers are sent).
+
+        >>> from compare import Article
+        >>> learner = BoilerplateLearner()
+        >>> learner.observe_all([Article(id=str(n), text=f"Story {n}.\nRead more at Wire", source="Wire") for n in range(3)])
+        >>> LearnedLines.of(learner).counts()
+        {'Wire': 1}
+        """
+        return cls(
+            {
+                source: frozenset(int(key, 16) for key, seen in counter.items() if seen >= learner.min_articles)
+                for source, counter in learner.counts.items()
+            }
+        )
 
 
 class LineCounter:

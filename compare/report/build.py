@@ -119,10 +119,12 @@ def build_report(
     n = len(batch)
     tick = _Ticker(progress, total=2 * n)
 
-    cleaned = _clean(batch)
+    # Chrome is learned once per report: the same lines are stripped for the stories and for dedup.
+    learner = _learn(batch)
+    cleaned = _clean(batch, learner)
     tick(n)
 
-    duplicates = _find_duplicates(batch, duplicate_threshold)
+    duplicates = _find_duplicates(batch, duplicate_threshold, learner)
     batch = _dates_from_copies(batch, duplicates.clusters, inferred)
     tick(n)
     position = {a.id: i for i, a in enumerate(batch)}
@@ -204,13 +206,19 @@ def story_clusters(articles: Iterable[Article], *, settings: StorySettings = DEF
     stripped exactly as ``build_report`` does; the evaluation scores this.
     """
     batch, inferred = _infer_metadata(_unique_ids(list(articles)))
-    batch = _dates_from_copies(batch, _find_duplicates(batch, None).clusters, inferred)
-    return _cluster(batch, _clean(batch), settings)
+    learner = _learn(batch)
+    batch = _dates_from_copies(batch, _find_duplicates(batch, None, learner).clusters, inferred)
+    return _cluster(batch, _clean(batch, learner), settings)
 
 
-def _clean(batch: Sequence[Article]) -> list[CleanText]:
+def _learn(batch: Sequence[Article]) -> BoilerplateLearner:
+    """The batch's chrome, learned once: lines repeated across articles of one source."""
     learner = BoilerplateLearner()
     learner.observe_all(batch)
+    return learner
+
+
+def _clean(batch: Sequence[Article], learner: BoilerplateLearner) -> list[CleanText]:
     return [strip_boilerplate(a.text, source=a.source, learned=learner) for a in batch]
 
 
@@ -339,12 +347,15 @@ def _threads(stories: Sequence[Story], pairs: Sequence[PairRelation], batch: Seq
     return tuple(Thread(number, events) for number, events in enumerate(threads, 1))
 
 
-def _find_duplicates(batch: Sequence[Article], threshold: float | None) -> Any:
+def _find_duplicates(batch: Sequence[Article], threshold: float | None, learner: BoilerplateLearner) -> Any:
+    """Near-duplicates of the batch, fingerprinted with the chrome the report learned (not learned again)."""
     from compare.dedup.batch import find_duplicates
+    from compare.dedup.fingerprinter import LearnedLines
 
+    learned = LearnedLines.of(learner)
     if threshold is None:
-        return find_duplicates(batch)
-    return find_duplicates(batch, threshold=threshold)
+        return find_duplicates(batch, learned=learned)
+    return find_duplicates(batch, threshold=threshold, learned=learned)
 
 
 def _merge_duplicate_groups(
