@@ -357,3 +357,33 @@ def test_report_learns_chrome_once(monkeypatch):
     monkeypatch.setattr(fingerprinter.LineCounter, "learned", counting_learned)
     build_report(list(iter_articles([PACKAGE.parent / "fixtures" / "seeds"])), workers=0)
     assert calls == {"report": 1, "dedup": 0}
+
+
+def test_report_splits_each_article_once(monkeypatch):
+    """The stories reuse the sentences each comparison split (``prepared_article``); an article is
+    split a second time only when the report learned chrome in it, because then its cleaned text
+    differs from the one ``compare_articles`` splits (known chrome only)."""
+    from collections import Counter
+
+    from compare.load.articles import iter_articles
+    from compare.pair import prepare
+    from compare.report.build import build_report
+    from compare.text import sentences
+
+    split = Counter()
+    original = sentences.split_sentences
+
+    def counting(article, **kwargs):
+        split[article.id] += 1
+        return original(article, **kwargs)
+
+    from compare.pair.compare import clear_caches
+
+    clear_caches()  # articles prepared by earlier tests would not be split at all
+    monkeypatch.setattr(sentences, "split_sentences", counting)  # the stories' split
+    monkeypatch.setattr(prepare, "split_sentences", counting)  # the comparisons' split
+    fixtures = PACKAGE.parent / "fixtures"
+    report = build_report(list(iter_articles([fixtures / "seeds", fixtures / "variants"])), workers=0)
+    learned = {r.article for r in report.boilerplate if r.reason.startswith("learned")}
+    assert len(split) >= 10
+    assert {article for article, n in split.items() if n > 1} <= learned

@@ -128,6 +128,17 @@ def article_quotes(
     return _RECENT.quotes(prepared, max_chars, max_sentences)
 
 
+def prepared_article(
+    article: Article, *, max_chars: int = DEFAULT_MAX_CHARS, max_sentences: int = DEFAULT_MAX_SENTENCES
+) -> Prepared:
+    """``prepare(article)``, served from the recent articles ``compare_articles`` prepared
+    (``report`` reads each compared article's sentences from it instead of splitting them again).
+
+    Raises what ``prepare`` raises.
+    """
+    return _RECENT.prepared(article, "text", max_chars, max_sentences)
+
+
 def clear_caches() -> None:
     """Empty the per-text caches (figures, token keys, speakers, recent articles); benchmarks
     call it so that repeated runs on the same texts are not flattered by warm caches."""

@@ -50,7 +50,7 @@ from compare.report.stories import (
     StorySettings,
     cluster_stories,
 )
-from compare.report.story import PairFindings, build_story, iso_date
+from compare.report.story import PairFindings, build_story, iso_date, sentence_key
 from compare.text.chrome import BoilerplateLearner, CleanText, strip_boilerplate
 from compare.text.normalize import words
 
@@ -140,7 +140,11 @@ def build_report(
     tick.total += len(align)
     scores = {(link.a, link.b): PairScore(link.score, link.timeless, link.shared, link.features) for link in found.links}
     quotes_of: dict[int, list[Any]] = {}
-    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences, scores, quotes_of)
+    sentences_of: dict[int, list[str]] = {}
+    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences, scores, quotes_of, sentences_of)
+    # The comparisons split each article with known chrome only; where the report learned no chrome in
+    # an article, its cleaned text is the same and so are its sentences: the stories reuse them.
+    reused = {p: keys for p, keys in sentences_of.items() if not _has_learned_chrome(cleaned[p])}
 
     quotes = _story_quotes_extractor({batch[p].id: found for p, found in quotes_of.items()})
     # Each story gets only its own links and comparisons (filtering the whole set per story was N²).
@@ -161,6 +165,7 @@ def build_report(
             compared_of.get(number - 1, {}),
             quotes,
             one_source_claims_per_article,
+            reused,
         )
         for number, members in enumerate(clusters, 1)
     )
@@ -392,6 +397,7 @@ def _compare_pairs(
     max_sentences: int = DEFAULT_MAX_SENTENCES,
     scores: dict[tuple[int, int], PairScore] | None = None,
     quotes_of: dict[int, list[Any]] | None = None,
+    sentences_of: dict[int, list[str]] | None = None,
 ) -> dict[tuple[int, int], PairFindings | None]:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
@@ -402,12 +408,14 @@ def _compare_pairs(
     comparison's verdict uses them instead of scoring the pair again.
     ``quotes_of`` (input position -> the article's statement quotes) is filled
     on the way: the workers have each article prepared already, so the story
-    quotes are not extracted a second time in this process.
+    quotes are not extracted a second time in this process. ``sentences_of`` (input
+    position -> ``sentence_key`` of each sentence the comparison split) likewise.
     """
     from compare.dedup.fingerprinter import default_workers
 
     scores = scores or {}
     quotes_of = {} if quotes_of is None else quotes_of
+    sentences_of = {} if sentences_of is None else sentences_of
     count = default_workers() if workers is None else workers
     comparisons: dict[tuple[int, int], PairFindings | None] = {}
     if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
@@ -427,27 +435,56 @@ def _compare_pairs(
                 with main_script_hidden():  # map() submits every task, so all workers start in here
                     chunk = max(4, min(32, len(tasks) // (8 * count)))
                     results = pool.map(_compare_task, tasks, chunksize=chunk)
-                for pair, (result, quotes_a, quotes_b) in zip(align, results, strict=False):
+                for pair, (result, (quotes_a, keys_a), (quotes_b, keys_b)) in zip(align, results, strict=False):
                     comparisons[pair] = result
                     quotes_of[pair[0]], quotes_of[pair[1]] = quotes_a, quotes_b
+                    _keep_keys(sentences_of, pair[0], keys_a)
+                    _keep_keys(sentences_of, pair[1], keys_b)
                     tick(1)
         except BrokenProcessPool:
             pass  # finish below in this process
     for a, b in align:
         if (a, b) not in comparisons:
-            comparisons[(a, b)], quotes_of[a], quotes_of[b] = _compare_task(
+            result, (quotes_of[a], keys_a), (quotes_of[b], keys_b) = _compare_task(
                 (batch[a], batch[b], max_sentences, scores.get((a, b)))
             )
+            comparisons[(a, b)] = result
+            _keep_keys(sentences_of, a, keys_a)
+            _keep_keys(sentences_of, b, keys_b)
             tick(1)
     return comparisons
 
 
+def _keep_keys(sentences_of: dict[int, list[str]], position: int, keys: list[str] | None) -> None:
+    if keys is not None:
+        sentences_of[position] = keys
+
+
+ArticleFindings = tuple[list[Any], "list[str] | None"]
+
+
 def _compare_task(
     task: tuple[Article, Article, int, PairScore | None],
-) -> tuple[PairFindings | None, list[Any], list[Any]]:
-    """The pair's comparison and both articles' statement quotes (for the story's quote table)."""
+) -> tuple[PairFindings | None, ArticleFindings, ArticleFindings]:
+    """The pair's comparison and, for each article, its statement quotes (for the story's quote
+    table) and its sentence keys as the comparison split them (None if it could not prepare it)."""
     a, b, max_sentences, _ = task
-    return _compare(*task), _statement_quotes(a, max_sentences), _statement_quotes(b, max_sentences)
+    return _compare(*task), _article_findings(a, max_sentences), _article_findings(b, max_sentences)
+
+
+def _article_findings(article: Article, max_sentences: int) -> ArticleFindings:
+    from compare.pair.compare import prepared_article
+
+    try:
+        sentences = prepared_article(article, max_sentences=max_sentences).sentences
+    except (ArticleCompareError, ValueError):
+        return _statement_quotes(article, max_sentences), None
+    return _statement_quotes(article, max_sentences), [sentence_key(s.text) for s in sentences]
+
+
+def _has_learned_chrome(clean: CleanText) -> bool:
+    """Whether learned chrome was removed: only then does the report's cleaning differ from ``prepare``'s."""
+    return any(removed.reason.startswith("learned") for removed in clean.removed)
 
 
 def _statement_quotes(article: Article, max_sentences: int = DEFAULT_MAX_SENTENCES) -> list[Any]:

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +106,8 @@ class PairFindings:
 
 @dataclass(frozen=True, slots=True)
 class StoryContext:
-    """The batch as one story sees it: articles, cleaned texts, positions, sentence cache."""
+    """The batch as one story sees it: articles, cleaned texts, positions, sentence cache
+    (``sentences`` may start with the keys the comparisons already split)."""
 
     batch: Sequence[Article]
     cleaned: Sequence[CleanText]
@@ -141,8 +142,15 @@ def build_story(
     comparisons: dict[tuple[int, int], PairFindings | None],
     extract_quotes: Callable[[Article], list[Any]],
     one_source_claims: int,
+    sentence_keys: Mapping[int, list[str]] | None = None,
 ) -> Story:
-    context = StoryContext(batch, cleaned, {batch[p].id: p for p in members})
+    """One story's agreements, divergences, quotes and evidence. ``sentence_keys`` (input
+    position -> ``sentence_key`` of each content sentence) are used instead of splitting an
+    article again; give them only where they split the same cleaned text as ``cleaned``."""
+    known = sentence_keys or {}
+    context = StoryContext(
+        batch, cleaned, {batch[p].id: p for p in members}, {p: known[p] for p in members if p in known}
+    )
     member_set = set(members)
     ids = tuple(batch[p].id for p in members)
     dates = sorted(d for d in (iso_date(batch[p].published) for p in members) if d)
@@ -254,8 +262,12 @@ def _voices(members: Sequence[int], compared: dict[tuple[int, int], PairFindings
     return {p: copies.find(p) for p in members}
 
 
-def _key(text: str) -> str:
+def sentence_key(text: str) -> str:
+    """The folded words of a sentence, one space apart: what stories compare sentences by."""
     return " ".join(words(text))
+
+
+_key = sentence_key
 
 
 # ---------------------------------------------------------------- quotes
