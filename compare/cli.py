@@ -216,8 +216,9 @@ class _Commands(click.Group):
             raise click.ClickException(terminal_text(error_message(error))) from None
         except click.ClickException as error:
             # Escaped in place so the exception keeps its class, exit code and usage
-            # line; click declares ``message`` Final only because it never changes it.
-            error.message = terminal_text(error.message)  # type: ignore[misc]
+            # line. Some click releases declare ``message`` Final (they never change it) and
+            # some do not, so setattr keeps one spelling that type-checks against both.
+            setattr(error, "message", terminal_text(error.message))  # noqa: B010
             raise
         except Exception:
             # The SIGTERM handler raises SystemExit wherever the main thread is; inside a
