@@ -326,14 +326,18 @@ def fit_model(forms, pairs, background, default_zipf):
     hidden-layer model, then the threshold."""
     import numpy as np
 
-    from compare.pair.claims import FEATURE_NAMES, ClaimModel, features
+    from compare.pair.claims import FEATURE_NAMES, ClaimModel, features, load_related
 
     def term_model(rows: Sequence[int]) -> ClaimModel:
         chosen_forms, chosen_pairs = [forms[i] for i in rows], [pairs[i] for i in rows]
         weights = fit_term_weights(chosen_forms, chosen_pairs)
         evidence = fit_evidence(chosen_forms, chosen_pairs)
         slope, intercept = background_line(weights, background, default_zipf)
-        return ClaimModel(weights, background, slope, intercept, default_zipf, (), 0.0, (), (), evidence=evidence)
+        return ClaimModel(
+            weights, background, slope, intercept, default_zipf, (), 0.0, (), (), evidence=evidence, related=related
+        )
+
+    related = load_related()
 
     # Cross-fitting: a pair's features use term weights and word evidence fitted without that
     # pair, as at run time; weights fitted on the pair itself would remember its label
@@ -355,7 +359,7 @@ def fit_model(forms, pairs, background, default_zipf):
         final.term_weights, background, final.background_slope, final.background_intercept, default_zipf,
         tuple(float(v) for v in coef), bias, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
         evidence=final.evidence, hidden=hidden,
-        low=tuple(float(v) for v in low), high=tuple(float(v) for v in high),
+        low=tuple(float(v) for v in low), high=tuple(float(v) for v in high), related=related,
     )
     z = (x - mean) / scale
     prob = 1 / (1 + np.exp(-(np.maximum(z @ hidden[0] + hidden[1], 0) @ coef + bias)))

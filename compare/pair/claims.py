@@ -20,6 +20,10 @@ reader would check:
 - spelling and transliteration variants (Kiev/Kyiv from a list; otherwise two
   long unshared words that differ by a letter or two, "Zelenskiy"/"Zelenskyy")
   counted as equal;
+- related words counted as shared (``load_related``): WordNet synonyms
+  ("providing"/"supplying") and a country with its capital, demonym and other
+  names ("London"/"Britain"/"British"/"UK", "Kyiv"/"Ukraine"), and their
+  number as a feature;
 - **word evidence**: for each stem and stem pair seen in the development pairs,
   the log-odds of "same claim" when both sentences have it and when only one
   has it (smoothed naive Bayes), summed over the pair.
@@ -48,6 +52,9 @@ from compare.text.lexicon import REPORTING_VERBS, STOPWORDS
 MODEL_PATH = Path(__file__).parent / "data" / "claim_model.npz"
 #: Zipf frequencies of the 60,000 most frequent English words (from wordfreq), by stem.
 BACKGROUND_PATH = Path(__file__).parent / "data" / "english_zipf.npz"
+#: Related words (WordNet synonyms; a country, its capital, demonym and other names), by stem:
+#: built by ``python -m evaluation.related_words``.
+RELATED_PATH = Path(__file__).parent / "data" / "related_words.npz"
 
 #: Words that turn a claim into its denial.
 NEGATIONS = frozenset(
@@ -89,6 +96,7 @@ FEATURE_NAMES = (
     "kld_unshared_top_min",
     "kld_unshared_top_max",
     "word_evidence",
+    "related_words",
 )
 
 #: Human-readable reasons for ``explain``.
@@ -125,6 +133,7 @@ FEATURE_TEXT = {
     "kld_unshared_top_min": "heaviest word only one side has (smaller side)",
     "kld_unshared_top_max": "heaviest word only one side has (larger side)",
     "word_evidence": "learned evidence of the words and word pairs shared and not shared",
+    "related_words": "synonyms and place names matched (supply/provide, London/Britain)",
 }
 
 
@@ -150,6 +159,8 @@ class ClaimModel:
             clipped to it before the model sees them (a hidden layer must not
             extrapolate: a pair of 60-word sentences has more unshared words than any
             development pair).
+        related: word (stem) -> concept ids (``load_related``); two unshared words whose
+            concepts meet count as shared ("providing"/"supplying", "Kyiv"/"Ukraine").
     """
 
     term_weights: Mapping[str, float]
@@ -166,6 +177,7 @@ class ClaimModel:
     hidden: tuple = ()
     low: tuple[float, ...] = ()
     high: tuple[float, ...] = ()
+    related: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def weight(self, word: str) -> float:
         """TF-KLD weight of a word; from its background frequency when never seen in training."""
@@ -208,6 +220,25 @@ def save_model(model: ClaimModel, path: Path = MODEL_PATH) -> None:
     )
 
 
+@lru_cache(maxsize=2)
+def load_related(path: Path = RELATED_PATH) -> Mapping[str, frozenset[int]]:
+    """The related-words table (stem -> concept ids); empty when the file is absent."""
+    import numpy as np
+
+    if not path.exists():
+        return {}
+    with np.load(path) as data:
+        words = data["words"].tolist()
+        ends = np.cumsum(data["lengths"]).tolist()
+        concepts = data["concepts"].tolist()
+    table = {}
+    start = 0
+    for word, end in zip(words, ends, strict=True):
+        table[word] = frozenset(concepts[start:end])
+        start = end
+    return table
+
+
 @lru_cache(maxsize=4)
 def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH) -> ClaimModel:
     """The shipped model (read once)."""
@@ -241,6 +272,7 @@ def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH)
             hidden=(hidden_weights, data["hidden_bias"]) if hidden_weights.size else (),
             low=tuple(float(v) for v in data["low"]),
             high=tuple(float(v) for v in data["high"]),
+            related=load_related(),
         )
 
 
@@ -260,8 +292,19 @@ def _variant(word: str, others: Sequence[str]) -> str | None:
     return None
 
 
-def content_sets(a: MatchForm, b: MatchForm) -> tuple[set[str], set[str], set[str]]:
-    """Content stems of A, of B, and those they share, spelling variants counted as shared."""
+def content_sets(
+    a: MatchForm, b: MatchForm, related: Mapping[str, frozenset[int]] | None = None
+) -> tuple[set[str], set[str], set[str]]:
+    """Content stems of A, of B, and those they share, spelling variants and related words
+    (``ClaimModel.related``) counted as shared."""
+    ca, cb, shared, _ = _content_sets(a, b, load_model().related if related is None else related)
+    return ca, cb, shared
+
+
+def _content_sets(
+    a: MatchForm, b: MatchForm, related: Mapping[str, frozenset[int]]
+) -> tuple[set[str], set[str], set[str], int]:
+    """``content_sets`` and the number of related-word matches among the shared."""
     ca, cb = set(a.content), set(b.content)
     shared = ca & cb
     only_a, only_b = sorted(ca - shared), sorted(cb - shared)
@@ -275,7 +318,31 @@ def content_sets(a: MatchForm, b: MatchForm) -> tuple[set[str], set[str], set[st
                 only_b.remove(other)
                 ca.add(word)
                 cb.add(word)
-    return ca, cb, shared
+    matched = 0
+    if related and only_a and only_b:
+        left = [(w, related[w]) for w in only_a if w not in shared and w in related]
+        right = [(w, related[w]) for w in only_b if w in related]
+        if left and right:
+            # Each word matches at most one on the other side; candidates taken in an order that
+            # does not depend on which sentence is A, and the pair kept under one name (the
+            # smaller), so that the features stay symmetric.
+            candidates = sorted(
+                (min(u, v), max(u, v), u, v) for u, mine in left for v, theirs in right if not mine.isdisjoint(theirs)
+            )
+            taken_a: set[str] = set()
+            taken_b: set[str] = set()
+            for name, _, u, v in candidates:
+                if u in taken_a or v in taken_b:
+                    continue
+                taken_a.add(u)
+                taken_b.add(v)
+                ca.discard(u)
+                cb.discard(v)
+                ca.add(name)
+                cb.add(name)
+                shared.add(name)
+                matched += 1
+    return ca, cb, shared, matched
 
 
 def _precision(grams_a, grams_b) -> float:
@@ -303,7 +370,7 @@ def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> lis
     from rapidfuzz.distance import Indel
 
     model = model or load_model()
-    ca, cb, shared = content_sets(a, b)
+    ca, cb, shared, related = _content_sets(a, b, model.related)
     weight = model.weight
     wa = sum(weight(w) for w in ca)
     wb = sum(weight(w) for w in cb)
@@ -386,6 +453,7 @@ def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> lis
         min(top_a, top_b),
         max(top_a, top_b),
         word_evidence,
+        float(related),
     ]
 
 
@@ -482,7 +550,7 @@ def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top:
     contributions, rest = _contributions(values, model)
     probability = _sigmoid(rest + sum(contributions))
     order = sorted(range(len(values)), key=lambda k: -abs(contributions[k]))[:top]
-    ca, cb, shared = content_sets(a, b)
+    ca, cb, shared = content_sets(a, b, model.related)
     by_weight = sorted(shared, key=lambda w: -model.weight(w))
     return Explanation(
         probability=probability,
