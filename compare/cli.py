@@ -154,7 +154,7 @@ def _max_sentences_option(function: F) -> F:
     return click.option(
         "--max-sentences",
         type=click.IntRange(1, 1_000_000),
-        default=1_000,
+        default=20_000,
         show_default=True,
         help="Work limit: an article with more sentences (or quotation marks) is reported and left out.",
     )(function)

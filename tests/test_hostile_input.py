@@ -196,17 +196,17 @@ def test_the_work_limit_refuses_too_many_sentences_or_quotation_marks():
     from compare.errors import ArticleTooLongError
     from compare.pair.prepare import DEFAULT_MAX_SENTENCES, check_work_limit
 
-    assert DEFAULT_MAX_SENTENCES == 1_000
-    long = Article(id="log", text=_many_sentences(1_000))  # 1,001 sentences with the headline
-    with pytest.raises(ArticleTooLongError, match=r"^log: 1,001 sentences is over the work limit for comparing sentence by sentence \(1,000\)"):
+    assert DEFAULT_MAX_SENTENCES == 20_000
+    long = Article(id="log", text=_many_sentences(20_000))  # 20,001 sentences with the headline
+    with pytest.raises(ArticleTooLongError, match=r"^log: 20,001 sentences is over the work limit for comparing sentence by sentence \(20,000\)"):
         check_work_limit(long)
-    with pytest.raises(ArticleTooLongError, match="1,001 sentences"):
+    with pytest.raises(ArticleTooLongError, match="20,001 sentences"):
         compare_articles(long, SEED.read_text(encoding="utf-8"))
-    check_work_limit(long, max_sentences=1_001)
-    quoted = Article(id="q", text='Headline\n' + '"Yes," he said. ' * 501)
-    with pytest.raises(ArticleTooLongError, match=r"^q: 1,002 quotation marks is over the work limit"):
+    check_work_limit(long, max_sentences=20_001)
+    quoted = Article(id="q", text='Headline\n' + '"Yes," he said. ' * 10_001)
+    with pytest.raises(ArticleTooLongError, match=r"^q: 20,002 quotation marks is over the work limit"):
         check_work_limit(quoted)
-    check_work_limit(Article(id="ok", text=_many_sentences(900)))
+    check_work_limit(Article(id="ok", text=_many_sentences(19_000)))
     run_on = Article(id="r", text="Headline\n" + "“word word word " * 700)  # 700 quotes, one 11,200-character sentence
     with pytest.raises(ArticleTooLongError, match=r"^r: a sentence of 11,199 characters is over the work limit .* \(10,000\); is this prose\?"):
         check_work_limit(run_on)
@@ -214,31 +214,50 @@ def test_the_work_limit_refuses_too_many_sentences_or_quotation_marks():
         compare_articles(run_on, SEED.read_text(encoding="utf-8"))
 
 
+def test_two_long_articles_over_the_pair_work_limit_are_refused_before_alignment():
+    from compare import Article, compare_articles
+    from compare.errors import ArticleTooLongError
+    from compare.pair.prepare import DEFAULT_MAX_SENTENCE_PAIRS
+
+    assert DEFAULT_MAX_SENTENCE_PAIRS == 2_000_000
+    a = Article(id="a", text=_many_sentences(300))
+    b = Article(id="b", text=_many_sentences(400))
+    with pytest.raises(ArticleTooLongError, match=r"^a and b: 301 x 401 sentences is over the work limit .* \(100,000 pairs\)"):
+        compare_articles(a, b, max_sentence_pairs=100_000)
+    assert compare_articles(a, b, max_sentence_pairs=301 * 401).alignments
+    # two quotes a sentence: more quote pairs than sentence pairs
+    quoted_a = Article(id="qa", text="Headline\n" + "".join(f'"Line {k}," he said, "is here."\n' for k in range(40)))
+    quoted_b = Article(id="qb", text="Headline\n" + "".join(f'"Line {k}," she said, "is there."\n' for k in range(40)))
+    with pytest.raises(ArticleTooLongError, match=r"^qa and qb: 80 x 80 quotes is over the work limit"):
+        compare_articles(quoted_a, quoted_b, max_sentence_pairs=41 * 41)
+    assert compare_articles(quoted_a, quoted_b, max_sentence_pairs=80 * 80).quotes
+
+
 def test_pair_over_the_work_limit_is_one_line_and_exit_1(tmp_path):
     long = tmp_path / "log.txt"
-    long.write_text(_many_sentences(1_000), encoding="utf-8")
-    result = run("pair", long, SEED)
+    long.write_text(_many_sentences(500), encoding="utf-8")
+    result = run("pair", long, SEED, "--max-sentences", "500")
     _no_traceback(result)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {long}: 1,001 sentences is over the work limit for comparing sentence by sentence (1,000); is this one article?\n"
+        f"Error: {long}: 501 sentences is over the work limit for comparing sentence by sentence (500); is this one article?\n"
     )
-    assert run("pair", long, SEED, "--max-sentences", "1001").exit_code == 0
+    assert run("pair", long, SEED).exit_code == 0
 
 
 def test_report_leaves_an_article_over_the_work_limit_out_with_one_line(tmp_path):
     long = tmp_path / "log.txt"
-    long.write_text(_many_sentences(1_000), encoding="utf-8")
+    long.write_text(_many_sentences(500), encoding="utf-8")
     seeds = REPO / "fixtures/seeds"
-    result = run("report", long, seeds, "-f", "json")
+    result = run("report", long, seeds, "-f", "json", "--max-sentences", "500")
     _no_traceback(result)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {long}: 1,001 sentences is over the work limit for comparing sentence by sentence (1,000); is this one article?\n"
+        f"error: {long}: 501 sentences is over the work limit for comparing sentence by sentence (500); is this one article?\n"
     )
     ids = [a["id"] for a in json.loads(result.stdout)["articles"]]
     assert len(ids) == 5 and str(long) not in ids
-    raised = run("report", long, seeds, "-f", "json", "--max-sentences", "2000")
+    raised = run("report", long, seeds, "-f", "json")
     assert raised.exit_code == 0, raised.output
     assert str(long) in [a["id"] for a in json.loads(raised.stdout)["articles"]]
 
@@ -248,7 +267,7 @@ def test_build_report_raises_without_an_error_handler():
     from compare.errors import ArticleTooLongError
 
     with pytest.raises(ArticleTooLongError):
-        build_report([Article(id="log", text=_many_sentences(1_000))])
+        build_report([Article(id="log", text=_many_sentences(500))], max_sentences=500)
 
 
 def test_report_to_a_device_writes_no_heatmap_beside_it(tmp_path):

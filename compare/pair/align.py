@@ -56,6 +56,16 @@ if TYPE_CHECKING:
 #: to classify instead of ~2,300 at 0.4.
 MIN_CANDIDATE_SCORE = 0.5
 MIN_CANDIDATE_CONTAINMENT = 0.3
+#: A sentence is given up after this many of its candidates were classified
+#: as no match: ``classify`` is the costly step, and two long articles made of
+#: similar sentences would otherwise classify every pair (minutes for a pair of
+#: 60 KB texts). On real pairs a match comes within its sentence's first few
+#: rejections (``evaluation/alignment_budget.py``).
+MAX_REJECTIONS = 12
+#: Candidates kept per A sentence, best first: bounds memory on long articles.
+MAX_CANDIDATES_PER_SENTENCE = 64
+#: A's sentences scored against all of B at once (memory: ROW_BLOCK x len(B) floats).
+ROW_BLOCK = 512
 
 
 def score_matrix(a: Sequence[MatchForm], b: Sequence[MatchForm]) -> np.ndarray:
@@ -79,50 +89,63 @@ def containment_matrix(a: Sequence[MatchForm], b: Sequence[MatchForm]) -> np.nda
     sentences of a story about them, count for little and a rarer shared word
     ("breakthrough", "OSCE") for much. Sentences with fewer than four content
     words ("Read more", a one-word caption) get no containment credit: they are
-    contained in everything.
+    contained in everything. ``_Containment`` computes it a block of rows at a time.
+    """
+    return _Containment(a, b).rows(0, len(a))
+
+
+class _Containment:
+    """``containment_matrix`` by blocks of A's rows, so that two long articles never hold
+    more than a block of the matrix at once.
 
     Built from postings (for each word on both sides, the sentences holding it)
-    rather than a matrix product: the matrices are tiny, and a BLAS call on a
-    busy two-core machine spent 30 ms spinning up threads for a 1 ms job.
+    rather than a matrix product: the matrices of two articles are small, and a
+    BLAS call on a busy two-core machine spent 30 ms spinning up threads for a
+    1 ms job.
     """
-    import math
 
-    import numpy as np
+    def __init__(self, a: Sequence[MatchForm], b: Sequence[MatchForm]) -> None:
+        import math
 
-    if not a or not b:
-        return np.zeros((len(a), len(b)), dtype=np.float32)
-    postings_a: dict[str, list[int]] = {}
-    postings_b: dict[str, list[int]] = {}
-    for row, form in enumerate(a):
-        for word in form.content:
-            postings_a.setdefault(word, []).append(row)
-    for row, form in enumerate(b):
-        for word in form.content:
-            postings_b.setdefault(word, []).append(row)
-    total = len(a) + len(b) + 1
-    weight = {
-        w: math.log(total / (len(postings_a.get(w, ())) + len(postings_b.get(w, ()))))
-        for w in postings_a.keys() | postings_b.keys()
-    }
-    shared = np.zeros((len(a), len(b)), dtype=np.float64)
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for word in postings_a.keys() & postings_b.keys():
-        rows_a, rows_b, w = postings_a[word], postings_b[word], weight[word]
-        for row in rows_a:
-            rows.extend([row] * len(rows_b))
-            cols.extend(rows_b)
-        values.extend([w] * (len(rows_a) * len(rows_b)))
-    if rows:
-        np.add.at(shared, (np.asarray(rows), np.asarray(cols)), np.asarray(values))
-    mass_a = np.array([sum(weight[w] for w in f.content) for f in a])
-    mass_b = np.array([sum(weight[w] for w in f.content) for f in b])
-    counts_a = np.array([len(f.content) for f in a])
-    counts_b = np.array([len(f.content) for f in b])
-    smaller = np.minimum(mass_a[:, None], mass_b[None, :])
-    enough = np.minimum(counts_a[:, None], counts_b[None, :]) >= 4
-    return np.where(enough, shared / np.maximum(smaller, 1e-9), 0.0).astype(np.float32)
+        import numpy as np
+
+        self.a, self.b = a, b
+        postings_a: dict[str, list[int]] = {}
+        self.postings_b: dict[str, np.ndarray] = {}
+        for row, form in enumerate(a):
+            for word in form.content:
+                postings_a.setdefault(word, []).append(row)
+        lists_b: dict[str, list[int]] = {}
+        for row, form in enumerate(b):
+            for word in form.content:
+                lists_b.setdefault(word, []).append(row)
+        total = len(a) + len(b) + 1
+        self.weight = {
+            w: math.log(total / (len(postings_a.get(w, ())) + len(lists_b.get(w, ()))))
+            for w in postings_a.keys() | lists_b.keys()
+        }
+        self.postings_b = {w: np.asarray(rows) for w, rows in lists_b.items()}
+        self.mass_a = np.array([sum(self.weight[w] for w in f.content) for f in a])
+        self.mass_b = np.array([sum(self.weight[w] for w in f.content) for f in b])
+        self.counts_a = np.array([len(f.content) for f in a])
+        self.counts_b = np.array([len(f.content) for f in b])
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` of the matrix (float32)."""
+        import numpy as np
+
+        shared = np.zeros((stop - start, len(self.b)), dtype=np.float64)
+        postings: dict[str, list[int]] = {}
+        for row in range(start, stop):
+            for word in self.a[row].content:
+                if word in self.postings_b:
+                    postings.setdefault(word, []).append(row - start)
+        for word, rows_a in postings.items():
+            # one sentence holds a word once, so no (row, column) repeats within a word
+            shared[np.ix_(np.asarray(rows_a), self.postings_b[word])] += self.weight[word]
+        smaller = np.minimum(self.mass_a[start:stop, None], self.mass_b[None, :])
+        enough = np.minimum(self.counts_a[start:stop, None], self.counts_b[None, :]) >= 4
+        return np.where(enough, shared / np.maximum(smaller, 1e-9), 0.0).astype(np.float32)
 
 
 def containment(a: MatchForm, b: MatchForm) -> float:
@@ -219,42 +242,86 @@ def align(a: Prepared, b: Prepared, *, explain: bool = True) -> tuple[Alignment,
     (``probability`` None, ``why`` empty): ``report`` shows neither, and they
     were a fifth of its alignment time.
     """
-    import numpy as np
-
-    n, m = len(a.forms), len(b.forms)
-    if not n or not m:
+    if not a.forms or not b.forms:
         return ()
-    scores = score_matrix(a.forms, b.forms)
-    contained = containment_matrix(a.forms, b.forms)
-    rank = scores + contained / 2
-    candidate = (scores >= MIN_CANDIDATE_SCORE) | (contained >= MIN_CANDIDATE_CONTAINMENT)
-    candidate &= np.array([a.is_claim(k) for k in range(n)])[:, None]  # headlines, captions,
-    candidate &= np.array([b.is_claim(k) for k in range(m)])[None, :]  # credits: never aligned
-    eligible = np.argwhere(candidate)
-    offsets = np.abs(np.arange(n)[:, None] / max(n, 1) - np.arange(m)[None, :] / max(m, 1))
-    order = sorted(
-        ((float(-rank[i, j]), float(offsets[i, j]), int(i), int(j)) for i, j in eligible),
-    )
     used_a: dict[int, int] = {}
     used_b: dict[int, int] = {}
+    rejected_a: dict[int, int] = {}
+    rejected_b: dict[int, int] = {}
     pairs: list[tuple[int, int, str]] = []
-    for _, _, i, j in order:
+    for i, j, contained in _ranked_candidates(a, b):
         if i in used_a or j in used_b:
+            continue
+        if rejected_a.get(i, 0) >= MAX_REJECTIONS or rejected_b.get(j, 0) >= MAX_REJECTIONS:
             continue
         kind = classify(
             a.forms[i],
             b.forms[j],
-            contained=float(contained[i, j]),
+            contained=contained,
             a_text=a.sentences[i].text,
             b_text=b.sentences[j].text,
         )
         if kind is None:
+            rejected_a[i] = rejected_a.get(i, 0) + 1
+            rejected_b[j] = rejected_b.get(j, 0) + 1
             continue
         used_a[i] = j
         used_b[j] = i
         pairs.append((i, j, kind))
     groups = [_extend(a, b, i, j, kind, used_a, used_b, explain) for i, j, kind in sorted(pairs)]
     return tuple(groups)
+
+
+def _ranked_candidates(a: Prepared, b: Prepared) -> list[tuple[int, int, float]]:
+    """Candidate pairs (i, j, weighted containment), best first (step 3 of the module docstring).
+
+    A's rows are scored ``ROW_BLOCK`` at a time and each keeps its
+    ``MAX_CANDIDATES_PER_SENTENCE`` best, so memory stays bounded by the block
+    and the candidates however long the two articles are.
+    """
+    import numpy as np
+
+    n, m = len(a.forms), len(b.forms)
+    claims_a = np.array([a.is_claim(k) for k in range(n)])  # headlines, captions,
+    claims_b = np.array([b.is_claim(k) for k in range(m)])  # credits: never aligned
+    containment_rows = _Containment(a.forms, b.forms)
+    found: list[tuple[np.ndarray, ...]] = []
+    for start in range(0, n, ROW_BLOCK):
+        stop = min(n, start + ROW_BLOCK)
+        scores = score_matrix(a.forms[start:stop], b.forms)
+        contained = containment_rows.rows(start, stop)
+        rank = scores + contained / 2
+        candidate = (scores >= MIN_CANDIDATE_SCORE) | (contained >= MIN_CANDIDATE_CONTAINMENT)
+        candidate &= claims_a[start:stop, None] & claims_b[None, :]
+        rows, cols = np.nonzero(candidate)
+        rows_i = rows + start
+        offsets = np.abs(rows_i / max(n, 1) - cols / max(m, 1))
+        block = (rows_i, cols, rank[rows, cols].astype(np.float64), offsets, contained[rows, cols])
+        found.append(_best_per_row(*block))
+    i, j, _, _, contained = _in_order(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
+    return list(zip(i.tolist(), j.tolist(), contained.tolist(), strict=True))
+
+
+def _in_order(
+    i: np.ndarray, j: np.ndarray, rank: np.ndarray, offsets: np.ndarray, contained: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """The candidates sorted best first: best rank, then closest relative positions, then lower indices."""
+    import numpy as np
+
+    order = np.lexsort((j, i, offsets, -rank))
+    return i[order], j[order], rank[order], offsets[order], contained[order]
+
+
+def _best_per_row(*candidates: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The first ``MAX_CANDIDATES_PER_SENTENCE`` candidates of each A sentence, in ``_in_order``'s order."""
+    import numpy as np
+
+    i, j, rank, offsets, contained = _in_order(*candidates)
+    grouped = np.argsort(i, kind="stable")  # by row, best first within a row
+    rows = i[grouped]
+    within = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    keep = np.sort(grouped[within < MAX_CANDIDATES_PER_SENTENCE])
+    return i[keep], j[keep], rank[keep], offsets[keep], contained[keep]
 
 
 def _extend(

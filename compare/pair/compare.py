@@ -11,13 +11,20 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from compare.article import Article
-from compare.errors import ArticleCompareError
+from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.pair import claims, diff, matching, quotes
 from compare.pair.align import align
 from compare.pair.divergence import entity_mentions, find_divergences
 from compare.pair.matching import MatchForm
 from compare.pair.model import Comparison, Similarity
-from compare.pair.prepare import DEFAULT_MAX_CHARS, DEFAULT_MAX_SENTENCES, Prepared, prepare
+from compare.pair.prepare import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_SENTENCE_PAIRS,
+    DEFAULT_MAX_SENTENCES,
+    Prepared,
+    check_pair_work_limit,
+    prepare,
+)
 from compare.pair.quotes import extract_quotes, match_quotes
 from compare.pair.story_score import (
     RELATED_THRESHOLD,
@@ -160,6 +167,7 @@ def compare_articles(
     shingle_size: int = 3,
     max_chars: int = DEFAULT_MAX_CHARS,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
+    max_sentence_pairs: int = DEFAULT_MAX_SENTENCE_PAIRS,
     analyse: bool = True,
     story: PairScore | None = None,
     explain: bool = True,
@@ -172,6 +180,8 @@ def compare_articles(
         max_chars: longer inputs raise ``ArticleTooLongError``.
         max_sentences: the work limit: an input with more sentences, or
             more quotation marks, raises ``ArticleTooLongError``.
+        max_sentence_pairs: the pair's work limit: more sentences of A times
+            sentences of B (or quotes times quotes) raises ``ArticleTooLongError``.
         analyse: False skips quotes and divergences (alignment only), which
             the MSRP evaluation uses.
         story: the pair's story score when the caller has it already
@@ -203,10 +213,11 @@ def compare_articles(
     """
     if shingle_size < 1:
         raise ValueError("shingle_size must be at least 1 (3 suits news sentences)")
-    if max_chars < 1 or max_sentences < 1:
-        raise ValueError("max_chars and max_sentences must be positive")
+    if max_chars < 1 or max_sentences < 1 or max_sentence_pairs < 1:
+        raise ValueError("max_chars, max_sentences and max_sentence_pairs must be positive")
     pa = _RECENT.prepared(a, "a", max_chars, max_sentences)
     pb = _RECENT.prepared(b, "b", max_chars, max_sentences)
+    check_pair_work_limit(pa, pb, max_pairs=max_sentence_pairs)
     alignments = align(pa, pb, explain=explain)
     sim = similarity(pa, pb, shingle_size=shingle_size)
     if story is None:
@@ -218,9 +229,13 @@ def compare_articles(
     quotes: tuple = ()
     divergences: tuple = ()
     if analyse:
-        quotes = tuple(
-            match_quotes(_RECENT.quotes(pa, max_chars, max_sentences), _RECENT.quotes(pb, max_chars, max_sentences))
-        )
+        quotes_a, quotes_b = _RECENT.quotes(pa, max_chars, max_sentences), _RECENT.quotes(pb, max_chars, max_sentences)
+        if len(quotes_a) * len(quotes_b) > max_sentence_pairs:
+            raise ArticleTooLongError(
+                f"{pa.article.id} and {pb.article.id}: {len(quotes_a):,} x {len(quotes_b):,} quotes is over the work "
+                f"limit for comparing quote by quote ({max_sentence_pairs:,} pairs); compare shorter parts of them"
+            )
+        quotes = tuple(match_quotes(quotes_a, quotes_b))
         mentions = entity_mentions(pa, pb)
         divergences = tuple(find_divergences(pa, pb, alignments, mentions=mentions))
     return Comparison(

@@ -18,13 +18,19 @@ from compare.text.sentences import Sentence, split_sentences
 #: keeps the all-pairs matrix (sentences x sentences) from eating the machine.
 DEFAULT_MAX_CHARS = 2_000_000
 #: The per-article work limit of sentence-by-sentence comparison: at most this
-#: many sentences, and this many quotation marks. Alignment, quote matching and
-#: divergence finding compare every sentence (and quote) of one article with
-#: every one of the other, and text made of many near-identical short
-#: sentences or quotes made ``report`` run for minutes on one 60 KB article.
-#: 1,000 sentences is about 20,000 words, beyond the longest long-form piece;
-#: a real article of 1,500 words carries some 40 quotation marks.
-DEFAULT_MAX_SENTENCES = 1_000
+#: many sentences, and this many quotation marks. 20,000 sentences is about
+#: 2 MB of prose: a 1 MB text scraped onto one line (8,469 sentences, 4,589
+#: quotation marks in one of PolNeAR's articles run together) is compared.
+#: Before alignment was blocked and budgeted the limit was 1,000: text made of
+#: many near-identical short sentences or quotes made ``report`` run for minutes
+#: on one 60 KB article.
+DEFAULT_MAX_SENTENCES = 20_000
+#: The pair's part of the work limit: alignment and quote matching score every
+#: sentence (and quote) of one article against every one of the other, so two
+#: articles may make at most this many sentence pairs (and quote pairs):
+#: 1,000 x 2,000 sentences, or a 1 MB text against a 230-sentence article. Two
+#: 250 KB texts (2,100 sentences each) took 37 CPU-seconds.
+DEFAULT_MAX_SENTENCE_PAIRS = 2_000_000
 #: Part of the same work limit: no sentence longer than this many characters.
 #: Quote attribution reads a sentence once per quote in it, so one 40 KB
 #: "sentence" of quotes took a minute; the longest sentence in the
@@ -121,6 +127,16 @@ def _check_sentences(article: Article, sentences: Sequence[Sentence], max_senten
         raise ArticleTooLongError(
             f"{article.id}: a sentence of {longest:,} characters is over the work limit for comparing "
             f"sentence by sentence ({MAX_SENTENCE_CHARS:,}); is this prose?"
+        )
+
+
+def check_pair_work_limit(a: Prepared, b: Prepared, *, max_pairs: int = DEFAULT_MAX_SENTENCE_PAIRS) -> None:
+    """Raise ``ArticleTooLongError`` when ``a`` and ``b`` make more than ``max_pairs`` sentence pairs."""
+    pairs = len(a.sentences) * len(b.sentences)
+    if pairs > max_pairs:
+        raise ArticleTooLongError(
+            f"{a.article.id} and {b.article.id}: {len(a.sentences):,} x {len(b.sentences):,} sentences is over "
+            f"the work limit for comparing sentence by sentence ({max_pairs:,} pairs); compare shorter parts of them"
         )
 
 

@@ -267,7 +267,9 @@ class _Speakers:
         self.sentence_ends = [s.end for s in sentences]
         self.quote_spans = sorted(quote_spans)
         self.quote_starts = [s for s, _ in self.quote_spans]
+        # Who spoke at which position; sorted by position, as the quotes are read in text order.
         self.attributed: list[tuple[int, str]] = []
+        self.attributed_at: list[int] = []
         self._genders: dict[str, str] | None = None
         self._roles: dict[str, list[tuple[int, str]]] | None = None
         # Words the article also writes in lower case ("now", "despite", "stunning")
@@ -318,7 +320,9 @@ class _Speakers:
                 and not _NATIONALITY.fullmatch(name)
             ):
                 self.full[key] = name
-        self.events: list[tuple[int, str]] = []
+        # Cues ("X said"), kept sorted by (position, order added): the readers below
+        # look up a range by bisection, so a long article costs n log n, not quotes x cues.
+        self.events: list[tuple[int, int, str]] = []
         # Every mention of a person, as a fallback for "he said" before anyone spoke.
         self.mentions: list[tuple[int, str]] = []
         for match in _NAME_RUN.finditer(text):
@@ -326,6 +330,7 @@ class _Speakers:
             key = speaker_key(name)
             if key is not None and key in self.full and not name.startswith("the "):
                 self.mentions.append((match.start(), self.full[key]))
+        self.mention_at = [at for at, _ in self.mentions]
 
     def trim(self, name: str) -> str:
         """Drop sentence words glued to the front of a name: "Yesterday Leslie" -> "Leslie"."""
@@ -368,17 +373,31 @@ class _Speakers:
         return speaker_key(name) in self.full and not name.startswith("the ")
 
     def spoke(self, position: int, name: str) -> None:
-        self.events.append((position, name))
+        bisect.insort(self.events, (position, len(self.events), name))
+
+    def attribute(self, position: int, name: str) -> None:
+        """Record that the quote at ``position`` (the latest so far) was attributed to ``name``."""
+        self.spoke(position, name)
+        self.attributed.append((position, name))
+        self.attributed_at.append(position)
+
+    def _events_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        low = bisect.bisect_left(self.events, (start,))
+        high = bisect.bisect_left(self.events, (end,), lo=low)
+        return self.events[low:high]
+
+    def _mentions_between(self, start: int, end: int) -> list[tuple[int, str]]:
+        low = bisect.bisect_left(self.mention_at, start)
+        return self.mentions[low : bisect.bisect_left(self.mention_at, end, lo=low)]
 
     def last_person(self, position: int) -> str | None:
-        best: tuple[int, str] | None = None
-        for at, name in self.events:
-            if at < position and self.is_person(name) and (best is None or at >= best[0]):
-                best = (at, name)
-        if best is None:
-            earlier = [(at, name) for at, name in self.mentions if at < position]
-            return earlier[-1][1] if earlier else None
-        return best[1]
+        """The latest cue before ``position`` that names a person (the later added on a tie),
+        else the person mentioned last before it."""
+        for k in range(bisect.bisect_left(self.events, (position,)) - 1, -1, -1):
+            if self.is_person(self.events[k][2]):
+                return self.events[k][2]
+        earlier = bisect.bisect_left(self.mention_at, position)
+        return self.mentions[earlier - 1][1] if earlier else None
 
     def gender(self, name: str) -> str | None:
         """ "m", "f" or None: from "Mr."/"Ms." before the name and the pronouns that follow its mentions."""
@@ -411,20 +430,23 @@ class _Speakers:
             def compatible(name: str) -> bool:
                 return self.is_person(name) and self.gender(name) in (None, wanted)
 
-            spoken = [name for at, name in self.attributed if start <= at < end and compatible(name)]
+            low = bisect.bisect_left(self.attributed_at, start)
+            high = bisect.bisect_left(self.attributed_at, end, lo=low)
+            spoken = [name for _at, name in self.attributed[low:high] if compatible(name)]
             if spoken:
                 return spoken[-1]
             opening = _OPENING_PRONOUN.match(self.text, start, end)
             if opening and opening["p"].lower() in ({"she"} if wanted == "f" else {"he"}):
                 continue
             # "Kunin said in an interview ...": whoever the sentence says spoke comes first
-            cued = [name for at, name in self.events if start <= at < end and compatible(name)]
+            # the cue added last wins, as the quotes' own cues are added after the text's
+            cued = [(order, name) for _at, order, name in self._events_between(start, end) if compatible(name)]
             if cued:
-                return cued[-1]
+                return max(cued)[1]
             named = [
                 (at, name)
-                for at, name in self.mentions
-                if start <= at < end and not self.quoted(at) and not self.object_or_modifier(at)
+                for at, name in self._mentions_between(start, end)
+                if not self.quoted(at) and not self.object_or_modifier(at)
             ]
             for _at, name in sorted(named):
                 if compatible(name):
@@ -437,20 +459,17 @@ class _Speakers:
         the nearest earlier binding of the role's head noun."""
         if self._roles is None:
             self._roles = _role_bindings(self.text, self)
-        head = phrase.split()[-1].lower()
-        best = None
-        for at, name in self._roles.get(head, ()):
-            if at < position:
-                best = name
-        return best
+        bindings = self._roles.get(phrase.split()[-1].lower(), [])
+        before = bisect.bisect_left(bindings, (position,))
+        return bindings[before - 1][1] if before else None
 
     def subject_between(self, start: int, end: int) -> str | None:
         """The first person named as a possible subject, outside quotation marks, in the last
         sentence between ``start`` and ``end`` that names one; None when none does."""
         named = [
             (at, name)
-            for at, name in self.mentions
-            if start <= at < end and not self.quoted(at) and not self.object_or_modifier(at)
+            for at, name in self._mentions_between(start, end)
+            if not self.quoted(at) and not self.object_or_modifier(at)
         ]
         if not named:
             return None
@@ -606,8 +625,7 @@ def extract_quotes(
         if speaker:
             if speaker[0].isupper():  # roles ("a source") and "the Kremlin" stay as written
                 speaker = speakers.canonical(speaker)
-            speakers.spoke(start, speaker)
-            speakers.attributed.append((start, speaker))
+            speakers.attribute(start, speaker)
         same_sentence = bool(quotes) and sentence is not None and quotes[-1].start >= sentence.start
         # A quote that runs on into the next paragraph is followed by more of itself, not by the reporter.
         runs_on_now = end >= len(masked) or masked[end] not in "\"'"
@@ -1046,8 +1064,6 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
     "different speaker" overrides both when the two speakers are known and differ.
     Scare quotes (``Quote.kind == "scare"``) are left out: they are nobody's statement.
     """
-    import numpy as np
-    from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Indel
 
     from compare.pair.diff import word_diff
@@ -1060,11 +1076,8 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
     used_a: set[int] = set()
     used_b: set[int] = set()
     if a and b:
-        scores = process.cdist(
-            [" ".join(w) for w in a_words], [" ".join(w) for w in b_words], scorer=fuzz.token_set_ratio, workers=1
-        )
-        candidates = sorted((-float(scores[i, j]), i, j) for i, j in np.argwhere(scores >= 60))
-        for negative, i, j in candidates:
+        candidates, whole = _quote_candidates(a_words, b_words)
+        for score, i, j in candidates:
             if i in used_a or j in used_b:
                 continue
             wa, wb = a_words[i], b_words[j]
@@ -1082,19 +1095,20 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
             used_a.add(i)
             used_b.add(j)
             diff = word_diff(a[i].text, b[j].text) if wa != wb else ()
-            matches.append(QuoteMatch(kind, a[i], b[j], -negative / 100.0, diff))
+            matches.append(QuoteMatch(kind, a[i], b[j], score / 100.0, diff))
         # The other half of a quote broken by its attribution ('"This all leads," he
         # said, "to escalation."') is in the other side's whole quote, already taken
-        # by its first half: it is carried there too, not one-sided.
-        for i in set(range(len(a))) - used_a:
-            for j in sorted(used_b):
-                if len(a_words[i]) >= 2 and contains_words(b_words[j], a_words[i]):
+        # by its first half: it is carried there too, not one-sided. Words held in
+        # order are a subset, so only pairs that token-set scored 100 can qualify.
+        for i in sorted(set(range(len(a))) - used_a):
+            for j in sorted(whole.get(("a", i), ())):
+                if j in used_b and len(a_words[i]) >= 2 and contains_words(b_words[j], a_words[i]):
                     matches.append(_fragment_match(a[i], b[j]))
                     used_a.add(i)
                     break
-        for j in set(range(len(b))) - used_b:
-            for i in sorted(used_a):
-                if len(b_words[j]) >= 2 and contains_words(a_words[i], b_words[j]):
+        for j in sorted(set(range(len(b))) - used_b):
+            for i in sorted(whole.get(("b", j), ())):
+                if i in used_a and len(b_words[j]) >= 2 and contains_words(a_words[i], b_words[j]):
                     matches.append(_fragment_match(a[i], b[j]))
                     used_b.add(j)
                     break
@@ -1107,6 +1121,49 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> list[QuoteMatch]:
         else m
         for m in matches
     ]
+
+
+#: Quotes of A scored against all of B at once (memory: this many rows of B's length).
+_QUOTE_BLOCK = 512
+#: Candidates kept per quote of A, best first: an article of thousands of short
+#: repeated quotes stays bounded.
+_QUOTE_CANDIDATES = 64
+
+
+def _quote_candidates(
+    a_words: Sequence[Sequence[str]], b_words: Sequence[Sequence[str]]
+) -> tuple[list[tuple[float, int, int]], dict[tuple[str, int], list[int]]]:
+    """Pairs scoring 60 or more (token set ratio), best first (ties: lower A, then lower B index),
+    each A quote's best ``_QUOTE_CANDIDATES``; and among those the partners of each quote that
+    scored 100 (the fragment step's only possible partners).
+
+    Scored ``_QUOTE_BLOCK`` rows at a time, so two long articles never hold the whole matrix.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    keys_a = [" ".join(w) for w in a_words]
+    keys_b = [" ".join(w) for w in b_words]
+    found: list[tuple[float, int, int]] = []
+    for start in range(0, len(keys_a), _QUOTE_BLOCK):
+        scores = process.cdist(keys_a[start : start + _QUOTE_BLOCK], keys_b, scorer=fuzz.token_set_ratio, workers=1)
+        rows, cols = np.nonzero(scores >= 60)
+        values = scores[rows, cols]
+        # by row, best first within it; on a tie the quote at the closest relative position,
+        # so that a run of identical quotes keeps each quote's own counterpart
+        offsets = np.abs((rows + start) / len(keys_a) - cols / len(keys_b))
+        order = np.lexsort((cols, offsets, -values, rows))
+        within = np.arange(len(order)) - np.searchsorted(rows[order], rows[order], side="left")
+        kept = order[within < _QUOTE_CANDIDATES]
+        negatives = (-values[kept].astype(np.float64)).tolist()
+        found.extend(zip(negatives, (rows[kept] + start).tolist(), cols[kept].tolist(), strict=True))
+    found.sort()
+    whole: dict[tuple[str, int], list[int]] = {}
+    for negative, i, j in found:
+        if negative <= -100.0:
+            whole.setdefault(("a", i), []).append(j)
+            whole.setdefault(("b", j), []).append(i)
+    return [(-negative, i, j) for negative, i, j in found], whole
 
 
 def _fragment_match(a: Quote, b: Quote) -> QuoteMatch:
