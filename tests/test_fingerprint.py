@@ -171,3 +171,36 @@ def test_similarity_is_symmetric_bounded_and_one_on_itself(a, b):
 def test_settings_are_validated_with_a_message_that_says_what_is_allowed(kwargs, message):
     with pytest.raises(ValueError, match=message):
         FingerprintSettings(**kwargs)
+
+
+def test_the_shipped_character_stop_list_is_small_sorted_unique_uint32():
+    from compare.dedup.fingerprint import CHAR_SAMPLE, _fmix32, char_stop_grams
+
+    stop = char_stop_grams()
+    assert stop.dtype == np.uint32 and stop.ndim == 1
+    assert 50 <= stop.size <= 5000 and stop.nbytes <= 20_000  # fitted by scripts/fit_char_stop.py
+    assert np.all(stop[1:] > stop[:-1])
+    assert np.all(stop % np.uint32(CHAR_SAMPLE) == 0)  # only sampled grams can be stop grams
+    # Only one 5-gram in CHAR_SAMPLE is sampled: "would" is, and is common in any news text.
+    (would,) = _fmix32(shingle_hashes(np.frombuffer(b"would".decode().encode("utf-32-le"), dtype=np.uint32) * np.uint32(0x9E3779B1), 5))
+    assert would % CHAR_SAMPLE == 0 and would in stop
+
+
+def test_character_samples_leave_out_the_stop_grams_and_nothing_else():
+    from compare.dedup.fingerprint import (
+        char_sample,
+        char_samples,
+        char_stop_grams,
+        fingerprint_many,
+    )
+
+    stop = char_stop_grams()
+    articles = list(iter_articles(SEEDS))
+    fps = fingerprint_many(articles)
+    letters = ["".join(content_tokens(a, prose=True)[0]) for a in articles]
+    everything = char_samples(letters, stop=np.empty(0, dtype=np.uint32))
+    for fp, full, text in zip(fps, everything, letters, strict=True):
+        assert fp.chars.size and not np.isin(fp.chars, stop).any()
+        assert np.array_equal(fp.chars, full[~np.isin(full, stop)])
+        assert np.array_equal(char_sample(text), fp.chars)
+        assert fp.has_chars

@@ -342,3 +342,32 @@ def test_a_redis_index_of_an_older_format_is_refused_not_misread(redis_url):
         client.close()
     for command in (["ingest", SEED_0], ["index", "stats"]):
         assert_one_line_error(run(*command, "--index", redis_url), "index format 1", "not supported", "rebuild it")
+
+
+def test_an_sqlite_index_of_the_previous_format_is_refused_not_misread(tmp_path):
+    # Format 3 held character samples with the common grams (before the stop list):
+    # its character bands would never match a new article's, so it is refused, not read.
+    index = tmp_path / "old.sqlite"
+    assert run("ingest", SEED_0, "--index", index).exit_code == 0
+    db = sqlite3.connect(index)
+    db.execute("PRAGMA user_version = 3")
+    db.close()
+    before = index.read_bytes()
+    for command in (["ingest", SEED_0], ["index", "stats"]):
+        assert_one_line_error(run(*command, "--index", index), "index format 3 is not supported", "expected 4", "older", "rebuild it")
+    assert index.read_bytes() == before
+
+
+@pytest.mark.redis
+def test_a_redis_index_of_the_previous_format_is_refused_not_misread(redis_url):
+    import redis
+
+    assert run("ingest", SEED_0, "--index", redis_url).exit_code == 0
+    client = redis.Redis.from_url(redis_url)
+    try:
+        record = json.loads(client.hget("article-compare:settings", "parameters"))
+        client.hset("article-compare:settings", "parameters", json.dumps({**record, "format": 4}))
+    finally:
+        client.close()
+    for command in (["ingest", SEED_0], ["index", "stats"]):
+        assert_one_line_error(run(*command, "--index", redis_url), "index format 4", "not supported", "expected 5", "rebuild it")

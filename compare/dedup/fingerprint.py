@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -107,9 +108,17 @@ CHAR_SHINGLE = 5
 CHAR_SAMPLE = 8
 #: MinHash length of the character sample; its LSH is CHAR_BANDS x CHAR_ROWS.
 CHAR_NUM_PERM = 128
+#: Sampled character shingles common in news (in more than CHAR_STOP_SHARE of
+#: development articles: "saidt", "ofthe", "ation") are left out of the sample:
+#: they made two unrelated articles share 4-5 % of their samples, so chance
+#: character candidates grew with the square of the batch. Fitted once by
+#: scripts/fit_char_stop.py; shipped as sorted uint32 hashes (see ``char_stop_grams``).
+CHAR_STOP_FILE = Path(__file__).with_name("data") / "char_stop.npy"
 #: Fewer sampled character shingles than this (about 300 letters) and the
 #: character signal is not used: a Jaccard of a handful of samples says little.
-CHAR_MIN_SAMPLES = 40
+#: 40 before the stop grams, which take 11-20 % of a sample (a 450-letter page
+#: kept 36 and lost the signal).
+CHAR_MIN_SAMPLES = 32
 #: Lines of at most this many words without sentence-final punctuation are
 #: list items (menus, headline lists, bylines) unless the next line continues them.
 LIST_LINE_MAX_WORDS = 15
@@ -302,12 +311,41 @@ _NOT_LETTERS = re.compile(r"[\W_]+")
 
 def char_sample(folded: str) -> np.ndarray:
     """The sampled character shingles of a folded text (see ``Fingerprint.chars``)."""
-    letters = _NOT_LETTERS.sub("", folded)
-    if len(letters) < CHAR_SHINGLE:
-        return _NO_HASHES
-    codes = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32)
-    hashes = _fmix32(shingle_hashes(codes * np.uint32(0x9E3779B1), CHAR_SHINGLE))
-    return _sorted_unique(hashes[hashes % np.uint32(CHAR_SAMPLE) == 0])
+    return char_samples([_NOT_LETTERS.sub("", folded)])[0]
+
+
+@lru_cache(maxsize=1)
+def char_stop_grams() -> np.ndarray:
+    """The shipped stop list of common character shingles: sorted unique uint32 (read once, well under 1 ms).
+
+    Read through ``importlib.resources``, so it is found wherever the package
+    is (a wheel, an editable checkout, a zip shipped to Spark executors).
+    """
+    import io
+    from importlib.resources import files
+
+    data = files("compare.dedup").joinpath("data").joinpath(CHAR_STOP_FILE.name).read_bytes()
+    stop = np.load(io.BytesIO(data), allow_pickle=False)
+    if stop.dtype != np.uint32 or stop.ndim != 1:
+        raise ValueError(f"{CHAR_STOP_FILE}: expected a 1-d uint32 array, got {stop.dtype} {stop.shape}")
+    stop.flags.writeable = False
+    return stop
+
+
+def char_samples(letters: Sequence[str], *, stop: np.ndarray | None = None) -> list[np.ndarray]:
+    """The sampled character shingles of each letters-only string (see ``Fingerprint.chars``).
+
+    Args:
+        letters: per article, its letters and digits (no spaces, no punctuation).
+        stop: sorted uint32 hashes to leave out; None = the shipped stop list
+            (``char_stop_grams``); an empty array keeps every sampled shingle.
+    """
+    counts = np.fromiter((len(t) for t in letters), dtype=np.int64, count=len(letters))
+    codes = np.frombuffer("".join(letters).encode("utf-32-le"), dtype=np.uint32)
+    return _grouped_shingles(
+        codes * np.uint32(0x9E3779B1), counts, CHAR_SHINGLE, sample=CHAR_SAMPLE, short=False,
+        stop=char_stop_grams() if stop is None else stop,
+    )
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -473,26 +511,30 @@ def fingerprint_many(
     everything = [w for tokens in token_lists for w in tokens]
     shingles = _grouped_shingles(word_hashes(everything), counts, settings.shingle_size)
     # Characters: letters and digits of the same tokens, no spaces (split and joined words match).
-    letters = ["".join(tokens) for tokens in token_lists]
-    char_counts = np.fromiter((len(t) for t in letters), dtype=np.int64, count=len(letters))
-    codes = np.frombuffer("".join(letters).encode("utf-32-le"), dtype=np.uint32)
-    chars = _grouped_shingles(codes * np.uint32(0x9E3779B1), char_counts, CHAR_SHINGLE, sample=CHAR_SAMPLE, short=False)
+    chars = char_samples(["".join(tokens) for tokens in token_lists])
     signatures = _grouped_minhash(shingles, settings)
-    char_signatures = _grouped_minhash(chars, _char_settings(settings.seed))
+    char_signatures = char_minhashes(chars, seed=settings.seed)
     return [
         Fingerprint(article.id, shingles[i], signatures[i], removed_blocks[i], chars[i], char_signatures[i])
         for i, article in enumerate(articles)
     ]
 
 
+def char_minhashes(samples: Sequence[np.ndarray], *, seed: int = DEFAULT_SETTINGS.seed) -> np.ndarray:
+    """MinHash signatures of character samples at once, as ``Fingerprint.char_signature``: (n, CHAR_NUM_PERM) uint32."""
+    return _grouped_minhash(list(samples), _char_settings(seed))
+
+
 def _grouped_shingles(
-    values: np.ndarray, counts: np.ndarray, size: int, *, sample: int = 0, short: bool = True
+    values: np.ndarray, counts: np.ndarray, size: int, *, sample: int = 0, short: bool = True,
+    stop: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Sorted unique window hashes of each group of ``values`` (groups of ``counts``), computed at once.
 
     ``short``: a group shorter than a window is one shingle of all of it (words);
     else it has none (characters). ``sample``: keep the mixed hashes that are 0
-    mod ``sample`` (0 = keep all, unmixed).
+    mod ``sample`` (0 = keep all, unmixed). ``stop``: sorted mixed hashes to
+    leave out (with ``sample``).
     """
     groups = counts.size
     ends = np.cumsum(counts)
@@ -512,6 +554,10 @@ def _grouped_shingles(
         hashes = _fmix32(hashes)
         keep = hashes % np.uint32(sample) == 0
         hashes, owner = hashes[keep], owner[keep]
+        if stop is not None and stop.size and hashes.size:
+            at = np.minimum(np.searchsorted(stop, hashes), stop.size - 1)
+            keep = stop[at] != hashes
+            hashes, owner = hashes[keep], owner[keep]
     keys = np.sort((owner.astype(np.uint64) << np.uint64(32)) | hashes.astype(np.uint64))
     if keys.size > 1:
         keys = keys[np.r_[True, keys[1:] != keys[:-1]]]

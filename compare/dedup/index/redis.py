@@ -73,8 +73,9 @@ if TYPE_CHECKING:
 DEFAULT_PREFIX = "article-compare"
 #: Layout of the keys (2: escaped prefix, one ``P:lines`` hash, ``P:lock``;
 #: 3: compact shingle sets, no stored signatures; 4: character bands and samples,
-#: containment anchors).
-FORMAT = 4
+#: containment anchors; 5: character samples without the stop grams, so format 4's
+#: samples and character bands would not match new ones).
+FORMAT = 5
 #: Seconds a command may take before the worker gives up (``?socket_timeout=`` in the URL).
 SOCKET_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 3.0

@@ -1,6 +1,8 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 3; an index of another version is refused
+Schema (``PRAGMA user_version`` = 4; 4: character samples without the
+stop grams (``compare.dedup.fingerprint.char_stop_grams``), so the samples and
+character bands of format 3 would not match new ones; an index of another version is refused
 with "rebuild it", never read with the wrong layout):
 
 - ``settings(name, value)``: fingerprint settings and LSH band parameters.
@@ -61,7 +63,7 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Page cache (negative = KiB), an upper bound (pages are allocated as they are
 #: read). The band table's keys are random, so inserts touch pages all over
 #: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
