@@ -11,8 +11,10 @@ there), it counts the pairs the character LSH bands propose:
   before the stop list: the baseline);
 - ``stop list``: the shipped stop grams left out (what the tool does now).
 
-and how many of them reach ``CHAR_THRESHOLD`` on their samples (pairs that
-truly share text; the rest are chance). Chance candidates that grow with N²
+how many of them also agree in ``CHAR_MIN_AGREEMENT`` of their character
+signatures (what batch dedup verifies: ``compare.dedup.batch.char_candidates``),
+and how many reach ``CHAR_THRESHOLD`` on their samples (pairs that truly
+share text; the rest are chance). Chance candidates that grow with N²
 are what made the 100,000-article dedup slow and a 1,000,000-article Spark
 run run out of memory; pairs that truly share text grow with N.
 """
@@ -41,7 +43,7 @@ from compare.dedup.fingerprint import (
     content_tokens,
     jaccard,
 )
-from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS
+from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS, char_signatures_agree
 
 NO_STOP = np.empty(0, dtype=np.uint32)
 
@@ -65,17 +67,18 @@ def real_letters(shared: Path) -> list[str]:
     return [t for _, t in gva(shared, 1)] + [t for _, t in polnear(shared, TEST_PUBLISHERS)]
 
 
-def count(letters: list[str], stop: np.ndarray | None, bands: int, rows: int) -> tuple[int, int, float]:
-    """(band pairs, of them reaching CHAR_THRESHOLD, seconds to band them)."""
+def count(letters: list[str], stop: np.ndarray | None, bands: int, rows: int) -> tuple[int, int, int, float]:
+    """(band pairs, of them agreeing in CHAR_MIN_AGREEMENT of the signature, of them reaching CHAR_THRESHOLD, seconds)."""
     samples = char_samples(letters, stop=stop)
     usable = np.array([s.size >= CHAR_MIN_SAMPLES for s in samples])
     matrix = char_minhashes(samples)
     matrix[~usable] = np.uint32(0xFFFFFFFF)
     start = time.perf_counter()
     pairs = candidate_pairs(matrix.reshape(-1, CHAR_NUM_PERM), bands, rows, skip=~usable)
+    agreeing = pairs[char_signatures_agree(matrix, pairs)]
     seconds = time.perf_counter() - start
     real = sum(1 for i, j in pairs.tolist() if jaccard(samples[i], samples[j]) >= CHAR_THRESHOLD)
-    return len(pairs), real, seconds
+    return len(pairs), len(agreeing), real, seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
 
     def report(name: str, letters: list[str]) -> None:
         for label, stop, b, r in configs:
-            found, real, seconds = count(letters, stop, b, r)
+            found, agreeing, real, seconds = count(letters, stop, b, r)
             n = len(letters)
             print(f"  {name:>22} {n:>7,}  {label:13} {b}x{r}: {found:>9,} share a band ({found / n:6.2f} per article, "
-                  f"{found / (n * (n - 1) / 2):.2e} of pairs), {real:>6,} reach {CHAR_THRESHOLD}  [{seconds:.1f} s]", flush=True)
+                  f"{found / (n * (n - 1) / 2):.2e} of pairs), {agreeing:>7,} also agree ({agreeing / n:5.3f} per article), "
+                  f"{real:>6,} reach {CHAR_THRESHOLD}  [{seconds:.1f} s]", flush=True)
 
     path = cached_jsonl(args.data, max(*counts, args.file_count), seed=args.seed)
     letters = letters_of_records(path, max(counts))

@@ -251,3 +251,19 @@ def test_a_short_story_in_a_heavy_template_is_contained_and_two_stories_in_it_ar
     other_page = replace(templated_text(template, "Another headline", other[:3]), id="other page")
     found = find_duplicates([seeds[0], page, other_page], workers=0)
     assert [(p.a, p.b, p.relation) for p in found.pairs] == [(seeds[0].id, "page", "contained")]
+
+
+def test_a_pair_only_the_character_bands_propose_needs_agreeing_signatures():
+    from compare.dedup.batch import char_candidates
+    from compare.dedup.lsh import CHAR_MIN_AGREEMENT, char_signatures_agree
+
+    rng = np.random.default_rng(3)
+    signatures = rng.integers(0, 2**32, size=(4, 128), dtype=np.uint32)
+    needed = int(np.ceil(CHAR_MIN_AGREEMENT * 128))  # 26 of 128
+    signatures[1, :needed] = signatures[0, :needed]  # agrees in exactly 26 values (shares the first bands)
+    signatures[2, : needed - 1] = signatures[0, : needed - 1]  # 25: shares bands, does not agree enough
+    pairs = np.array([[0, 1], [0, 2], [0, 3]])
+    assert char_signatures_agree(signatures, pairs).tolist() == [True, False, False]
+    assert char_candidates(signatures, np.empty((0, 2), dtype=np.int64)).tolist() == [[0, 1]]
+    # A pair the word bands or anchors already propose is not the character signal's to filter.
+    assert char_candidates(signatures, np.array([[0, 2]])).tolist() == [[0, 1]]

@@ -39,7 +39,13 @@ from compare.dedup.fingerprint import (
     jaccard,
     overlap,
 )
-from compare.dedup.lsh import ANCHOR_MAX_ARTICLES, CHAR_BANDS, CHAR_ROWS, anchors_of
+from compare.dedup.lsh import (
+    ANCHOR_MAX_ARTICLES,
+    CHAR_BANDS,
+    CHAR_ROWS,
+    anchors_of,
+    char_signatures_agree,
+)
 from compare.graph import connected_components
 from compare.text.chrome import RemovedBlock
 
@@ -222,6 +228,24 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
         return np.empty((0, 2), dtype=np.int64)
     codes = np.unique(np.concatenate(found))
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64)
+
+
+def char_candidates(char_matrix: np.ndarray, others: np.ndarray, *, skip: np.ndarray | None = None) -> np.ndarray:
+    """Pairs the character signal adds to ``others`` (word band and anchor candidates), as an (m, 2) int64 array.
+
+    Pairs sharing a character band (``CHAR_BANDS`` x ``CHAR_ROWS``) that are
+    not in ``others`` are kept when their character signatures agree in
+    ``CHAR_MIN_AGREEMENT`` of their values (``char_signatures_agree``): a
+    band match alone admits chance pairs at a rate that grows the candidates
+    with the square of the batch.
+    """
+    n = char_matrix.shape[0]
+    more = candidate_pairs(char_matrix, CHAR_BANDS, CHAR_ROWS, skip=skip)
+    if not more.size:
+        return more
+    new = ~np.isin(more[:, 0] * n + more[:, 1], others[:, 0] * n + others[:, 1]) if others.size else np.ones(len(more), dtype=bool)
+    more = more[new]
+    return more[char_signatures_agree(char_matrix, more)]
 
 
 def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndarray | None = None) -> np.ndarray:
@@ -415,7 +439,7 @@ def _verify(
         no_chars = np.fromiter((not fp.has_chars for fp in fingerprints), dtype=bool, count=n)
         if (~no_chars).sum() >= 2:
             char_matrix = np.stack([fp.char_signature if fp.has_chars else _NO_CHAR_SIGNATURE for fp in fingerprints])
-            more = candidate_pairs(char_matrix, CHAR_BANDS, CHAR_ROWS, skip=no_chars)
+            more = char_candidates(char_matrix, candidates, skip=no_chars)
             candidates = np.unique(np.concatenate([candidates, more]), axis=0)
     pairs = []
     for i, j in candidates.tolist():

@@ -30,6 +30,20 @@ _MIX = np.uint64(0xD6E8FEB86659FD93)
 #: 0.996 at 0.5 but 0.0037 of unrelated pairs: 3,700 per lookup at 1,000,000.
 CHAR_BANDS, CHAR_ROWS = 32, 4
 
+#: A pair that only the character bands propose is a candidate when its two
+#: character signatures also agree in at least this share of their
+#: CHAR_NUM_PERM values (a MinHash estimate of the sample Jaccard, which
+#: verification decides at CHAR_THRESHOLD = 0.4). A band match alone is cheap
+#: to get by chance, even without the stop grams: 32 bands x 4 rows admit
+#: 1.6e-4 of all pairs of generated articles and 3e-5 of real pages, a count
+#: that grows with N squared (benchmarks/bench_char_candidates.py); the
+#: estimate drops those (a chance pair at Jaccard 0.1 agrees in 26 of 128
+#: values with probability ~5e-5) and keeps a pair at 0.4 with probability
+#: 1 - 3e-6, so it moves no verified pair in practice and only spares the
+#: exact verification of chance pairs. Pairs proposed by word bands or
+#: anchors are not filtered.
+CHAR_MIN_AGREEMENT = 0.2
+
 #: Containment candidates: word shingles whose mixed hash is 0 mod this are
 #: "anchors" (~1 in 8: 75 for 600 words, 4 for a 30-word paragraph).
 ANCHOR_MODULUS = 8
@@ -121,3 +135,23 @@ def char_band_keys(signatures: list[np.ndarray]) -> np.ndarray:
         return np.empty((0, CHAR_BANDS), dtype=np.int64)
     keys = band_keys(np.stack(signatures).reshape(-1, CHAR_NUM_PERM), CHAR_BANDS, CHAR_ROWS).view(np.uint64)
     return (keys ^ _CHAR_SALT).view(np.int64)
+
+
+def char_signatures_agree(signatures: np.ndarray, pairs: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
+    """For each index pair (i, j), whether ``signatures[i]`` and ``signatures[j]`` agree in at least ``CHAR_MIN_AGREEMENT`` of their values.
+
+    Args:
+        signatures: (n, CHAR_NUM_PERM) uint32 character signatures.
+        pairs: (m, 2) int64 row indices.
+        chunk: pairs compared at once (bounds the temporary arrays to ``chunk`` x CHAR_NUM_PERM bytes).
+
+    Returns:
+        bool array of length m.
+    """
+    needed = int(np.ceil(CHAR_MIN_AGREEMENT * signatures.shape[1]))
+    keep = np.empty(len(pairs), dtype=bool)
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start : start + chunk]
+        equal = signatures[part[:, 0]] == signatures[part[:, 1]]
+        keep[start : start + chunk] = equal.sum(axis=1) >= needed
+    return keep

@@ -14,7 +14,10 @@ spread over the executors:
    (band, band key, article) or (anchor, article); a ``groupBy`` on the key
    gives the buckets and every pair inside a bucket is a candidate (Spark SQL
    array functions, on the JVM); anchor pairs are counted and kept by the
-   local rule. Nothing goes to the driver.
+   local rule; a pair only the character bands propose is kept when its two
+   character signatures agree in ``CHAR_MIN_AGREEMENT`` of their values
+   (``zip_with`` on the JVM, the local ``char_signatures_agree``). Nothing goes
+   to the driver.
 4. *Verification*: candidates are joined to both articles' word and character
    samples and scored exactly on the executors by the local rule
    (``compare.dedup.batch.verify_pair``).
@@ -28,6 +31,7 @@ local engine reads them); the DataFrame's own row order otherwise.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -41,7 +45,8 @@ from compare.dedup.batch import (
     DEFAULT_THRESHOLD,
     check_thresholds,
 )
-from compare.dedup.fingerprint import DEFAULT_SETTINGS, FingerprintSettings
+from compare.dedup.fingerprint import CHAR_NUM_PERM, DEFAULT_SETTINGS, FingerprintSettings
+from compare.dedup.lsh import CHAR_MIN_AGREEMENT
 from compare.spark import executor
 from compare.spark.components import connected_components
 
@@ -334,12 +339,23 @@ def _candidates(fingerprints: DataFrame) -> DataFrame:
     """Distinct (a, b), a < b: the local engine's candidates (``compare.dedup.batch._verify``).
 
     Pairs of non-empty articles sharing a word band key in the same band,
-    pairs of articles with the character signal sharing a character band key
-    (only those have ``char_bands``), and anchor pairs (``_anchor_pairs``).
+    anchor pairs (``_anchor_pairs``), and the pairs of articles with the
+    character signal (only those have ``char_bands``) sharing a character band
+    key that are neither, when their character signatures agree in
+    ``CHAR_MIN_AGREEMENT`` of their values (``compare.dedup.batch.char_candidates``).
     """
     words = _banded(fingerprints.where(F.size("shingles") > 0), "bands")
-    chars = _banded(fingerprints, "char_bands")
-    return words.union(chars).union(_anchor_pairs(fingerprints)).distinct()
+    others = words.union(_anchor_pairs(fingerprints)).distinct()
+    chars = _banded(fingerprints, "char_bands").distinct().join(others, ["a", "b"], "left_anti")
+    signatures = fingerprints.where(F.size("char_signature") > 0).select("ordinal", "char_signature")
+    needed = math.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM)
+    agreeing = (
+        chars.join(signatures.select(F.col("ordinal").alias("a"), F.col("char_signature").alias("ga")), "a")
+        .join(signatures.select(F.col("ordinal").alias("b"), F.col("char_signature").alias("gb")), "b")
+        .where(F.expr(f"size(filter(zip_with(ga, gb, (x, y) -> x = y), same -> same)) >= {needed}"))
+        .select("a", "b")
+    )
+    return others.union(agreeing)
 
 
 def _banded(fingerprints: DataFrame, column: str) -> DataFrame:

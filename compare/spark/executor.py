@@ -37,9 +37,13 @@ RECORD_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
 #: What the candidate and verification steps need of a fingerprint: word shingles and
 #: their band keys, anchors (``anchors_of``), and the character signal (sampled
 #: character shingles and their band keys; empty when the article has too few
-#: samples for it or the signal is off).
-SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands")
-_SIGNALS_SCHEMA = "shingles array<int>, bands array<bigint>, anchors array<int>, chars array<int>, char_bands array<bigint>"
+#: samples for it or the signal is off), and the character signature, for the
+#: agreement check of pairs only the character bands propose (``char_signatures_agree``).
+SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands", "char_signature")
+_SIGNALS_SCHEMA = (
+    "shingles array<int>, bands array<bigint>, anchors array<int>, chars array<int>, char_bands array<bigint>, "
+    "char_signature array<int>"
+)
 FINGERPRINT_SCHEMA = (
     "ordinal bigint, id string, source string, error string, "
     f"{_SIGNALS_SCHEMA}, short array<bigint>, every array<bigint>"
@@ -160,6 +164,7 @@ def _signal_arrays(fps: list[Fingerprint | None], bands: int, rows: int, char_si
         _list_array([empty32 if fp is None else anchors_of(fp.shingles) for fp in fps], pa.int32(), np.int32),
         _list_array([empty32 if fp is None else fp.chars for fp in with_chars], pa.int32(), np.int32),
         _bands_array([None if fp is None else fp.char_signature for fp in with_chars], CHAR_BANDS, CHAR_ROWS),
+        _list_array([empty32 if fp is None else fp.char_signature for fp in with_chars], pa.int32(), np.int32),
     ]
 
 
