@@ -12,7 +12,7 @@ from compare import compare_articles as lazy_compare_articles
 from compare.article import Article
 from compare.errors import ArticleTooLongError, EmptyArticleError
 from compare.load.articles import load_article
-from compare.pair.align import align, classify
+from compare.pair.align import _Containment, align, classify, related_containment
 from compare.pair.compare import compare_articles
 from compare.pair.diff import word_diff
 from compare.pair.matching import match_form
@@ -43,6 +43,22 @@ def test_kinds() -> None:
         "Following the talks, Russia demanded that NATO provide a written answer on guarantees not to expand eastward and to pull back troops from eastern Europe.",
     ) == "partial"
     assert kind_of(base, "Canada sent a small contingent of special forces to Kyiv on Jan. 9.") is None
+
+
+def test_partial_with_synonyms_and_a_capital_for_its_country() -> None:
+    # The seeds' shared claim (000 ~ 003) worded with London/Britain, Kyiv/Ukraine, providing/supplying.
+    long = (
+        "British Prime Minister Boris Johnson's office said last week that London is providing Kyiv with more "
+        "defensive military aid, including protected mobility vehicles, drones and anti-tank weapons."
+    )
+    short = "Britain said this week it had begun supplying Ukraine with anti-tank weapons."
+    forms = [match_form(t) for t in (long, short, "Germany also said this week it will start shipping heavy weapons to Ukraine.")]
+    weights = _Containment(forms[:1], forms[1:]).weight
+    assert related_containment(forms[0], forms[1], weights) >= 0.5
+    assert classify(forms[0], forms[1], contained=0.38, a_text=long, b_text=short, weights=weights) == "partial"
+    assert classify(forms[0], forms[1], contained=0.38, a_text=long, b_text=short) is None  # exact words only
+    # Another actor doing a similar thing is no part of the claim: every name of the smaller side must be found.
+    assert related_containment(forms[2], forms[1], weights) == 0.0
 
 
 def test_name_and_figure_variants_do_not_break_a_match() -> None:

@@ -24,8 +24,9 @@ def test_seed_gold_floors() -> None:
     assert scores.quotes.precision >= 0.9
     assert scores.quotes.recall >= 0.9
     assert scores.attribution >= 0.9
-    assert scores.claims.precision >= 0.7
-    assert scores.claims.recall >= 0.5
+    # Measured 1.0 (6/6) and 0.667 (4/6); the target is recall 0.8 at precision 0.9.
+    assert scores.claims.precision >= 0.9
+    assert scores.claims.recall >= 0.65
     assert scores.shared_quotes.recall == 1.0
     assert scores.conflicts.recall == 1.0
     assert scores.conflicts.precision == 1.0

@@ -25,12 +25,13 @@ The steps of ``compare_articles(a, b)``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from compare.pair.claims import (
     best_clause_match,
     claim_probability,
+    content_sets,
     explain,
     explain_texts,
     load_model,
@@ -166,7 +167,13 @@ _ATTRIBUTION_WORDS = frozenset(
 
 
 def classify(
-    a: MatchForm, b: MatchForm, *, contained: float | None = None, a_text: str = "", b_text: str = ""
+    a: MatchForm,
+    b: MatchForm,
+    *,
+    contained: float | None = None,
+    a_text: str = "",
+    b_text: str = "",
+    weights: Mapping[str, float] | None = None,
 ) -> str | None:
     """The kind of a candidate pair, or None when the two do not make the same claim.
 
@@ -187,7 +194,12 @@ def classify(
       every Peskov sentence); or a long shared clause: eight shared content
       words and a weighted containment of 0.3; or a shared phrase of four
       content words (``_shares_phrase``). Attribution words ("reported",
-      "citing unnamed sources") never count as shared content.
+      "citing unnamed sources") never count as shared content. The first rule
+      is tried again with related words as shared (``related_containment``:
+      synonyms, a capital for its country), given the word ``weights`` of
+      ``containment_matrix``: "Britain said it had begun supplying Ukraine with
+      anti-tank weapons" is half contained in "London is providing Kyiv with
+      ... anti-tank weapons" only so.
     """
     from rapidfuzz.distance import Levenshtein
 
@@ -212,7 +224,29 @@ def classify(
         return "partial"
     if _shares_phrase(a, b):
         return "partial"
+    if weights is not None and contained >= MIN_CANDIDATE_CONTAINMENT and related_containment(a, b, weights) >= 0.5:
+        return "partial"
     return None
+
+
+def related_containment(a: MatchForm, b: MatchForm, weights: Mapping[str, float]) -> float:
+    """The first "partial" rule of ``classify`` with related words counted as shared: the
+    weighted share of the smaller sentence's content found in the other, when its unweighted
+    share is also at least half, four words are shared, two of them not names, and every
+    name of the smaller sentence is found in the other ("Germany ... will start shipping
+    weapons" holds no part of "Britain ... had begun supplying weapons"); 0 else."""
+    ca, cb, shared = content_sets(a, b)
+    shared -= _ATTRIBUTION_WORDS
+    small = min(len(ca), len(cb))
+    if small < 4 or len(shared) < 4 or len(shared) * 2 < small or len(shared - a.names - b.names) < 2:
+        return 0.0
+    smaller, content = (a, ca) if len(ca) <= len(cb) else (b, cb)
+    if any(stem(name) in content - shared for name in smaller.names):
+        return 0.0
+    top = max(weights.values(), default=1.0)
+    mass_a = sum(weights.get(w, top) for w in ca)
+    mass_b = sum(weights.get(w, top) for w in cb)
+    return sum(weights.get(w, top) for w in shared) / max(min(mass_a, mass_b), 1e-9)
 
 
 def _shares_phrase(a: MatchForm, b: MatchForm, n: int = 4) -> bool:
@@ -249,7 +283,8 @@ def align(a: Prepared, b: Prepared, *, explain: bool = True) -> tuple[Alignment,
     rejected_a: dict[int, int] = {}
     rejected_b: dict[int, int] = {}
     pairs: list[tuple[int, int, str]] = []
-    for i, j, contained in _ranked_candidates(a, b):
+    containment_rows = _Containment(a.forms, b.forms)
+    for i, j, contained in _ranked_candidates(a, b, containment_rows):
         if i in used_a or j in used_b:
             continue
         if rejected_a.get(i, 0) >= MAX_REJECTIONS or rejected_b.get(j, 0) >= MAX_REJECTIONS:
@@ -260,6 +295,7 @@ def align(a: Prepared, b: Prepared, *, explain: bool = True) -> tuple[Alignment,
             contained=contained,
             a_text=a.sentences[i].text,
             b_text=b.sentences[j].text,
+            weights=containment_rows.weight,
         )
         if kind is None:
             rejected_a[i] = rejected_a.get(i, 0) + 1
@@ -272,7 +308,9 @@ def align(a: Prepared, b: Prepared, *, explain: bool = True) -> tuple[Alignment,
     return tuple(groups)
 
 
-def _ranked_candidates(a: Prepared, b: Prepared) -> list[tuple[int, int, float]]:
+def _ranked_candidates(
+    a: Prepared, b: Prepared, containment_rows: _Containment | None = None
+) -> list[tuple[int, int, float]]:
     """Candidate pairs (i, j, weighted containment), best first (step 3 of the module docstring).
 
     A's rows are scored ``ROW_BLOCK`` at a time and each keeps its
@@ -284,7 +322,8 @@ def _ranked_candidates(a: Prepared, b: Prepared) -> list[tuple[int, int, float]]
     n, m = len(a.forms), len(b.forms)
     claims_a = np.array([a.is_claim(k) for k in range(n)])  # headlines, captions,
     claims_b = np.array([b.is_claim(k) for k in range(m)])  # credits: never aligned
-    containment_rows = _Containment(a.forms, b.forms)
+    if containment_rows is None:
+        containment_rows = _Containment(a.forms, b.forms)
     found: list[tuple[np.ndarray, ...]] = []
     for start in range(0, n, ROW_BLOCK):
         stop = min(n, start + ROW_BLOCK)
