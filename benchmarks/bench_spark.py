@@ -54,6 +54,41 @@ def event_log_totals(directory: Path) -> dict[str, int]:
     return totals
 
 
+def stage_table(directory: Path, top: int = 25) -> list[str]:
+    """The stages that took longest (wall time from submission to completion), from the event log.
+
+    One line per stage: wall seconds, the summed run time of its tasks, tasks,
+    shuffle written and read, and where the driver started it (Spark's call site).
+    """
+    stages: dict[int, dict] = {}
+    for log in sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("appstatus")):
+        with log.open(encoding="utf-8") as lines:
+            for line in lines:
+                if '"SparkListenerTaskEnd"' in line:
+                    event = json.loads(line)
+                    stage = stages.setdefault(event["Stage ID"], {"run": 0, "written": 0, "read": 0})
+                    metrics = event.get("Task Metrics") or {}
+                    stage["run"] += metrics.get("Executor Run Time", 0)
+                    stage["written"] += (metrics.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0)
+                    read = metrics.get("Shuffle Read Metrics") or {}
+                    stage["read"] += read.get("Remote Bytes Read", 0) + read.get("Local Bytes Read", 0)
+                elif '"SparkListenerStageCompleted"' in line:
+                    info = json.loads(line)["Stage Info"]
+                    stage = stages.setdefault(info["Stage ID"], {"run": 0, "written": 0, "read": 0})
+                    stage["wall"] = (info.get("Completion Time", 0) - info.get("Submission Time", 0)) / 1000
+                    stage["tasks"] = info.get("Number of Tasks", 0)
+                    stage["name"] = info.get("Stage Name", "")
+    done = [(sid, s) for sid, s in stages.items() if "wall" in s]
+    total = sum(s["wall"] for _, s in done)
+    out = [f"stages: {len(done)}, {total:,.1f} s of stage wall time (stages may overlap); the {top} longest:"]
+    for sid, s in sorted(done, key=lambda item: -item[1]["wall"])[:top]:
+        out.append(
+            f"  stage {sid:4d}: {s['wall']:8.1f} s wall, {s['run'] / 1000:8.1f} s task time, {s['tasks']:5d} tasks, "
+            f"shuffle w {s['written'] / 2**20:7.1f} MB r {s['read'] / 2**20:7.1f} MB  {s['name']}"
+        )
+    return out
+
+
 def spark_output(directory: Path) -> tuple[list[tuple], list[tuple]]:
     """Pairs (rounded like the JSON output) and clusters as written by the spark engine."""
     import pyarrow.parquet as pq
@@ -84,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=REPO / "bench-data", help="where generated files are cached")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     parser.add_argument("--skip-local", action="store_true", help="do not run the local engine for the ratio")
+    parser.add_argument("--stages", type=int, default=0, metavar="N", help="print the N longest Spark stages (from the event log)")
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE", help="more Spark settings (repeatable)")
     args = parser.parse_args(argv)
 
     print(f"machine: {machine()}; {load()} before")
@@ -104,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             "--spark-conf", f"spark.eventLog.dir={events.as_uri()}",
             "--spark-conf", f"spark.local.dir={tmp}",
         ]
+        for item in args.spark_conf:
+            command += ["--spark-conf", item]
         run = run_child(command)
         print(f"{load()} after the spark engine")
         if run.returncode != 0:
@@ -112,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         spark_pairs, spark_clusters = spark_output(out)
         totals = event_log_totals(events)
+        stages = stage_table(events, args.stages) if args.stages else []
 
     rate = args.count / run.seconds
     print(f"spark ({args.master}): {args.count} articles in {run.seconds:,.1f} s = {rate:,.0f} articles/s end to end")
@@ -123,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{totals['tasks']} tasks"
     )
     print(f"spark: {len(spark_pairs)} pairs, {len(set(c for _, c in spark_clusters))} clusters")
+    for line in stages:
+        print(line)
 
     if args.skip_local:
         return 0

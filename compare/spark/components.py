@@ -27,23 +27,31 @@ if TYPE_CHECKING:
 MAX_ROUNDS = 64
 
 
-def connected_components(edges: DataFrame, *, max_rounds: int = MAX_ROUNDS) -> DataFrame:
+def connected_components(edges: DataFrame, *, max_rounds: int = MAX_ROUNDS, partitions: int | None = None) -> DataFrame:
     """(vertex, label) for every vertex of ``edges`` (columns ``a``, ``b``: bigint).
 
     ``label`` is the smallest vertex of the vertex's component.
+
+    Args:
+        partitions: partitions of each round's checkpointed labels (default:
+            those of the shuffle, ``spark.sql.shuffle.partitions``); each
+            round's stages run one task per partition.
     """
-    both = (
-        edges.select(F.col("a").alias("src"), F.col("b").alias("dst"))
-        .union(edges.select(F.col("b").alias("src"), F.col("a").alias("dst")))
-        .persist(StorageLevel.MEMORY_AND_DISK)
+    both = edges.select(F.col("a").alias("src"), F.col("b").alias("dst")).union(
+        edges.select(F.col("b").alias("src"), F.col("a").alias("dst"))
     )
+    if partitions:
+        both = both.coalesce(partitions)
+    both = both.persist(StorageLevel.MEMORY_AND_DISK)
     # Each round's labels are checkpointed: a round's plan refers to the labels
     # twice, so without the cut the plan would double in size every round.
     labels = (
         both.groupBy(F.col("src").alias("vertex"))
         .agg(F.least(F.min("dst"), F.first("src")).alias("label"))
-        .localCheckpoint()
     )
+    if partitions:
+        labels = labels.coalesce(partitions)
+    labels = labels.localCheckpoint()
     try:
         for _ in range(max_rounds):
             # (1) the smallest label among the neighbours
@@ -59,15 +67,14 @@ def connected_components(edges: DataFrame, *, max_rounds: int = MAX_ROUNDS) -> D
             )
             # (2) pointer jumping: a label's own label is in the same component and no larger
             parents = labels.select(F.col("vertex").alias("parent"), F.col("label").alias("grand"))
-            jumped = (
-                step.join(parents, F.col("label") == F.col("parent"))
-                .select(
-                    "vertex",
-                    F.least("label", "grand").alias("label"),
-                    (F.col("fell") | (F.col("grand") < F.col("label"))).alias("fell"),
-                )
-                .localCheckpoint()
+            jumped = step.join(parents, F.col("label") == F.col("parent")).select(
+                "vertex",
+                F.least("label", "grand").alias("label"),
+                (F.col("fell") | (F.col("grand") < F.col("label"))).alias("fell"),
             )
+            if partitions:
+                jumped = jumped.coalesce(partitions)
+            jumped = jumped.localCheckpoint()
             labels = jumped.select("vertex", "label")
             if jumped.where("fell").isEmpty():
                 return labels

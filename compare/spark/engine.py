@@ -59,6 +59,10 @@ OutputFormat = Literal["parquet", "jsonl"]
 
 _DISK = StorageLevel.MEMORY_AND_DISK
 
+#: Articles to fingerprint again (they hold learned chrome) up to which their learned
+#: keys are broadcast to the input, so the input's text is not shuffled for that join.
+BROADCAST_REDONE_MAX = 500_000
+
 
 @dataclass(frozen=True)
 class SparkDedupResult:
@@ -212,6 +216,12 @@ def run(
     check_thresholds(threshold, containment_threshold)
     parameters = IndexParameters.build(settings, threshold)
     bands, rows = parameters.bands, parameters.rows
+    spark = tagged.sparkSession
+    # What the job persists is held in as many partitions as the input (at least one per
+    # core), not in spark.sql.shuffle.partitions (200) of the shuffle that produced it:
+    # every later stage over 200 partitions of a small input ran 200 tasks (measured:
+    # 10x the JVM's CPU time at 5,000 articles). It scales with the input as the input does.
+    parts = max(spark.sparkContext.defaultParallelism, tagged.rdd.getNumPartitions())
     if not stable_input:
         tagged = tagged.persist(_DISK)
 
@@ -226,10 +236,9 @@ def run(
         ),
         executor.FINGERPRINT_SCHEMA,
     ).persist(_DISK)
-    errors = first.where(F.col("error").isNotNull()).orderBy("ordinal").select("error").persist(_DISK)
+    errors = first.where(F.col("error").isNotNull()).orderBy("ordinal").select("error").coalesce(parts).persist(_DISK)
     errors.count()
     good = first.where(F.col("error").isNull())
-    spark = tagged.sparkSession
 
     if learn_boilerplate:
         min_articles = BoilerplateLearner().min_articles
@@ -240,17 +249,23 @@ def run(
             .count()
             .where(F.col("count") >= min_articles)
             .select("source", "key")
+            .coalesce(parts)
             .persist(_DISK)
         )
-        learned = learned_keys.groupBy("source").agg(F.count("*").alias("lines")).persist(_DISK)
+        learned = learned_keys.groupBy("source").agg(F.count("*").alias("lines")).coalesce(parts).persist(_DISK)
         hits = (
             good.where(F.col("source").isNotNull())
             .select("ordinal", "source", F.explode("every").alias("key"))
             .join(learned_keys, ["source", "key"])
             .groupBy("ordinal")
             .agg(F.collect_list("key").alias("learned"))
+            .coalesce(parts)
+            .persist(_DISK)
         )
-        redone = tagged.join(hits, "ordinal").mapInArrow(
+        # Few articles to redo (chrome on some copies): their keys go to the input by
+        # broadcast; many (chrome on every article of a crawl): both sides are shuffled.
+        few = hits.count() <= BROADCAST_REDONE_MAX
+        redone = tagged.join(F.broadcast(hits) if few else hits, "ordinal").mapInArrow(
             partial(
                 executor.refingerprint_batches,
                 settings=settings,
@@ -269,11 +284,13 @@ def run(
             "id",
             *(F.coalesce(f"new_{name}", name).alias(name) for name in executor.SIGNALS),
         )
+        held_hits: DataFrame | None = hits
     else:
         learned = spark.createDataFrame([], "source string, lines bigint")
         learned_keys = None
+        held_hits = None
         fingerprints = good.select("ordinal", "id", *executor.SIGNALS)
-    fingerprints = fingerprints.persist(_DISK)
+    fingerprints = fingerprints.coalesce(parts).persist(_DISK)
     articles = fingerprints.count()
     # Everything still read later is materialized before what it derives from is
     # released: persist() is lazy, and a released parent would mean fingerprinting again.
@@ -283,6 +300,8 @@ def run(
     first.unpersist()
     if learned_keys is not None:
         learned_keys.unpersist()
+    if held_hits is not None:
+        held_hits.unpersist()
     if not stable_input:
         tagged.unpersist()
 
@@ -298,12 +317,13 @@ def run(
             partial(executor.verify_batches, threshold=threshold, containment_threshold=containment_threshold),
             executor.VERIFY_SCHEMA,
         )
+        .coalesce(parts)
         .persist(_DISK)
     )
     scored.count()
     fingerprints.unpersist()
 
-    labels = connected_components(scored.select("a", "b"))
+    labels = connected_components(scored.select("a", "b"), partitions=parts)
     numbers = _numbered(spark, labels)
     clusters = (
         labels.join(numbers, "label")
