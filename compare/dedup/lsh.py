@@ -38,10 +38,10 @@ CHAR_BANDS, CHAR_ROWS = 32, 4
 #: 1.6e-4 of all pairs of generated articles and 3e-5 of real pages, a count
 #: that grows with N squared (benchmarks/bench_char_candidates.py); the
 #: estimate drops those (a chance pair at Jaccard 0.1 agrees in 26 of 128
-#: values with probability ~5e-5) and keeps a pair at 0.4 with probability
-#: 1 - 3e-6, so it moves no verified pair in practice and only spares the
-#: exact verification of chance pairs. Pairs proposed by word bands or
-#: anchors are not filtered.
+#: values with probability 3.6e-4, at 0.05 with 1e-9) and keeps a pair at 0.4
+#: with probability 1 - 6e-7 (binomial tails of 128 values), so it moves no
+#: verified pair in practice and only spares the exact verification of chance
+#: pairs. Pairs proposed by word bands or anchors are not filtered.
 CHAR_MIN_AGREEMENT = 0.2
 
 #: Containment candidates: word shingles whose mixed hash is 0 mod this are
