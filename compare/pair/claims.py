@@ -280,14 +280,17 @@ def _variant(word: str, others: Sequence[str]) -> str | None:
     """A word of ``others`` that is a spelling variant of ``word`` (long, same first letter, 1-2 edits)."""
     if len(word) < 5 or word[0].isdigit():
         return None
-    from rapidfuzz.distance import Levenshtein
-
     first, size = word[0], len(word)
+    distance = None
     for other in others:
         if other[:1] != first or abs(len(other) - size) > 2 or len(other) < 5:
             continue
+        if distance is None:
+            from rapidfuzz.distance import Levenshtein
+
+            distance = Levenshtein.distance
         limit = 1 if min(size, len(other)) < 7 else 2
-        if Levenshtein.distance(word, other, score_cutoff=limit) <= limit:
+        if distance(word, other, score_cutoff=limit) <= limit:
             return other
     return None
 
@@ -366,22 +369,36 @@ def _subject(form: MatchForm) -> str | None:
 
 def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> list[float]:
     """The features of a sentence pair, in the order of ``FEATURE_NAMES``."""
+    return _features(a, b, model or load_model())[0]
+
+
+def _features(
+    a: MatchForm, b: MatchForm, model: ClaimModel
+) -> tuple[list[float], tuple[set[str], set[str], set[str]]]:
+    """``features`` and the content sets they were computed from (``explain`` shows them)."""
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Indel
 
-    model = model or load_model()
     ca, cb, shared, related = _content_sets(a, b, model.related)
+    # Each word's weight and rarity once (the sums below visit the sets in the same order as
+    # calling ``model.weight`` in each would, so the figures are the same to the last bit).
     weight = model.weight
-    wa = sum(weight(w) for w in ca)
-    wb = sum(weight(w) for w in cb)
-    ws = sum(weight(w) for w in shared)
+    rarity = model.rarity
+    weights = {w: weight(w) for w in ca}
+    rarities = {w: rarity(w) for w in ca}
+    for w in cb:
+        if w not in weights:
+            weights[w] = weight(w)
+            rarities[w] = rarity(w)
+    wa = sum(weights[w] for w in ca)
+    wb = sum(weights[w] for w in cb)
+    ws = sum(weights[w] for w in shared)
     cover_a = ws / wa if wa else 0.0
     cover_b = ws / wb if wb else 0.0
     ua, ub = wa - ws, wb - ws
-    rarity = model.rarity
-    ra = sum(rarity(w) for w in ca)
-    rb = sum(rarity(w) for w in cb)
-    rs = sum(rarity(w) for w in shared)
+    ra = sum(rarities[w] for w in ca)
+    rb = sum(rarities[w] for w in cb)
+    rs = sum(rarities[w] for w in shared)
     rua, rub = ra - rs, rb - rs
     precisions = []
     for n in range(4):
@@ -418,9 +435,9 @@ def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> lis
             found = evidence.get(key)
             if found is not None:
                 word_evidence += found[1]
-    top_a = max((weight(w) for w in ca - shared), default=0.0)
-    top_b = max((weight(w) for w in cb - shared), default=0.0)
-    return [
+    top_a = max((weights[w] for w in ca - shared), default=0.0)
+    top_b = max((weights[w] for w in cb - shared), default=0.0)
+    values = [
         2 * ws / (wa + wb) if wa + wb else 0.0,
         min(cover_a, cover_b),
         max(cover_a, cover_b),
@@ -455,6 +472,7 @@ def features(a: MatchForm, b: MatchForm, model: ClaimModel | None = None) -> lis
         word_evidence,
         float(related),
     ]
+    return values, (ca, cb, shared)
 
 
 def gram_keys(form: MatchForm) -> frozenset[str]:
@@ -546,11 +564,10 @@ class Explanation:
 def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top: int = 5) -> Explanation:
     """The probability with the features that moved it most (largest contributions first)."""
     model = model or load_model()
-    values = features(a, b, model)
+    values, (ca, cb, shared) = _features(a, b, model)
     contributions, rest = _contributions(values, model)
     probability = _sigmoid(rest + sum(contributions))
     order = sorted(range(len(values)), key=lambda k: -abs(contributions[k]))[:top]
-    ca, cb, shared = content_sets(a, b, model.related)
     by_weight = sorted(shared, key=lambda w: -model.weight(w))
     return Explanation(
         probability=probability,
