@@ -72,8 +72,14 @@ class MatchForm:
     grams: tuple[Counter, ...] = ()
 
 
+@lru_cache(maxsize=16384)
 def match_form(text: str) -> MatchForm:
-    """The matching form of one sentence (or any short text)."""
+    """The matching form of one sentence (or any short text).
+
+    Cached: ``prepare`` builds the form of every sentence, and the claim matcher
+    asks again for the sentences alignment classifies. Forms are never changed
+    once built.
+    """
     clean = DATELINE.sub("", mask_inline_tags(text).strip())
     for pattern, replacement in PHRASE_VARIANTS:
         clean = pattern.sub(replacement, clean)
@@ -97,5 +103,6 @@ def figure_keys(form: MatchForm) -> set[tuple[str, float | str, str]]:
 
 
 def clear_caches() -> None:
-    """Empty the stem cache (benchmarks start each run cold)."""
+    """Empty the stem and form caches (benchmarks start each run cold)."""
     stem.cache_clear()
+    match_form.cache_clear()
