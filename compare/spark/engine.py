@@ -15,8 +15,10 @@ spread over the executors:
    gives the buckets and every pair inside a bucket is a candidate (Spark SQL
    array functions, on the JVM); anchor pairs are counted and kept by the
    local rule; a pair only the character bands propose is kept when its two
-   character signatures agree in ``CHAR_MIN_AGREEMENT`` of their values
-   (``zip_with`` on the JVM, the local ``char_signatures_agree``). Nothing goes
+   character signatures agree in ``CHAR_MIN_AGREEMENT`` of their values (the
+   local ``char_signatures_agree``): inside each character bucket on 4 bits per
+   value (``executor.char_pairs_in_buckets``, 64 bytes per article), then on the
+   full signatures of the few pairs left (``zip_with`` on the JVM). Nothing goes
    to the driver.
 4. *Verification*: candidates are joined to both articles' word and character
    samples and scored exactly on the executors by the local rule
@@ -366,9 +368,23 @@ def _candidates(fingerprints: DataFrame) -> DataFrame:
     """
     words = _banded(fingerprints.where(F.size("shingles") > 0), "bands")
     others = words.union(_anchor_pairs(fingerprints)).distinct()
-    chars = _banded(fingerprints, "char_bands").distinct().join(others, ["a", "b"], "left_anti")
-    signatures = fingerprints.where(F.size("char_signature") > 0).select("ordinal", "char_signature")
     needed = math.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM)
+    # Chance pairs sharing a character band grow with the square of the input (~8e7 at
+    # 1,000,000 generated articles); joining both 512-byte signatures to each would shuffle
+    # ~80 GB. So the buckets carry 64 bytes of nibbles per article and keep only pairs
+    # whose nibbles agree (a superset of those whose signatures do); the few left are
+    # checked exactly on the full signatures.
+    keyed = fingerprints.where(F.size("char_bands") > 0).select(
+        F.struct("ordinal", "char_nibbles").alias("member"), F.posexplode("char_bands").alias("band", "key")
+    )
+    buckets = keyed.groupBy("band", "key").agg(F.collect_list("member").alias("m")).where(F.size("m") > 1)
+    chars = (
+        buckets.select("m")
+        .mapInArrow(partial(executor.char_pairs_in_buckets, needed=needed), "a bigint, b bigint")
+        .distinct()
+        .join(others, ["a", "b"], "left_anti")
+    )
+    signatures = fingerprints.where(F.size("char_signature") > 0).select("ordinal", "char_signature")
     agreeing = (
         chars.join(signatures.select(F.col("ordinal").alias("a"), F.col("char_signature").alias("ga")), "a")
         .join(signatures.select(F.col("ordinal").alias("b"), F.col("char_signature").alias("gb")), "b")

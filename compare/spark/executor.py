@@ -38,11 +38,13 @@ RECORD_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
 #: their band keys, anchors (``anchors_of``), and the character signal (sampled
 #: character shingles and their band keys; empty when the article has too few
 #: samples for it or the signal is off), and the character signature, for the
-#: agreement check of pairs only the character bands propose (``char_signatures_agree``).
-SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands", "char_signature")
+#: agreement check of pairs only the character bands propose (``char_signatures_agree``),
+#: and its low 4 bits per value (``char_nibbles``), which the character band buckets carry
+#: for a first, looser agreement check (``char_pairs_in_buckets``).
+SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands", "char_signature", "char_nibbles")
 _SIGNALS_SCHEMA = (
     "shingles array<int>, bands array<bigint>, anchors array<int>, chars array<int>, char_bands array<bigint>, "
-    "char_signature array<int>"
+    "char_signature array<int>, char_nibbles binary"
 )
 FINGERPRINT_SCHEMA = (
     "ordinal bigint, id string, source string, error string, "
@@ -165,7 +167,63 @@ def _signal_arrays(fps: list[Fingerprint | None], bands: int, rows: int, char_si
         _list_array([empty32 if fp is None else fp.chars for fp in with_chars], pa.int32(), np.int32),
         _bands_array([None if fp is None else fp.char_signature for fp in with_chars], CHAR_BANDS, CHAR_ROWS),
         _list_array([empty32 if fp is None else fp.char_signature for fp in with_chars], pa.int32(), np.int32),
+        pa.array([b"" if fp is None else nibbles(fp.char_signature) for fp in with_chars], pa.binary()),
     ]
+
+
+def nibbles(signature: np.ndarray) -> bytes:
+    """The low 4 bits of each value of a signature, two values to a byte (64 bytes for 128 values).
+
+    Two signatures agree in at least as many nibbles as values, so a pair that
+    agrees in too few nibbles cannot agree in enough values.
+    """
+    low = (signature & 0x0F).astype(np.uint8)
+    return (low[0::2] | (low[1::2] << 4)).tobytes()
+
+
+def char_pairs_in_buckets(batches: Iterator[pa.RecordBatch], needed: int) -> Iterator[pa.RecordBatch]:
+    """Character band buckets (``m``: list of (ordinal, char_nibbles)) -> (a, b), a < b, of the pairs
+    inside a bucket whose nibbles agree in ``needed`` places or more (may repeat across buckets).
+
+    A superset of the pairs whose signatures agree in ``needed`` values (equal values have
+    equal nibbles); chance agreement of the low 4 bits (1/16 per value) lets a few more
+    through, which the exact check on the full signatures then drops. All pairs of a
+    batch of buckets are formed at once (``np.repeat``, as ``candidate_pairs`` does) and
+    compared in chunks.
+    """
+    chunk = 65536
+    for batch in batches:
+        column = batch.column("m")
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        offsets = column.offsets.to_numpy().astype(np.int64)
+        offsets = offsets - offsets[0]
+        ordinal_array, nibble_array = column.flatten().flatten()
+        ordinals = ordinal_array.to_numpy()
+        values = nibble_array.to_pylist()
+        joined = b"".join(values)
+        if values and len(joined) != len(values) * len(values[0]):
+            raise ValueError("character nibbles of unequal length in one batch of buckets")
+        rows = np.frombuffer(joined, dtype=np.uint8).reshape(len(values), -1)
+        total = int(offsets[-1]) if offsets.size else 0
+        sizes = np.diff(offsets)
+        ends = np.repeat(offsets[1:], sizes)
+        later = ends - np.arange(total) - 1
+        first = np.repeat(np.arange(total), later)
+        run_starts = np.cumsum(later) - later
+        second = first + 1 + (np.arange(first.size) - np.repeat(run_starts, later))
+        a_out, b_out = [], []
+        for start in range(0, first.size, chunk):
+            i, j = first[start : start + chunk], second[start : start + chunk]
+            differ = rows[i] ^ rows[j]
+            same = ((differ & 0x0F) == 0).sum(axis=1) + ((differ & 0xF0) == 0).sum(axis=1)
+            keep = same >= needed
+            oa, ob = ordinals[i[keep]], ordinals[j[keep]]
+            a_out.append(np.minimum(oa, ob))
+            b_out.append(np.maximum(oa, ob))
+        a = np.concatenate(a_out) if a_out else np.empty(0, dtype=np.int64)
+        b = np.concatenate(b_out) if b_out else np.empty(0, dtype=np.int64)
+        yield pa.RecordBatch.from_arrays([pa.array(a, pa.int64()), pa.array(b, pa.int64())], names=["a", "b"])
 
 
 def _bands_array(signatures: list[np.ndarray | None], bands: int, rows: int) -> pa.Array:
