@@ -270,6 +270,45 @@ def test_build_report_raises_without_an_error_handler():
         build_report([Article(id="log", text=_many_sentences(500))], max_sentences=500)
 
 
+def test_report_names_a_pair_over_the_pair_work_limit_and_keeps_it_in_its_story():
+    from compare import Article, build_report
+    from compare.errors import ArticleTooLongError
+
+    a = Article(id="a", text=_many_sentences(300))
+    b = Article(id="b", text=_many_sentences(400).replace("A long log", "Another long log", 1))
+    errors: list[ArticleTooLongError] = []
+    report = build_report([a, b], workers=0, max_sentence_pairs=100_000, on_error=errors.append)
+    assert [str(e) for e in errors] == [
+        "a and b: 301 x 401 sentences is over the work limit for comparing sentence by sentence (100,000 pairs); "
+        "compare shorter parts of them; the report shows the pair as not compared"
+    ]
+    [story] = report.stories
+    assert story.articles == ("a", "b") and story.agreements == ()
+    assert [(e.a, e.b, e.verdict) for e in story.evidence] == [("a", "b", None)]
+    with pytest.raises(ArticleTooLongError, match=r"^a and b: 301 x 401 sentences"):
+        build_report([a, b], workers=0, max_sentence_pairs=100_000)
+    compared = build_report([a, b], workers=0, max_sentence_pairs=301 * 401, on_error=errors.append)
+    assert len(errors) == 1
+    [evidence] = compared.stories[0].evidence
+    assert evidence.verdict == "near-duplicate" and evidence.shared_sentences == 300  # headlines differ
+
+
+def test_report_cli_prints_one_line_for_a_pair_over_the_pair_work_limit(tmp_path):
+    # 1,501 x 1,501 sentences: each article is within the per-article limit, the pair is over 2,000,000.
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(_many_sentences(1500), encoding="utf-8")
+    b.write_text(_many_sentences(1500).replace("A long log", "Another long log", 1), encoding="utf-8")
+    result = run("report", a, b, "-f", "json")
+    _no_traceback(result)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {a} and {b}: 1,501 x 1,501 sentences is over the work limit for comparing sentence by sentence "
+        "(2,000,000 pairs); compare shorter parts of them; the report shows the pair as not compared\n"
+    )
+    [story] = json.loads(result.stdout)["stories"]
+    assert story["articles"] == [str(a), str(b)]
+
+
 def test_report_to_a_device_writes_no_heatmap_beside_it(tmp_path):
     result = run("report", REPO / "fixtures/seeds", "-o", "/dev/null")
     assert result.exit_code == 0, result.output

@@ -30,7 +30,11 @@ from typing import Any
 from compare.article import Article
 from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.graph import UnionFind
-from compare.pair.prepare import DEFAULT_MAX_SENTENCES, within_work_limit
+from compare.pair.prepare import (
+    DEFAULT_MAX_SENTENCE_PAIRS,
+    DEFAULT_MAX_SENTENCES,
+    within_work_limit,
+)
 from compare.pair.story_score import PairScore, day_of
 from compare.parallel import main_script_hidden, worker_context
 from compare.report.model import (
@@ -69,6 +73,7 @@ def build_report(
     workers: int | None = None,
     progress: Progress | None = None,
     max_sentences: int = DEFAULT_MAX_SENTENCES,
+    max_sentence_pairs: int = DEFAULT_MAX_SENTENCE_PAIRS,
     on_error: Callable[[ArticleTooLongError], None] | None = None,
 ) -> Report:
     r"""Build the overlap report over ``articles`` (kept in input order).
@@ -88,8 +93,12 @@ def build_report(
             prepared and pairs aligned; ``total`` grows once the stories are known.
         max_sentences: the per-article work limit (``check_work_limit``): an
             article with more sentences or quotation marks is left out.
+        max_sentence_pairs: the per-pair work limit (``compare_articles``): a
+            pair of one story whose sentences (or quotes) make more pairs is not
+            aligned; it stays in its story, shown as "not compared".
         on_error: called with the ``ArticleTooLongError`` of each article
-            left out; without it the first one is raised.
+            left out and of each pair not aligned; without it the first one is
+            raised.
 
     Returns:
         A frozen ``Report``; ``Report.to_dict()`` is the issue-4 JSON.
@@ -112,8 +121,8 @@ def build_report(
         raise ValueError("one_source_claims_per_article must be 0 or more")
     if workers is not None and workers < 0:
         raise ValueError("workers must be >= 0 (0 or 1 = no worker processes)")
-    if max_sentences < 1:
-        raise ValueError("max_sentences must be positive")
+    if max_sentences < 1 or max_sentence_pairs < 1:
+        raise ValueError("max_sentences and max_sentence_pairs must be positive")
     batch = _unique_ids(within_work_limit(articles, max_sentences=max_sentences, on_error=on_error))
     batch, inferred = _infer_metadata(batch)
     n = len(batch)
@@ -141,7 +150,16 @@ def build_report(
     scores = {(link.a, link.b): PairScore(link.score, link.timeless, link.shared, link.features) for link in found.links}
     quotes_of: dict[int, list[Any]] = {}
     sentences_of: dict[int, list[str]] = {}
-    comparisons = _compare_pairs(batch, align, workers, tick, max_sentences, scores, quotes_of, sentences_of)
+    too_long: list[str] = []
+    comparisons = _compare_pairs(
+        batch, align, workers, tick, (max_sentences, max_sentence_pairs), scores, quotes_of, sentences_of, too_long
+    )
+    # A pair over the work limit is reported, never dropped in silence: the reader
+    # must know its agreements and divergences are missing from the story.
+    for message in too_long:
+        if on_error is None:
+            raise ArticleTooLongError(message)
+        on_error(ArticleTooLongError(message))
     # The comparisons split each article with known chrome only; where the report learned no chrome in
     # an article, its cleaned text is the same and so are its sentences: the stories reuse them.
     reused = {p: keys for p, keys in sentences_of.items() if not _has_learned_chrome(cleaned[p])}
@@ -394,10 +412,11 @@ def _compare_pairs(
     align: Sequence[tuple[int, int]],
     workers: int | None,
     tick: _Ticker,
-    max_sentences: int = DEFAULT_MAX_SENTENCES,
+    limits: tuple[int, int] = (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_SENTENCE_PAIRS),
     scores: dict[tuple[int, int], PairScore] | None = None,
     quotes_of: dict[int, list[Any]] | None = None,
     sentences_of: dict[int, list[str]] | None = None,
+    too_long: list[str] | None = None,
 ) -> dict[tuple[int, int], PairFindings | None]:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
@@ -410,19 +429,23 @@ def _compare_pairs(
     on the way: the workers have each article prepared already, so the story
     quotes are not extracted a second time in this process. ``sentences_of`` (input
     position -> ``sentence_key`` of each sentence the comparison split) likewise.
+    ``limits`` are (max_sentences, max_sentence_pairs); ``too_long`` gets the
+    message of each pair over the pair limit, in ``align`` order.
     """
     from compare.dedup.fingerprinter import default_workers
 
     scores = scores or {}
     quotes_of = {} if quotes_of is None else quotes_of
     sentences_of = {} if sentences_of is None else sentences_of
+    too_long = [] if too_long is None else too_long
+    over: dict[tuple[int, int], str] = {}
     count = default_workers() if workers is None else workers
     comparisons: dict[tuple[int, int], PairFindings | None] = {}
     if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        tasks = [(batch[a], batch[b], max_sentences, scores.get((a, b))) for a, b in align]
+        tasks = [(batch[a], batch[b], limits, scores.get((a, b))) for a, b in align]
         try:
             # ProcessPoolExecutor, not multiprocessing.Pool: a worker that dies
             # breaks the pool with an error here instead of hanging forever.
@@ -435,8 +458,12 @@ def _compare_pairs(
                 with main_script_hidden():  # map() submits every task, so all workers start in here
                     chunk = max(4, min(32, len(tasks) // (8 * count)))
                     results = pool.map(_compare_task, tasks, chunksize=chunk)
-                for pair, (result, (quotes_a, keys_a), (quotes_b, keys_b)) in zip(align, results, strict=False):
+                for pair, ((result, message), (quotes_a, keys_a), (quotes_b, keys_b)) in zip(
+                    align, results, strict=False
+                ):
                     comparisons[pair] = result
+                    if message is not None:
+                        over[pair] = message
                     quotes_of[pair[0]], quotes_of[pair[1]] = quotes_a, quotes_b
                     _keep_keys(sentences_of, pair[0], keys_a)
                     _keep_keys(sentences_of, pair[1], keys_b)
@@ -445,13 +472,16 @@ def _compare_pairs(
             pass  # finish below in this process
     for a, b in align:
         if (a, b) not in comparisons:
-            result, (quotes_of[a], keys_a), (quotes_of[b], keys_b) = _compare_task(
-                (batch[a], batch[b], max_sentences, scores.get((a, b)))
+            (result, message), (quotes_of[a], keys_a), (quotes_of[b], keys_b) = _compare_task(
+                (batch[a], batch[b], limits, scores.get((a, b)))
             )
             comparisons[(a, b)] = result
+            if message is not None:
+                over[(a, b)] = message
             _keep_keys(sentences_of, a, keys_a)
             _keep_keys(sentences_of, b, keys_b)
             tick(1)
+    too_long.extend(over[pair] for pair in align if pair in over)
     return comparisons
 
 
@@ -464,12 +494,13 @@ ArticleFindings = tuple[list[Any], "list[str] | None"]
 
 
 def _compare_task(
-    task: tuple[Article, Article, int, PairScore | None],
-) -> tuple[PairFindings | None, ArticleFindings, ArticleFindings]:
+    task: tuple[Article, Article, tuple[int, int], PairScore | None],
+) -> tuple[Compared, ArticleFindings, ArticleFindings]:
     """The pair's comparison and, for each article, its statement quotes (for the story's quote
     table) and its sentence keys as the comparison split them (None if it could not prepare it)."""
-    a, b, max_sentences, _ = task
-    return _compare(*task), _article_findings(a, max_sentences), _article_findings(b, max_sentences)
+    a, b, (max_sentences, max_sentence_pairs), story = task
+    compared = _compare(a, b, max_sentences, story, max_sentence_pairs=max_sentence_pairs)
+    return compared, _article_findings(a, max_sentences), _article_findings(b, max_sentences)
 
 
 def _article_findings(article: Article, max_sentences: int) -> ArticleFindings:
@@ -496,18 +527,33 @@ def _statement_quotes(article: Article, max_sentences: int = DEFAULT_MAX_SENTENC
         return []
 
 
+# What the story reads of a comparison (None: not compared), and the work-limit message when that is why.
+Compared = tuple["PairFindings | None", "str | None"]
+
+
 def _compare(
-    a: Article, b: Article, max_sentences: int = DEFAULT_MAX_SENTENCES, story: PairScore | None = None
-) -> PairFindings | None:
-    """What the story reads of ``compare_articles(a, b)``, or None when the pair cannot be compared."""
+    a: Article,
+    b: Article,
+    max_sentences: int = DEFAULT_MAX_SENTENCES,
+    story: PairScore | None = None,
+    *,
+    max_sentence_pairs: int = DEFAULT_MAX_SENTENCE_PAIRS,
+) -> Compared:
+    """What the story reads of ``compare_articles(a, b)`` (None when the pair cannot be compared),
+    and the message of the work limit that stopped it, if one did."""
     from compare.pair.compare import compare_articles
 
     try:
-        return PairFindings.of(compare_articles(a, b, max_sentences=max_sentences, story=story, explain=False))
+        result = compare_articles(
+            a, b, max_sentences=max_sentences, max_sentence_pairs=max_sentence_pairs, story=story, explain=False
+        )
+    except ArticleTooLongError as error:
+        return None, f"{error}; the report shows the pair as not compared"
     except (ArticleCompareError, ValueError):
         # An article with no sentences left after boilerplate removal, say:
         # the story grouping still stands on its shared phrases.
-        return None
+        return None, None
+    return PairFindings.of(result), None
 
 
 def _story_quotes_extractor(known: dict[str, list[Any]]) -> Callable[[Article], list[Any]]:
