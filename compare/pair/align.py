@@ -26,6 +26,7 @@ The steps of ``compare_articles(a, b)``:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from compare.pair.claims import (
@@ -70,16 +71,28 @@ ROW_BLOCK = 512
 
 
 def score_matrix(a: Sequence[MatchForm], b: Sequence[MatchForm]) -> np.ndarray:
-    """Token-sort similarity (0..1) of every A sentence against every B sentence: one cdist call."""
+    """Token-sort similarity (0..1) of every A sentence against every B sentence: one cdist call.
+
+    ``fuzz.token_sort_ratio`` is ``fuzz.ratio`` of the two texts with their words sorted;
+    inside ``cdist`` it sorts the words of B's sentence again for every pair (three quarters
+    of the call on two 1,500-word articles). Each key is sorted once here instead, and
+    ``cdist`` runs ``ratio``: the same scores to the last bit (keys are single-spaced words).
+    """
     import numpy as np
     from rapidfuzz import fuzz, process
 
     if not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
     matrix = process.cdist(
-        [f.key for f in a], [f.key for f in b], scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=1
+        [token_sorted(f.key) for f in a], [token_sorted(f.key) for f in b], scorer=fuzz.ratio, dtype=np.float32, workers=1
     )
     return matrix / 100.0
+
+
+@lru_cache(maxsize=16384)
+def token_sorted(key: str) -> str:
+    """The words of a matching key in sorted order, as ``fuzz.token_sort_ratio`` compares them."""
+    return " ".join(sorted(key.split()))
 
 
 def containment_matrix(a: Sequence[MatchForm], b: Sequence[MatchForm]) -> np.ndarray:
@@ -425,3 +438,8 @@ def _grow(
     return None
 
 
+
+
+def clear_caches() -> None:
+    """Empty the sorted-key cache (benchmarks start each run cold)."""
+    token_sorted.cache_clear()

@@ -14,6 +14,7 @@ from compare.article import Article
 from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.pair import claims, diff, matching, quotes
 from compare.pair.align import align
+from compare.pair.align import clear_caches as clear_align_caches
 from compare.pair.divergence import entity_mentions, find_divergences
 from compare.pair.matching import MatchForm
 from compare.pair.model import Comparison, Similarity
@@ -156,6 +157,7 @@ def clear_caches() -> None:
         quotes.clear_caches,
         matching.clear_caches,
         claims.clear_caches,
+        clear_align_caches,
         _RECENT.clear,
     ):
         clear()
