@@ -94,6 +94,7 @@ _ROLE_EVENT = re.compile(
     rf"\b(?P<det>[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Aa]nother)\s+(?P<role>(?:{_ROLE_WORD}[\w-]+\s+){{0,3}}?{_ROLE_WORD}[a-z][\w-]*"
     rf"(?:\s+(?:for|of|at)\s+(?:the\s+)?[A-Z][\w-]*)?)\s+(?P<cue>{CUE_PATTERN})"
 )
+_HONORIFIC = re.compile(HONORIFIC_PATTERN)
 # "Peskov said" (not "Carrier's calls": a possessive is no subject)
 _CUE_SUBJECT = re.compile(rf"(?P<who>{_NAME_RUN.pattern})(?<!['’]s){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})")
 #: The last word of a role phrase that names a person ("a spokesman", "one insider", "his aide").
@@ -278,15 +279,18 @@ class _Speakers:
         self._first_names: dict[str, set[str]] | None = None
         self.full: dict[str, str] = {}
         headline = _title_case_lines(text)
-        for match in _NAME_RUN.finditer(text):
-            if headline and any(start <= match.start() < end for start, end in headline):
+        # The name runs are read three times below: found once, each run's name made once.
+        runs = [(match.start(), match.group()) for match in _NAME_RUN.finditer(text)]
+        trimmed = {run: self.trim(_person_or_body(run)) for run in {run for _, run in runs}}
+        for at, run in runs:
+            if headline and any(start <= at < end for start, end in headline):
                 continue  # "Clinton Wades In, Urges Britain To Stay": Title Case, not names
-            name = self.trim(_person_or_body(match.group()))
+            name = trimmed[run]
             parts = name.split()
             if (
                 2 <= len(parts) <= 4
                 and not name.startswith("the ")
-                and not _person_or_body(match.group()).startswith("the ")
+                and not _person_or_body(run).startswith("the ")
                 and parts[-1].lower() not in CALENDAR_WORDS
                 and parts[-1].lower() not in _GROUP_NOUNS
                 and not any(p.lower() in STOPWORDS for p in parts)
@@ -296,17 +300,19 @@ class _Speakers:
                 if key and len(name) > len(self.full.get(key, "")):
                     self.full[key] = name
         # "Mr. Biden", "Sen. Sanders": an honorific makes a single name a person's
-        for match in _NAME_RUN.finditer(text):
-            if re.match(HONORIFIC_PATTERN, match.group()):
-                name = _person_or_body(match.group())
+        for _, run in runs:
+            if _HONORIFIC.match(run):
+                name = _person_or_body(run)
                 key = speaker_key(name)
                 if key and " " not in name and key not in self.full and name.lower() not in _GROUP_NOUNS:
                     self.full[key] = name
         # "Feinstein said": a single name that says something is a person's (not "Leslie said"
         # when the article names Leslie Grantham: that is his first name)
         first_words = {words(full)[0] for full in self.full.values() if words(full)}
-        for match in _CUE_SUBJECT.finditer(text):
-            name = self.trim(_person_or_body(match["who"]))
+        # ``extract_quotes`` reads the same cues again once the names are known.
+        self.cue_subjects = [(match.start("cue"), match["who"]) for match in _CUE_SUBJECT.finditer(text)]
+        for _, who in self.cue_subjects:
+            name = self.trim(_person_or_body(who))
             key = speaker_key(name)
             if (
                 key
@@ -325,11 +331,11 @@ class _Speakers:
         self.events: list[tuple[int, int, str]] = []
         # Every mention of a person, as a fallback for "he said" before anyone spoke.
         self.mentions: list[tuple[int, str]] = []
-        for match in _NAME_RUN.finditer(text):
-            name = self.trim(_person_or_body(match.group()))
+        for at, run in runs:
+            name = trimmed[run]
             key = speaker_key(name)
             if key is not None and key in self.full and not name.startswith("the "):
-                self.mentions.append((match.start(), self.full[key]))
+                self.mentions.append((at, self.full[key]))
         self.mention_at = [at for at, _ in self.mentions]
 
     def trim(self, name: str) -> str:
@@ -596,8 +602,8 @@ def extract_quotes(
     for block in clean.blocks:
         spans.extend(_quote_spans(text, masked, block.start, block.end))
     speakers = _Speakers(masked, sentences, spans)
-    for match in _CUE_SUBJECT.finditer(masked):
-        speakers.spoke(match.start("cue"), speakers.canonical(_person_or_body(match["who"])))
+    for at, who in speakers.cue_subjects:
+        speakers.spoke(at, speakers.canonical(_person_or_body(who)))
     for match in _ROLE_EVENT.finditer(masked):  # "A spokesman for the BBC denied ..."
         if _PERSON_HEAD.search(match["role"].split(" for ")[0].split(" of ")[0].split(" at ")[0]):
             speakers.spoke(match.start("cue"), f"{match['det'].lower()} {match['role']}")
@@ -840,11 +846,12 @@ def _quote_spans(text: str, masked: str, block_start: int, block_end: int) -> li
     """(start, end) of the text between quote marks in one block; start is after the
     opening mark (or the block start when the outlet dropped it), end is the closing mark."""
     # A doubled mark ('""throwing in the towel"', a typo seen in METER copy) counts once.
-    marks = [
-        _Mark(k, text[k])
-        for k in range(block_start, block_end)
-        if masked[k] == '"' and not (k > block_start and masked[k - 1] == '"')
-    ]
+    marks = []
+    k = masked.find('"', block_start, block_end)
+    while k != -1:  # str.find, not a Python loop over every character of the block
+        if not (k > block_start and masked[k - 1] == '"'):
+            marks.append(_Mark(k, text[k]))
+        k = masked.find('"', k + 1, block_end)
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     for mark in marks:
