@@ -178,6 +178,10 @@ class ClaimModel:
     low: tuple[float, ...] = ()
     high: tuple[float, ...] = ()
     related: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    # Each word's ``weight`` and ``rarity`` once computed: ``_features`` asks for the same
+    # words pair after pair (a copy made by ``dataclasses.replace`` starts empty).
+    _weights: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _rarities: dict[str, float] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def weight(self, word: str) -> float:
         """TF-KLD weight of a word; from its background frequency when never seen in training."""
@@ -356,6 +360,21 @@ def _precision(grams_a, grams_b) -> float:
     return shared / total
 
 
+def _precisions(grams_a, grams_b) -> tuple[float, float]:
+    """``_precision`` both ways: the shared count (the sum of the smaller count of each n-gram)
+    is the same in both directions, so it is counted once, over the smaller table. Integers
+    throughout, so the quotients are those of ``_precision`` to the bit."""
+    total_a, total_b = grams_a.total(), grams_b.total()
+    small, large = (grams_a, grams_b) if len(grams_a) <= len(grams_b) else (grams_b, grams_a)
+    get = large.get
+    shared = 0
+    for gram, count in small.items():
+        other = get(gram)
+        if other:
+            shared += count if count < other else other
+    return (shared / total_a if total_a else 0.0), (shared / total_b if total_b else 0.0)
+
+
 def _subject(form: MatchForm) -> str | None:
     """The first name of the sentence, else its first content word: a stand-in for the subject."""
     for word, stemmed in zip(form.words, form.stems, strict=True):
@@ -380,16 +399,17 @@ def _features(
     from rapidfuzz.distance import Indel
 
     ca, cb, shared, related = _content_sets(a, b, model.related)
-    # Each word's weight and rarity once (the sums below visit the sets in the same order as
-    # calling ``model.weight`` in each would, so the figures are the same to the last bit).
-    weight = model.weight
-    rarity = model.rarity
-    weights = {w: weight(w) for w in ca}
-    rarities = {w: rarity(w) for w in ca}
+    # Each word's weight and rarity from the model's memo (the sums below visit the sets in the
+    # same order as calling ``model.weight`` in each would, so the figures are the same to the bit).
+    weights, rarities = model._weights, model._rarities
+    for w in ca:
+        if w not in weights:
+            weights[w] = model.weight(w)
+            rarities[w] = model.rarity(w)
     for w in cb:
         if w not in weights:
-            weights[w] = weight(w)
-            rarities[w] = rarity(w)
+            weights[w] = model.weight(w)
+            rarities[w] = model.rarity(w)
     wa = sum(weights[w] for w in ca)
     wb = sum(weights[w] for w in cb)
     ws = sum(weights[w] for w in shared)
@@ -402,8 +422,7 @@ def _features(
     rua, rub = ra - rs, rb - rs
     precisions = []
     for n in range(4):
-        forward = _precision(a.grams[n], b.grams[n])
-        backward = _precision(b.grams[n], a.grams[n])
+        forward, backward = _precisions(a.grams[n], b.grams[n])
         precisions.append((min(forward, backward), max(forward, backward)))
     seq_a = [w for w in a.stems if w in shared]
     seq_b = [w for w in b.stems if w in shared]
