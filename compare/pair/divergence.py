@@ -341,22 +341,37 @@ def _title_case(text: str) -> bool:
     return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
 
 
-def _entities(prepared: Prepared, lowercase_words: frozenset[str]) -> Counter[str]:
-    """Entity mentions of one article; a bare surname counts for the full name it shortens."""
+def _entities(
+    prepared: Prepared, lowercase_words: frozenset[str], seen: dict[str, list[str]] | None = None
+) -> Counter[str]:
+    """Entity mentions of one article; a bare surname counts for the full name it shortens.
+
+    ``seen`` holds the spans of sentence texts already read with the same ``lowercase_words``
+    (a sentence both articles share, or one an article repeats, is read once).
+    """
+    if seen is None:
+        seen = {}
     counts: Counter[str] = Counter()
     for sentence in prepared.sentences:
-        if _CREDIT.search(sentence.text) or _title_case(sentence.text):
-            continue
-        text = DATELINE.sub("", mask_inline_tags(sentence.text))  # "MOSCOW (Reuters) -" is a credit
-        for pattern, replacement in PHRASE_VARIANTS:
-            text = pattern.sub(replacement, text)
-        counts.update(_entity_spans(text, lowercase_words))
+        spans = seen.get(sentence.text)
+        if spans is None:
+            spans = seen[sentence.text] = _sentence_entities(sentence.text, lowercase_words)
+        counts.update(spans)
     full_by_last = {_entity_keys(n)[1]: n for n in counts if " " in n}
     merged: Counter[str] = Counter()
     for name, count in counts.items():
         last = _entity_keys(name)[1]
         merged[full_by_last.get(last, name) if " " not in name else name] += count
     return merged
+
+
+def _sentence_entities(text: str, lowercase_words: frozenset[str]) -> list[str]:
+    if _CREDIT.search(text) or _title_case(text):
+        return []
+    text = DATELINE.sub("", mask_inline_tags(text))  # "MOSCOW (Reuters) -" is a credit
+    for pattern, replacement in PHRASE_VARIANTS:
+        text = pattern.sub(replacement, text)
+    return _entity_spans(text, lowercase_words)
 
 
 def _entity_keys(name: str) -> tuple[str, str | None]:
@@ -372,7 +387,8 @@ def _lowercase_words(a: Prepared, b: Prepared) -> frozenset[str]:
 def entity_mentions(a: Prepared, b: Prepared) -> tuple[Counter[str], Counter[str]]:
     """Named-entity mentions of each article (one extraction serves the verdict and the divergences)."""
     lowercase = _lowercase_words(a, b)
-    return _entities(a, lowercase), _entities(b, lowercase)
+    seen: dict[str, list[str]] = {}
+    return _entities(a, lowercase, seen), _entities(b, lowercase, seen)
 
 
 def entities_only_on_one_side(
