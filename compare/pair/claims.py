@@ -456,6 +456,15 @@ def _features(
                 word_evidence += found[1]
     top_a = max((weights[w] for w in ca - shared), default=0.0)
     top_b = max((weights[w] for w in cb - shared), default=0.0)
+    # ``partial_ratio`` is 100 when the shorter key is inside the longer (so on every identical
+    # pair alignment explains); ``in`` answers that a hundred times faster than the scorer.
+    shorter, longer = (a.key, b.key) if len(a.key) <= len(b.key) else (b.key, a.key)
+    if len(shorter) < 8:
+        partial = 0.0
+    elif shorter in longer:
+        partial = 1.0
+    else:
+        partial = fuzz.partial_ratio(a.key, b.key) / 100.0
     values = [
         2 * ws / (wa + wb) if wa + wb else 0.0,
         min(cover_a, cover_b),
@@ -483,7 +492,7 @@ def _features(
         math.log(length_a * length_b),
         min(length_a, length_b) / max(length_a, length_b),
         fuzz.ratio(a.key, b.key) / 100.0,
-        fuzz.partial_ratio(a.key, b.key) / 100.0 if min(len(a.key), len(b.key)) >= 8 else 0.0,
+        partial,
         float(min(len(ca - shared), len(cb - shared))),
         float(max(len(ca - shared), len(cb - shared))),
         min(top_a, top_b),
@@ -518,9 +527,18 @@ def _contributions(values: Sequence[float], model: ClaimModel) -> tuple[list[flo
     weights, biases = model.hidden
     z = np.asarray(standard)
     active = (z @ weights + biases) > 0
-    gradient = weights[:, active] @ np.asarray(model.coef)[active]
-    rest = model.bias + float(biases[active] @ np.asarray(model.coef)[active])
+    coef = _array(model.coef)[active]
+    gradient = weights[:, active] @ coef
+    rest = model.bias + float(biases[active] @ coef)
     return (gradient * z).tolist(), rest
+
+
+@lru_cache(maxsize=8)
+def _array(values: tuple[float, ...]):
+    """A model's output weights as an array, converted once (not twice per sentence pair)."""
+    import numpy as np
+
+    return np.asarray(values)
 
 
 def _logit(values: Sequence[float], model: ClaimModel) -> float:
