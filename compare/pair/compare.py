@@ -26,6 +26,7 @@ from compare.pair.prepare import (
     check_pair_work_limit,
     prepare,
 )
+from compare.pair.prepare import clear_caches as clear_prepare_caches
 from compare.pair.quotes import extract_quotes, match_quotes
 from compare.pair.story_score import (
     RELATED_THRESHOLD,
@@ -158,6 +159,7 @@ def clear_caches() -> None:
         matching.clear_caches,
         claims.clear_caches,
         clear_align_caches,
+        clear_prepare_caches,
         _RECENT.clear,
     ):
         clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compare.article import Article
 from compare.errors import ArticleTooLongError, EmptyArticleError
@@ -185,8 +186,26 @@ def non_claims(article: Article, sentences: Sequence[Sentence]) -> tuple[str | N
     for s in sentences:
         headline = not single and (
             (s.block == first_block and not s.ends_sentence and len(blocks[s.block]) == 1)
-            or (title is not None and " ".join(words(s.text)) == title)
+            or (title is not None and _joined_words(s.text) == title)
         )
         block_text = " ".join(blocks[s.block]) if len(blocks[s.block]) <= 3 else ""
-        reasons.append(non_claim_reason(s.text, block_text=block_text, headline=headline))
+        reasons.append(_non_claim_reason(s.text, block_text, headline))
     return tuple(reasons)
+
+
+# Per sentence text, cached: the two articles of a pair often share sentences (a syndicated
+# copy, a quote both carry), and the reason is a handful of regular-expression scans.
+@lru_cache(maxsize=16384)
+def _non_claim_reason(text: str, block_text: str, headline: bool) -> str | None:
+    return non_claim_reason(text, block_text=block_text, headline=headline)
+
+
+@lru_cache(maxsize=16384)
+def _joined_words(text: str) -> str:
+    return " ".join(words(text))
+
+
+def clear_caches() -> None:
+    """Empty the per-sentence caches (benchmarks start each run cold)."""
+    _non_claim_reason.cache_clear()
+    _joined_words.cache_clear()
