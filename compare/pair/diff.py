@@ -54,11 +54,20 @@ def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
         if tag != "equal":
             push(tag, " ".join(a_tokens[i1:i2]), " ".join(b_tokens[j1:j2]))
             continue
+        # Runs of equal and of variant words are pushed whole: pushing word by word merged them
+        # into the same steps, joining the step's words again for every word.
+        run_tag, run_a, run_b = "", [], []
         for a_token, b_token in zip(a_tokens[i1:i2], b_tokens[j1:j2], strict=True):
-            if _surface(a_token) == _surface(b_token):
-                push("equal", a_token, "")
-            else:
-                push("variant", a_token, b_token)
+            tag = "equal" if _surface(a_token) == _surface(b_token) else "variant"
+            if tag != run_tag and run_a:
+                push(run_tag, " ".join(run_a), " ".join(run_b))
+                run_a, run_b = [], []
+            run_tag = tag
+            run_a.append(a_token)
+            if tag == "variant":
+                run_b.append(b_token)
+        if run_a:
+            push(run_tag, " ".join(run_a), " ".join(run_b))
     return tuple(ops)
 
 

@@ -286,12 +286,19 @@ def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list
     aligned_a = {i for x in alignments for i in x.a_indices}
     aligned_b = {j for x in alignments for j in x.b_indices}
     found = []
+    # A sentence both sides carry, or one a side repeats, is ranked once.
+    ranked: dict[tuple[str, bool, int], tuple[float, bool]] = {}
     for side, prepared, aligned in (("a", a, aligned_a), ("b", b, aligned_b)):
         for sentence in prepared.sentences:
             if sentence.index in aligned or not prepared.is_claim(sentence.index):
                 continue  # headlines, captions, credits, tip lines: not claims of the story
-            rank = substance(sentence.text, ends_sentence=sentence.ends_sentence, block=sentence.block)
-            background = is_background(sentence.text, sentence.ends_sentence, sentence.block)
+            key = (sentence.text, sentence.ends_sentence, sentence.block)
+            if key not in ranked:
+                ranked[key] = (
+                    substance(sentence.text, ends_sentence=sentence.ends_sentence, block=sentence.block),
+                    is_background(sentence.text, sentence.ends_sentence, sentence.block),
+                )
+            rank, background = ranked[key]
             label = "background" if background else "substantive claim"
             span = (sentence.start, sentence.end)
             found.append(
