@@ -15,6 +15,7 @@ from compare.errors import ArticleCompareError, ArticleTooLongError
 from compare.pair import claims, diff, matching, quotes
 from compare.pair.align import align
 from compare.pair.align import clear_caches as clear_align_caches
+from compare.pair.divergence import clear_caches as clear_divergence_caches
 from compare.pair.divergence import entity_mentions, find_divergences
 from compare.pair.matching import MatchForm
 from compare.pair.model import Comparison, Similarity
@@ -160,6 +161,7 @@ def clear_caches() -> None:
         claims.clear_caches,
         clear_align_caches,
         clear_prepare_caches,
+        clear_divergence_caches,
         _RECENT.clear,
     ):
         clear()

@@ -56,15 +56,17 @@ def word_diff(a_text: str, b_text: str) -> tuple[DiffOp, ...]:
             continue
         # Runs of equal and of variant words are pushed whole: pushing word by word merged them
         # into the same steps, joining the step's words again for every word.
-        run_tag, run_a, run_b = "", [], []
+        run_tag = ""
+        run_a: list[str] = []
+        run_b: list[str] = []
         for a_token, b_token in zip(a_tokens[i1:i2], b_tokens[j1:j2], strict=True):
-            tag = "equal" if _surface(a_token) == _surface(b_token) else "variant"
-            if tag != run_tag and run_a:
+            step = "equal" if _surface(a_token) == _surface(b_token) else "variant"
+            if step != run_tag and run_a:
                 push(run_tag, " ".join(run_a), " ".join(run_b))
                 run_a, run_b = [], []
-            run_tag = tag
+            run_tag = step
             run_a.append(a_token)
-            if tag == "variant":
+            if step == "variant":
                 run_b.append(b_token)
         if run_a:
             push(run_tag, " ".join(run_a), " ".join(run_b))

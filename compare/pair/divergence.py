@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from compare.pair.matching import DATELINE, PHRASE_VARIANTS, mask_inline_tags, stem
@@ -268,9 +269,9 @@ def substance(text: str, *, ends_sentence: bool = True, block: int = 1) -> float
     score += min(len(clean.split()) / 20.0, 1.0)
     if not ends_sentence or block == 0:
         score -= 2.0 if not ends_sentence else 1.0
-    if _BACKGROUND.search(clean):
+    if _is_background_text(clean):
         score -= 1.5
-    if _CREDIT.search(clean):
+    if _is_credit(clean):
         score -= 3.0
     return round(score, 3)
 
@@ -278,7 +279,25 @@ def substance(text: str, *, ends_sentence: bool = True, block: int = 1) -> float
 def is_background(text: str, ends_sentence: bool = True, block: int = 1) -> bool:
     """A headline, caption, credit or background sentence rather than a claim of the story."""
     clean = mask_inline_tags(text)
-    return not ends_sentence or bool(_BACKGROUND.search(clean) or _CREDIT.search(clean))
+    return not ends_sentence or _is_background_text(clean) or _is_credit(clean)
+
+
+# Entity mentions, ranking and background ask these of the same sentences; case-insensitive
+# alternations are costly to scan, so each text is scanned once.
+@lru_cache(maxsize=16384)
+def _is_credit(text: str) -> bool:
+    return _CREDIT.search(text) is not None
+
+
+@lru_cache(maxsize=16384)
+def _is_background_text(text: str) -> bool:
+    return _BACKGROUND.search(text) is not None
+
+
+def clear_caches() -> None:
+    """Empty the per-sentence caches (benchmarks start each run cold)."""
+    _is_credit.cache_clear()
+    _is_background_text.cache_clear()
 
 
 def one_sided(a: Prepared, b: Prepared, alignments: Sequence[Alignment]) -> list[Divergence]:
@@ -321,9 +340,12 @@ def _entity_spans(text: str, lowercase_words: frozenset[str] = frozenset()) -> l
     """Capitalised runs naming people, places or organisations (titles and starters dropped)."""
     found = []
     for match in _CAP_RUN.finditer(text):
-        parts = re.split(r"(?<=['’]s)\s+", match.group())
+        run = match.group()
+        # Without an apostrophe neither expression can change the run: skip both calls.
+        apostrophe = "'" in run or "’" in run
+        parts = re.split(r"(?<=['’]s)\s+", run) if apostrophe else [run]
         for part in parts:
-            tokens = re.sub(r"['’]s?$", "", part).split()
+            tokens = (re.sub(r"['’]s?$", "", part) if apostrophe else part).split()
             titles = [k for k, t in enumerate(tokens) if t.lower() in TITLE_WORDS]
             if titles and titles[-1] < len(tokens) - 1:
                 tokens = tokens[titles[-1] + 1 :]  # "US Secretary of State Antony Blinken" -> the person
@@ -373,7 +395,7 @@ def _entities(
 
 
 def _sentence_entities(text: str, lowercase_words: frozenset[str]) -> list[str]:
-    if _CREDIT.search(text) or _title_case(text):
+    if _is_credit(text) or _title_case(text):
         return []
     text = DATELINE.sub("", mask_inline_tags(text))  # "MOSCOW (Reuters) -" is a credit
     for pattern, replacement in PHRASE_VARIANTS:

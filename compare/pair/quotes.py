@@ -301,7 +301,7 @@ class _Speakers:
                     self.full[key] = name
         # "Mr. Biden", "Sen. Sanders": an honorific makes a single name a person's
         for _, run in runs:
-            if _HONORIFIC.match(run):
+            if "." in run[:5] and _HONORIFIC.match(run):  # "Mr.", "Prof.": a full stop by the fifth character
                 name = _person_or_body(run)
                 key = speaker_key(name)
                 if key and " " not in name and key not in self.full and name.lower() not in _GROUP_NOUNS:

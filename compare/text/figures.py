@@ -126,8 +126,13 @@ def find_figures(text: str) -> list[Figure]:
     return list(_find_figures(text))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @lru_cache(maxsize=8192)
 def _find_figures(text: str) -> tuple[Figure, ...]:
+    if not _DIGIT.search(text):
+        return ()  # every figure expression needs a digit: most sentences skip six scans
     found: list[Figure] = []
     taken = bytearray(len(text))
 
