@@ -362,16 +362,14 @@ def _precision(grams_a, grams_b) -> float:
 
 def _precisions(grams_a, grams_b) -> tuple[float, float]:
     """``_precision`` both ways: the shared count (the sum of the smaller count of each n-gram)
-    is the same in both directions, so it is counted once, over the smaller table. Integers
-    throughout, so the quotients are those of ``_precision`` to the bit."""
+    is the same in both directions, so it is counted once. Integers throughout, so the
+    quotients are those of ``_precision`` to the bit."""
     total_a, total_b = grams_a.total(), grams_b.total()
-    small, large = (grams_a, grams_b) if len(grams_a) <= len(grams_b) else (grams_b, grams_a)
-    get = large.get
-    shared = 0
-    for gram, count in small.items():
-        other = get(gram)
-        if other:
-            shared += count if count < other else other
+    if grams_a is grams_b:  # a sentence against itself (identical pairs): every gram is shared
+        shared = total_a
+    else:
+        # the common grams found by a set operation in C, then their smaller counts summed
+        shared = sum(min(grams_a[gram], grams_b[gram]) for gram in grams_a.keys() & grams_b.keys())
     return (shared / total_a if total_a else 0.0), (shared / total_b if total_b else 0.0)
 
 
