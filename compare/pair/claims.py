@@ -28,9 +28,11 @@ reader would check:
   the log-odds of "same claim" when both sentences have it and when only one
   has it (smoothed naive Bayes), summed over the pair.
 
-A hidden layer of 16 rectified units and a logistic output turn them into a
+A hidden layer of rectified units and a logistic output turn them into a
 probability (features clipped to the range seen in fitting; fitted and
-cross-validated on the development pairs, see ``evaluation.claims``);
+cross-validated on the development pairs, see ``evaluation.claims``: five
+networks of 16 units from different random starts, averaged, which is one layer
+of 80 units);
 ``explain`` lists each feature's contribution, exact because the log-odds is
 linear in the features within the set of active units. Weights are data (``compare/pair/data/claim_model.npz``),
 read with numpy: nothing is downloaded, no scikit-learn at run time.
