@@ -605,7 +605,8 @@ def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top:
     contributions, rest = _contributions(values, model)
     probability = _sigmoid(rest + sum(contributions))
     order = sorted(range(len(values)), key=lambda k: -abs(contributions[k]))[:top]
-    by_weight = sorted(shared, key=lambda w: -model.weight(w))
+    # Ties broken by the word: `shared` is a set, whose order changes with the string hash seed.
+    by_weight = sorted(shared, key=lambda w: (-model.weight(w), w))
     return Explanation(
         probability=probability,
         same_claim=probability >= model.threshold,
@@ -613,8 +614,8 @@ def explain(a: MatchForm, b: MatchForm, *, model: ClaimModel | None = None, top:
             Reason(FEATURE_NAMES[k], FEATURE_TEXT[FEATURE_NAMES[k]], values[k], contributions[k]) for k in order
         ),
         shared_words=tuple(by_weight[:8]),
-        only_a=tuple(sorted(ca - shared, key=lambda w: -model.weight(w))[:5]),
-        only_b=tuple(sorted(cb - shared, key=lambda w: -model.weight(w))[:5]),
+        only_a=tuple(sorted(ca - shared, key=lambda w: (-model.weight(w), w))[:5]),
+        only_b=tuple(sorted(cb - shared, key=lambda w: (-model.weight(w), w))[:5]),
     )
 
 
