@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -192,7 +193,8 @@ def test_sqlite_file_has_wal_band_table_and_settings(tmp_path):
     assert settings["scheme"] == "affine32"
     assert (int(settings["bands"]), int(settings["rows"])) == (p.bands, p.rows)
     anchors = sum(index_anchors(fingerprint(a).shingles).size for a in seeds())
-    assert db.execute("SELECT count(*) FROM bands").fetchone()[0] == 5 * (p.bands + CHAR_BANDS) + anchors  # word and character bands, anchors
+    stored = sum(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("bands", "fresh"))  # swept or not yet
+    assert stored == 5 * (p.bands + CHAR_BANDS) + anchors  # word and character bands, anchors
     db.close()
 
 
@@ -225,3 +227,27 @@ def test_sqlite_candidate_lookup_searches_the_band_table_never_scans_it(tmp_path
         plan = [row[3] for row in index._db.execute("EXPLAIN QUERY PLAN " + CANDIDATES_SQL)]
     assert any(step.startswith("SEARCH b USING PRIMARY KEY") for step in plan), plan
     assert not any(step.startswith("SCAN b") for step in plan), plan
+
+
+def test_sqlite_keeps_a_character_band_hit_only_when_the_signatures_agree_as_batch_dedup_asks():
+    """A pair only the character bands propose is kept when its digests agree in >= 26 of 128 values
+    (every pair the full-signature rule keeps), and a chance hit is dropped before any stored set is read."""
+    from compare.dedup.index.sqlite import _agreeing, char_digest
+    from compare.dedup.lsh import char_signatures_agree
+
+    rng = np.random.default_rng(5)
+    mine = rng.integers(0, 2**32, size=128, dtype=np.uint64).astype(np.uint32)
+    probe = fingerprint(Article(id="p", text=load_article(SEEDS[0]).text))
+    probe = dataclasses.replace(probe, char_signature=mine)
+    hits, expected = [], []
+    for agreeing in range(0, 129, 4):
+        other = rng.integers(0, 2**32, size=128, dtype=np.uint64).astype(np.uint32)
+        same = rng.choice(128, size=agreeing, replace=False)
+        other[same] = mine[same]
+        hits.append((0, f"a{agreeing}", char_digest(other).tobytes()))
+        if char_signatures_agree(np.stack([mine, other]), np.array([[0, 1]]))[0]:
+            expected.append(f"a{agreeing}")
+    kept = [article_id for _, article_id in _agreeing(hits, [probe])]
+    assert set(expected) <= set(kept)  # never drops a pair the full rule keeps
+    assert not {f"a{n}" for n in range(0, 13, 4)} & set(kept)  # chance-level agreement (Jaccard < 0.1) is dropped
+    assert len(char_digest(mine)) == 64

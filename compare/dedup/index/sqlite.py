@@ -1,28 +1,33 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 4; 4: character samples without the
-stop grams (``compare.dedup.fingerprint.char_stop_grams``), so the samples and
-character bands of format 3 would not match new ones; an index of another version is refused
-with "rebuild it", never read with the wrong layout):
+Schema (``PRAGMA user_version`` = 5; 5: the article row no longer holds a
+copy of its band keys, and new band rows wait in ``fresh``; 4: character samples
+without the stop grams. An index of another version is refused with
+"rebuild it", never read with the wrong layout):
 
 - ``settings(name, value)``: fingerprint settings and LSH band parameters.
-- ``articles(rowid, id UNIQUE, title, source, url, published, added,
-  bands BLOB, shingles BLOB, chars BLOB)``: ``added`` in Unix seconds;
-  ``bands`` the article's LSH bucket keys (int32 each: the word bands, then
-  the character bands when it has the character signal; to find its band
-  rows again when it is replaced or removed); ``shingles`` the compact
-  shingle set (``codec.py``: 18-bit values, Rice-coded, ~1.3 bytes per
-  shingle); ``chars`` the sampled character shingles (16-bit values,
-  Rice-coded, ~1.1 bytes each; NULL without the character signal).
-- ``bands(key, article)``: the LSH buckets, one row per band (word and
-  character) of each article; ``key`` is a 32-bit hash of (band number, the
-  band's values; character bands salted), so a row is ~10 bytes. A WITHOUT ROWID primary key makes a lookup one B-tree
-  descent. A 32-bit collision (about 1 in 200 lookups at 1,000,000 articles)
-  only adds a candidate that exact verification drops.
+- ``articles(rowid AUTOINCREMENT, id UNIQUE, title, source, url, published,
+  added, char_digest BLOB, shingles BLOB, chars BLOB, anchors, entries)``:
+  ``added`` in Unix seconds; ``char_digest`` 64 bytes of the character
+  MinHash (``char_digest``: the agreement check of character-band hits),
+  before the large columns so it is read with the row's first page; ``shingles`` the compact shingle set (``codec.py``: 18-bit values,
+  Rice-coded, ~1.3 bytes per shingle); ``chars`` the sampled character
+  shingles (16-bit values, Rice-coded, ~1.1 bytes each; NULL without the
+  character signal); ``anchors`` how many anchors the article has (the
+  containment rule needs it); ``entries`` how many band rows it has.
+- ``bands(key, article)``: the LSH buckets, one row per word band, character
+  band and stored anchor of each article; ``key`` is a 32-bit hash of (band
+  number, the band's values; character bands and anchors salted), so a row
+  is ~13 bytes in its B-tree. A WITHOUT ROWID primary key makes a lookup one
+  B-tree descent. A 32-bit collision only adds a candidate that exact
+  verification drops. Rows of removed or replaced articles stay behind
+  (``_delete_ids``) and match nothing.
+- ``fresh(key, article)``: band rows not yet swept into ``bands``, and
+  ``sweep(position, rows)``: where the next sweep starts, how many band rows
+  were ever added (``SQLiteIndex._sweep``: why two tables).
 
-Per article that is about 0.8 KB for the shingles of a 600-word article,
-~0.4 KB for its character sample, ``4 * (bands + CHAR_BANDS)`` bytes of band
-keys, ``bands + CHAR_BANDS`` rows of ~12 bytes, the id twice
+Per 600-word article that is about 0.8 KB of shingles, ~0.45 KB of character
+sample, ~1.8 KB of band rows (~141: 32 + 32 + ~77 anchors), the id twice
 (row and UNIQUE index) and the metadata given.
 
 Why SQLite: in the standard library, one file to copy, and transactions that
@@ -63,7 +68,7 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Page cache (negative = KiB), an upper bound (pages are allocated as they are
 #: read). The band table's keys are random, so inserts touch pages all over
 #: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
@@ -73,23 +78,33 @@ CACHE_KIB = -524288
 MMAP_BYTES = 2**31
 _INT32 = np.dtype("<i4")
 _NO_VALUES = np.empty(0, dtype=np.uint32)
+_NO_KEYS = np.empty(0, dtype=_INT32)
 
 _SCHEMA = """
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
-    rowid INTEGER PRIMARY KEY,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     title TEXT, source TEXT, url TEXT, published TEXT,
     added INTEGER NOT NULL,
-    bands BLOB,
+    char_digest BLOB,
     shingles BLOB NOT NULL,
     chars BLOB,
-    anchors INTEGER NOT NULL DEFAULT 0
+    anchors INTEGER NOT NULL DEFAULT 0,
+    entries INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE bands (
     key INTEGER NOT NULL, article INTEGER NOT NULL,
     PRIMARY KEY (key, article)
 ) WITHOUT ROWID;
+-- Band rows not yet swept into ``bands`` (see SQLiteIndex._sweep).
+CREATE TABLE fresh (
+    key INTEGER NOT NULL, article INTEGER NOT NULL,
+    PRIMARY KEY (key, article)
+) WITHOUT ROWID;
+-- Where the next sweep starts (a signed 32-bit key) and how many band rows were ever added.
+CREATE TABLE sweep (position INTEGER NOT NULL, rows INTEGER NOT NULL);
+INSERT INTO sweep VALUES (-2147483648, 0);
 -- How many stored articles of a source carried each short line: chrome once >= 3.
 CREATE TABLE boilerplate (
     source TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
@@ -103,17 +118,34 @@ CREATE TABLE boilerplate (
 #: planner, with no statistics on the temp table, scanned the whole band
 #: table for every batch, so each lookup cost O(index size).
 CANDIDATES_SQL = (
-    "SELECT DISTINCT p.position, a.id FROM probe p"
+    "SELECT p.position, a.id FROM probe p"
     " CROSS JOIN bands b ON b.key = p.key"
+    " CROSS JOIN articles a ON a.rowid = b.article"
+    " UNION SELECT p.position, a.id FROM probe p"
+    " CROSS JOIN fresh b ON b.key = p.key"
+    " CROSS JOIN articles a ON a.rowid = b.article"
+)
+#: The same for the character bands, with each stored article's character digest.
+CHAR_CANDIDATES_SQL = (
+    "SELECT p.position, a.id, a.char_digest FROM probe p"
+    " CROSS JOIN bands b ON b.key = p.key"
+    " CROSS JOIN articles a ON a.rowid = b.article"
+    " UNION SELECT p.position, a.id, a.char_digest FROM probe p"
+    " CROSS JOIN fresh b ON b.key = p.key"
     " CROSS JOIN articles a ON a.rowid = b.article"
 )
 #: Anchors shared with each stored article, and how many anchors it has (containment candidates).
 ANCHORS_SQL = (
-    "SELECT p.position, a.id, count(*), a.anchors FROM anchor_probe p"
-    " CROSS JOIN bands b ON b.key = p.key"
-    " CROSS JOIN articles a ON a.rowid = b.article"
-    " GROUP BY p.position, b.article"
+    "SELECT m.position, a.id, count(*), a.anchors FROM ("
+    "SELECT p.position, b.article FROM anchor_probe p CROSS JOIN bands b ON b.key = p.key"
+    " UNION ALL SELECT p.position, b.article FROM anchor_probe p CROSS JOIN fresh b ON b.key = p.key"
+    ") m CROSS JOIN articles a ON a.rowid = m.article"
+    " GROUP BY m.position, m.article"
 )
+#: Every band row, swept or not.
+ALL_BANDS = "(SELECT key, article FROM bands UNION ALL SELECT key, article FROM fresh)"
+_KEY_SPACE = 2**32
+_LOWEST_KEY = -(2**31)
 
 
 def _is_lock_error(error: sqlite3.OperationalError) -> bool:
@@ -294,6 +326,8 @@ class SQLiteIndex(ArticleIndex):
     def _insert(self, batch: list[tuple[Fingerprint, Article]], line_rows: list[tuple[str, int, int]]) -> list[str]:
         from compare.dedup.index.codec import encode
 
+        # One entry per id, the later version winning (as from a later batch).
+        batch = list({article.id: (fp, article) for fp, article in batch}.values())
         fps = [fp for fp, _ in batch]
         keys = _fold(self.band_keys(fps))
         char_keys = _fold(self.char_band_keys(fps))
@@ -303,35 +337,46 @@ class SQLiteIndex(ArticleIndex):
         try:
             ids = [a.id for _, a in batch]
             self._delete_ids(ids)
-            # Stock phrases: an anchor already stored for INDEX_ANCHOR_MAX_ARTICLES articles is not stored again.
-            stored = self._anchor_counts(np.unique(np.concatenate(anchors)) if anchors else np.empty(0, np.int32))
-            rows: list[tuple[int, int]] = []
-            for (fp, article), word_row, char_row, anchor_row in zip(batch, keys, char_keys, anchors, strict=True):
-                empty = fp.is_empty
-                kept = []
-                for key in anchor_row.tolist():
-                    if stored.get(key, 0) < INDEX_ANCHOR_MAX_ARTICLES:
-                        kept.append(key)
-                        stored[key] = stored.get(key, 0) + 1
-                parts = [word_row, char_row] if fp.has_chars else [word_row]
-                band_row = np.concatenate([*parts, np.array(kept, dtype=_INT32)])
-                cursor = db.execute(
-                    "INSERT INTO articles (id, title, source, url, published, added, bands, shingles, chars, anchors)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        article.id, article.title, article.source, article.url, article.published, now,
-                        None if empty else band_row.tobytes(), encode(self.comparable(fp.shingles)),
-                        encode(self.comparable_chars(fp.chars)) if fp.has_chars else None,
-                        int(anchor_row.size),
-                    ),
+            kept = self._kept_anchors(anchors)
+            # Ordinals are given here, not by SQLite one INSERT at a time, so the
+            # batch's rows go in with two executemany calls. AUTOINCREMENT: an
+            # ordinal is never given again, so the band rows a removed article
+            # leaves behind never point at a later one.
+            row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
+            first = (row[0] if row else 0) + 1
+            article_rows = []
+            parts: list[np.ndarray] = []
+            owners: list[np.ndarray] = []
+            for offset, ((fp, article), word_row, char_row, anchor_row) in enumerate(zip(batch, keys, char_keys, kept, strict=True)):
+                ordinal = first + offset
+                entries = 0
+                if not fp.is_empty:  # nothing to match: kept for metadata, never a candidate
+                    # Unique: two of its keys can be equal (32 bits), and the table holds a (key, article) pair once.
+                    band_row = np.unique(np.concatenate([word_row, char_row, anchor_row] if fp.has_chars else [word_row, anchor_row]))
+                    entries = int(band_row.size)
+                    parts.append(band_row)
+                    owners.append(np.full(entries, ordinal, dtype=np.int64))
+                article_rows.append((
+                    ordinal, article.id, article.title, article.source, article.url, article.published, now,
+                    char_digest(fp.char_signature).tobytes() if fp.has_chars else None,
+                    encode(self.comparable(fp.shingles)),
+                    encode(self.comparable_chars(fp.chars)) if fp.has_chars else None,
+                    int(anchors[offset].size), entries,
+                ))
+            db.executemany(
+                "INSERT INTO articles (rowid, id, title, source, url, published, added, char_digest, shingles, chars, anchors, entries)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                article_rows,
+            )
+            if parts:
+                band_keys = np.concatenate(parts).astype(np.int64)
+                articles = np.concatenate(owners)
+                order = np.lexsort((articles, band_keys))  # B-tree order: neighbouring keys share pages
+                db.executemany(
+                    "INSERT OR IGNORE INTO fresh (key, article) VALUES (?, ?)",
+                    zip(band_keys[order].tolist(), articles[order].tolist(), strict=True),
                 )
-                if empty:
-                    continue  # nothing to match: kept for metadata, never a candidate
-                rowid = cursor.lastrowid
-                assert rowid is not None  # set by every successful INSERT
-                rows.extend((key, rowid) for key in band_row.tolist())
-            rows.sort()  # B-tree order: neighbouring keys share pages
-            db.executemany("INSERT OR IGNORE INTO bands (key, article) VALUES (?, ?)", rows)
+                self._sweep(int(band_keys.size))
             db.executemany(
                 "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
                 " ON CONFLICT (source, key) DO UPDATE SET articles = articles + excluded.articles",
@@ -341,27 +386,88 @@ class SQLiteIndex(ArticleIndex):
             raise self._error(error, f"adding {len(batch)} articles") from None
         return ids
 
+    def _sweep(self, added: int) -> None:
+        """Move the next slice of the key space from ``fresh`` into ``bands``; ``added`` rows just went into ``fresh``.
+
+        Why two tables: band keys are random, so once the band table is much
+        larger than a batch, each of a batch's ~70,000 rows (500 articles)
+        lands on a page of its own, and each page a batch changes is written
+        twice (WAL, then checkpoint): ~141 page writes per article at
+        1,000,000 articles, the cost that grew with the index. New rows go
+        into ``fresh`` instead, which stays small, and each batch sweeps the
+        rows of one contiguous slice of the key space into ``bands``: a run of
+        neighbouring pages, written together. A slice of ``f`` of the key
+        space touches ``f`` of the band table's pages, and ``fresh`` then holds
+        about ``added / f`` rows, every page of which a batch may touch; the
+        sum is smallest at ``f = sqrt(added / rows)``: ~2 * sqrt(70,000 rows x
+        the table's pages / rows per page) pages per batch, ~40 pages per
+        article at 1,000,000 articles instead of ~130. Lookups read both
+        tables (``fresh`` is small and in the cache).
+        """
+        db = self._db
+        position, rows = db.execute("SELECT position, rows FROM sweep").fetchone()
+        rows += added
+        width = min(_KEY_SPACE, int(np.ceil(_KEY_SPACE * np.sqrt(added / max(rows, 1)))))
+        end = position + width
+        slices = [(position, end)] if end <= -_LOWEST_KEY else [(position, -_LOWEST_KEY), (_LOWEST_KEY, end - _KEY_SPACE)]
+        for low, high in slices:
+            db.execute("INSERT OR IGNORE INTO bands (key, article) SELECT key, article FROM fresh WHERE key >= ? AND key < ?", (low, high))
+            db.execute("DELETE FROM fresh WHERE key >= ? AND key < ?", (low, high))
+        next_position = end if end < -_LOWEST_KEY else end - _KEY_SPACE
+        db.execute("UPDATE sweep SET position = ?, rows = ?", (next_position, rows))
+
+    def _kept_anchors(self, anchors: list[np.ndarray]) -> list[np.ndarray]:
+        """Each article's anchors less those already stored for INDEX_ANCHOR_MAX_ARTICLES articles (stock phrases).
+
+        Most anchors are stored for no or few articles: only keys whose stored
+        count plus this batch's could pass the limit are walked one by one.
+        """
+        if not anchors:
+            return []
+        every = np.concatenate(anchors)
+        unique, in_batch = np.unique(every, return_counts=True)
+        stored = self._anchor_counts(unique)
+        crowded = {
+            key: count for key, count, extra in zip(unique.tolist(), (stored.get(k, 0) for k in unique.tolist()), in_batch.tolist(), strict=True)
+            if count + extra > INDEX_ANCHOR_MAX_ARTICLES
+        }
+        if not crowded:
+            return anchors
+        kept = []
+        for row in anchors:
+            keep = np.ones(row.size, dtype=bool)
+            for i, key in enumerate(row.tolist()):
+                if key in crowded:
+                    keep[i] = crowded[key] < INDEX_ANCHOR_MAX_ARTICLES
+                    crowded[key] += int(keep[i])
+            kept.append(row[keep])
+        return kept
+
     def _anchor_counts(self, keys: np.ndarray) -> dict[int, int]:
         """How many stored articles each anchor key is stored for (at most INDEX_ANCHOR_MAX_ARTICLES)."""
         counts: dict[int, int] = {}
         for chunk in chunked(keys.tolist(), 500):
             marks = ",".join("?" * len(chunk))
-            counts.update(self._db.execute(f"SELECT key, count(*) FROM bands WHERE key IN ({marks}) GROUP BY key", chunk))
+            counts.update(
+                self._db.execute(
+                    f"SELECT key, count(*) FROM (SELECT key FROM bands WHERE key IN ({marks})"
+                    f" UNION ALL SELECT key FROM fresh WHERE key IN ({marks})) GROUP BY key",
+                    chunk + chunk,
+                )
+            )
         return counts
 
     def _delete_ids(self, ids: Sequence[str]) -> None:
-        # An article's band rows are found from its stored band keys, so the
-        # band table needs no second index by article: that index doubled the
-        # cost of every insert.
+        # Only the article rows go: the band rows of a removed or replaced
+        # article stay behind, pointing at an ordinal no article will have
+        # again (AUTOINCREMENT), and every lookup joins them with the
+        # articles, so they match nothing. Finding them would need either the
+        # article's band keys stored a second time in its row (~0.6 KB per
+        # article, for a removal that ingest seldom makes) or a second index
+        # of the band table by article (it doubled the cost of every insert).
         for chunk in chunked(ids, 500):
             marks = ",".join("?" * len(chunk))
-            found = self._db.execute(f"SELECT rowid, bands FROM articles WHERE id IN ({marks})", chunk).fetchall()
-            rows: list[tuple[int, int]] = []
-            for rowid, bands in found:
-                if bands:
-                    rows.extend((key, rowid) for key in np.frombuffer(bands, dtype=_INT32).tolist())
-            self._db.executemany("DELETE FROM bands WHERE key = ? AND article = ?", rows)
-            self._db.executemany("DELETE FROM articles WHERE rowid = ?", [(r[0],) for r in found])
+            self._db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
 
     def remove(self, article_id: str) -> None:
         def step() -> Any:
@@ -401,20 +507,12 @@ class SQLiteIndex(ArticleIndex):
             return []
         keys = _fold(self.band_keys(fingerprints))
         char_keys = _fold(self.char_band_keys(fingerprints))
-        probe = [
-            (position, key)
-            for position, (fp, row, char_row) in enumerate(zip(fingerprints, keys, char_keys, strict=True))
-            if not fp.is_empty
-            for key in (row.tolist() + char_row.tolist() if fp.has_chars else row.tolist())
-        ]
+        probe = _probe_rows(list(keys), fingerprints)
+        char_probe = _probe_rows([row if fp.has_chars else _NO_KEYS for fp, row in zip(fingerprints, char_keys, strict=True)], fingerprints)
         anchors = [index_anchors(fp.shingles) if not fp.is_empty else None for fp in fingerprints]
-        anchor_probe = [
-            (position, key)
-            for position, found_anchors in enumerate(anchors)
-            if found_anchors is not None
-            for key in _fold(anchor_keys(found_anchors)).tolist()
-        ]
+        anchor_probe = _probe_rows([_fold(anchor_keys(a)) if a is not None else _NO_KEYS for a in anchors], fingerprints)
         found: list[set[str]] = [set() for _ in fingerprints]
+        char_only: list[tuple[int, str, bytes]] = []
         try:
             db = self._db
             db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (position INTEGER, key INTEGER)")
@@ -435,11 +533,16 @@ class SQLiteIndex(ArticleIndex):
                     if is_containment_candidate(shared, anchors[position].size, theirs):
                         found[position].add(article_id)
                 db.execute("DELETE FROM anchor_probe")
+                db.executemany("INSERT INTO probe VALUES (?, ?)", char_probe)
+                char_only = [hit for hit in db.execute(CHAR_CANDIDATES_SQL) if hit[1] not in found[hit[0]]]
+                db.execute("DELETE FROM probe")
             finally:
                 if own:
                     db.execute("COMMIT")
         except sqlite3.Error as error:
             raise self._error(error, "looking up candidates") from None
+        for position, article_id in _agreeing(char_only, fingerprints):
+            found[position].add(article_id)
         return [sorted(ids) for ids in found]
 
     @one_thread_at_a_time
@@ -465,7 +568,7 @@ class SQLiteIndex(ArticleIndex):
         p = self.parameters
         try:
             (articles,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
-            (entries,) = self._db.execute("SELECT count(*) FROM bands").fetchone()
+            (entries,) = self._db.execute(f"SELECT count(*) FROM {ALL_BANDS}").fetchone()
             (learned,) = self._db.execute("SELECT count(*) FROM boilerplate WHERE articles >= ?", (LEARN_MIN_ARTICLES,)).fetchone()
             (with_chars,) = self._db.execute("SELECT count(chars) FROM articles").fetchone()
         except sqlite3.Error as error:
@@ -478,27 +581,27 @@ class SQLiteIndex(ArticleIndex):
     def check(self) -> list[str]:
         """Consistency problems (empty when the index is sound): used after crashes and in tests.
 
-        Every article with shingles has exactly one band entry per key in its
-        row (word bands, the character bands when it has character shingles,
-        its stored anchors), and every band entry belongs to an article. Reads
-        the whole band table.
+        Every article with shingles has as many band entries as its row says
+        (its word bands, the character bands when it has character shingles,
+        its stored anchors), and no band entry points at an ordinal never
+        given (entries of removed articles are left behind, see
+        ``_delete_ids``). Reads the whole band table.
         """
         from compare.dedup.lsh import CHAR_BANDS
 
         p = self.parameters
         problems = []
-        per_article = dict(self._db.execute("SELECT article, count(*) FROM bands GROUP BY article"))
-        articles = self._db.execute("SELECT rowid, id, length(bands), chars IS NOT NULL FROM articles").fetchall()
-        known = {rowid for rowid, _, _, _ in articles}
-        orphans = sum(n for article, n in per_article.items() if article not in known)
-        if orphans:
-            problems.append(f"{orphans} band entries point at no article")
-        for rowid, article_id, band_bytes, has_chars in articles:
-            expected = band_bytes // 4 if band_bytes else 0
-            if band_bytes and expected < p.bands + (CHAR_BANDS if has_chars else 0):
-                problems.append(f"article {article_id!r} lacks band keys ({expected})")
-            if per_article.get(rowid, 0) != expected:
-                problems.append(f"article {article_id!r} has {per_article.get(rowid, 0)} of {expected} band entries")
+        per_article = dict(self._db.execute(f"SELECT article, count(*) FROM {ALL_BANDS} GROUP BY article"))
+        row = self._db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
+        given = row[0] if row else 0
+        strays = sum(n for article, n in per_article.items() if article > given or article < 1)
+        if strays:
+            problems.append(f"{strays} band entries point at no article ever stored")
+        for rowid, article_id, entries, has_chars in self._db.execute("SELECT rowid, id, entries, chars IS NOT NULL FROM articles"):
+            if entries and entries < p.bands + (CHAR_BANDS if has_chars else 0):
+                problems.append(f"article {article_id!r} lacks band keys ({entries})")
+            if per_article.get(rowid, 0) != entries:
+                problems.append(f"article {article_id!r} has {per_article.get(rowid, 0)} of {entries} band entries")
         (integrity,) = self._db.execute("PRAGMA quick_check").fetchone()
         if integrity != "ok":
             problems.append(f"quick_check: {integrity}")
@@ -526,6 +629,60 @@ def _fold(keys: np.ndarray) -> np.ndarray:
     """64-bit band keys (n, bands) -> int32 keys: a row of the band table takes ~10 bytes, not ~17."""
     unsigned = keys.view(np.uint64)
     return ((unsigned ^ (unsigned >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(_INT32)
+
+
+def char_digest(signature: np.ndarray) -> np.ndarray:
+    """The low 4 bits of each value of a character signature, two to a byte (64 bytes for 128 values).
+
+    Two signatures agreeing in a value agree in its low 4 bits, so a pair
+    whose digests agree in fewer than ``CHAR_MIN_AGREEMENT`` of the values
+    cannot pass the agreement rule on the full signatures; unrelated
+    signatures agree in a digest value with probability 1/16.
+    """
+    nibbles = (np.asarray(signature, dtype=np.uint32) & np.uint32(0xF)).astype(np.uint8)
+    return (nibbles[0::2] << np.uint8(4)) | nibbles[1::2]
+
+
+def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerprint]) -> list[tuple[int, str]]:
+    """The (position, id) of character-band-only hits whose digests agree enough (batch dedup's agreement rule).
+
+    batch dedup keeps a pair that only the character bands propose when its
+    two character signatures agree in at least ``CHAR_MIN_AGREEMENT`` of
+    their values (``compare.dedup.lsh.char_signatures_agree``). A band
+    match alone is cheap to get by chance: ~0.0002 of unrelated news pages,
+    so ~170 chance hits per lookup in a 1,000,000-article index, each a
+    stored shingle set to read and verify; the lookup cost would grow with
+    the index. Checked here on the 64-byte digests (``char_digest``): every
+    pair the full rule keeps is kept, and a chance pair (character Jaccard
+    ~0.04: ~13 of 128 digest values agree) passes with probability ~1e-4.
+    """
+    from compare.dedup.fingerprint import CHAR_NUM_PERM
+    from compare.dedup.lsh import CHAR_MIN_AGREEMENT
+
+    if not hits:
+        return []
+    needed = int(np.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM))
+    stored = np.frombuffer(b"".join(digest or bytes(CHAR_NUM_PERM // 2) for _, _, digest in hits), dtype=np.uint8).reshape(len(hits), -1)
+    mine = np.stack([char_digest(fingerprints[position].char_signature) for position, _, _ in hits])
+    same = (stored >> 4 == mine >> 4).sum(axis=1) + ((stored & 0xF) == (mine & 0xF)).sum(axis=1)
+    return [(position, article_id) for (position, article_id, _), agree in zip(hits, same.tolist(), strict=True) if agree >= needed]
+
+
+def _probe_rows(keys: list[np.ndarray], fingerprints: Sequence[Fingerprint]) -> Iterator[tuple[int, int]]:
+    """(position, key) rows of the probe tables, sorted by key.
+
+    In key order the primary-key searches of the band table walk its B-tree
+    from left to right, so a page read for one key is still in the cache for
+    its neighbours (in an index larger than the cache, random order reads a
+    page per key).
+    """
+    rows = [row if not fp.is_empty else _NO_KEYS for row, fp in zip(keys, fingerprints, strict=True)]
+    if not rows:
+        return iter(())
+    flat = np.concatenate(rows).astype(np.int64)
+    positions = np.repeat(np.arange(len(rows), dtype=np.int64), [row.size for row in rows])
+    order = np.argsort(flat, kind="stable")
+    return zip(positions[order].tolist(), flat[order].tolist(), strict=True)
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
