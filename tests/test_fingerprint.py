@@ -121,6 +121,48 @@ def test_one_pass_tokens_equal_strip_boilerplate_then_words_with_and_without_lea
             assert removed == clean.removed, article.id
 
 
+_PLAIN_PIECES = [
+    "the", "Kiev", "said", "U.S.", "don't", "e-mail", "x9", " ", "  ", "\t", "\n", "\n\n", "\r", ".", ",", ":", '"', "''",
+    "Read more", "ENDS", "Advertisement", "Related: a story", "-----", "Copyright 2016 AP. All rights reserved.",
+    "This material may not be published, broadcast, rewritten or redistributed.", "rights", "consent",
+    "A message from The Moscow Times:", "Sign up for our free weekly newsletter.",
+    *("\n" + " ".join(["w"] * n) for n in (39, 40, 41)),  # the learnable line's word limit
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PLAIN_PIECES), max_size=80),
+    st.lists(st.integers(min_value=0, max_value=3), min_size=80, max_size=80),
+)
+def test_whole_text_tokens_equal_the_line_by_line_path(pieces, words_after):
+    # content_tokens takes plain ASCII texts whole (compare.dedup.fingerprint._plain_lines);
+    # the result, line keys and removed spans must be the general path's.
+    import compare.dedup.fingerprint as module
+
+    text = "".join(p + " ".join(["word"] * n) for p, n in zip(pieces, words_after, strict=False))
+    article = Article(id="a", text=text, source="Wire")
+    learned = BoilerplateLearner()
+    learned.observe_all([Article(id=str(n), text=text, source="Wire") for n in range(3)])
+    results = []
+    for plain in (module._plain_lines, lambda text: None):
+        original, module._plain_lines = module._plain_lines, plain
+        try:
+            keys: list[tuple[int, bool]] = []
+            texts: list[str] = []
+            results.append(
+                (
+                    content_tokens(article, prose=True, line_keys=keys, texts=texts),
+                    keys,
+                    texts,
+                    content_tokens(article, learned=learned),
+                )
+            )
+        finally:
+            module._plain_lines = original
+    assert results[0] == results[1]
+
+
 def test_site_chrome_does_not_change_the_fingerprint():
     body = load_article(SEEDS[0]).text
     plain = fingerprint(Article(id="a", text=body))

@@ -114,6 +114,17 @@ def fold(text: str) -> str:
     return normalize(text).casefold()
 
 
+def folds_by_lower(text: str) -> bool:
+    """Whether ``fold`` is ``str.lower`` on this text and on every piece of it (each line, stripped or not).
+
+    True for ASCII text without wire quotes, tabs, control characters or
+    runs of spaces (most scraped and generated news): ``normalize`` changes
+    nothing there and case folding of ASCII is ``lower``. Lets a caller fold
+    a whole article in one call instead of line by line.
+    """
+    return text.isascii() and "``" not in text and "''" not in text and not _needs_space_folding(text)
+
+
 def words(text: str, *, variants: Mapping[str, str] = SPELLING_VARIANTS) -> list[str]:
     """Case-folded word tokens with spelling variants mapped to one form."""
     tokens = word_tokens(fold(text))
