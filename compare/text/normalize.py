@@ -114,15 +114,25 @@ def fold(text: str) -> str:
     return normalize(text).casefold()
 
 
-def folds_by_lower(text: str) -> bool:
-    """Whether ``fold`` is ``str.lower`` on this text and on every piece of it (each line, stripped or not).
+def plain_ascii(text: str) -> bytes | None:
+    """The text's ASCII bytes when ``fold`` is ``lower`` on it and on every piece of it (each line, stripped or not), else None.
 
-    True for ASCII text without wire quotes, tabs, control characters or
-    runs of spaces (most scraped and generated news): ``normalize`` changes
+    True of ASCII text without wire quotes, tabs, control characters or runs
+    of spaces (most scraped and generated news): ``normalize`` changes
     nothing there and case folding of ASCII is ``lower``. Lets a caller fold
-    a whole article in one call instead of line by line.
+    and tokenize a whole article in a few bytes operations instead of line
+    by line. The same test as ``normalize`` makes, on bytes.
     """
-    return text.isascii() and "``" not in text and "''" not in text and not _needs_space_folding(text)
+    if not text.isascii():
+        return None
+    raw = text.encode("ascii")
+    if b"  " in raw or b"``" in raw or b"''" in raw or raw.translate(None, _PRINTABLE_OR_NEWLINE):
+        return None
+    return raw
+
+
+#: ASCII bytes ``_needs_space_folding`` lets through: printable ones and the line break.
+_PRINTABLE_OR_NEWLINE = bytes(c for c in range(128) if chr(c).isprintable() or c == 10)
 
 
 def words(text: str, *, variants: Mapping[str, str] = SPELLING_VARIANTS) -> list[str]:
