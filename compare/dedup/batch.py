@@ -43,9 +43,10 @@ from compare.dedup.lsh import (
     ANCHOR_MAX_ARTICLES,
     CHAR_BANDS,
     CHAR_ROWS,
-    anchors_of,
     char_signatures_agree,
+    is_anchor_of,
 )
+from compare.dedup.lsh import anchors_of as anchors_of  # re-exported: the Spark executor takes it from here
 from compare.graph import connected_components
 from compare.text.chrome import RemovedBlock
 
@@ -68,6 +69,7 @@ DUPLICATE_JACCARD = 0.9
 CHAR_THRESHOLD = 0.4
 
 
+_NO_SHINGLES = np.empty(0, dtype=np.uint32)
 _NO_CHAR_SIGNATURE = np.full(CHAR_NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 
 
@@ -263,12 +265,15 @@ def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndar
     empty = np.empty((0, 2), dtype=np.int64)
     if n < 2:
         return empty
-    anchors = [anchors_of(fp.shingles) for fp in fingerprints]
-    counts = np.array([a.size for a in anchors], dtype=np.int64)
+    # Anchors of all articles at once (``anchors_of`` over the concatenated shingles).
+    sizes = np.fromiter((fp.shingles.size for fp in fingerprints), dtype=np.int64, count=n)
     if skip is not None:
-        counts[skip] = 0
-    docs = np.repeat(np.arange(n, dtype=np.int64), counts)
-    values = np.concatenate([a for a, c in zip(anchors, counts, strict=True) if c]) if counts.any() else np.empty(0, np.uint32)
+        sizes[skip] = 0
+    shingles = np.concatenate([fp.shingles for fp, size in zip(fingerprints, sizes.tolist(), strict=True) if size] or [_NO_SHINGLES])
+    is_anchor = is_anchor_of(shingles)
+    docs = np.repeat(np.arange(n, dtype=np.int64), sizes)[is_anchor]
+    values = shingles[is_anchor]
+    counts = np.bincount(docs, minlength=n)
     if values.size < 2:
         return empty
     order = np.argsort(values, kind="stable")

@@ -53,8 +53,13 @@ ANCHOR_MAX_ARTICLES = 64
 
 def anchors_of(shingles: np.ndarray) -> np.ndarray:
     """The anchors among an article's word shingles (sorted, unique like them): see ``compare.dedup.batch.containment_candidates``."""
+    return shingles[is_anchor_of(shingles)]
+
+
+def is_anchor_of(shingles: np.ndarray) -> np.ndarray:
+    """Which word shingle hashes are anchors (a bool mask; any number of articles' shingles at once)."""
     mixed = shingles * np.uint32(0x9E3779B1)
-    return shingles[(mixed >> np.uint32(16)) % np.uint32(ANCHOR_MODULUS) == 0]
+    return (mixed >> np.uint32(16)) % np.uint32(ANCHOR_MODULUS) == 0
 
 
 @lru_cache(maxsize=32)
