@@ -127,6 +127,7 @@ _PLAIN_PIECES = [
     "This material may not be published, broadcast, rewritten or redistributed.", "rights", "consent",
     "A message from The Moscow Times:", "Sign up for our free weekly newsletter.",
     *("\n" + " ".join(["w"] * n) for n in (39, 40, 41)),  # the learnable line's word limit
+    "Odessa", "kharkov.", "a" * 33, "b" * 32 + "_9",  # spelling variants; tokens past the vectorized CRC's length
 ]
 
 
@@ -160,6 +161,47 @@ def test_whole_text_tokens_equal_the_line_by_line_path(pieces, words_after):
             )
         finally:
             module._plain_lines = original
+    assert results[0] == results[1]
+
+
+def test_crc32_of_tokens_at_once_is_zlibs():
+    import zlib
+
+    from compare.dedup.fingerprint import crc32_tokens
+
+    rng = np.random.default_rng(5)
+    data = rng.integers(0, 256, 5000, dtype=np.uint8)
+    starts = rng.integers(0, 4900, 400)
+    lengths = np.concatenate([rng.integers(0, 40, 380), rng.integers(40, 100, 20)])
+    got = crc32_tokens(data, starts, lengths)
+    raw = data.tobytes()
+    assert got.tolist() == [zlib.crc32(raw[a : a + n]) for a, n in zip(starts.tolist(), lengths.tolist(), strict=True)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PLAIN_PIECES), max_size=60), min_size=1, max_size=6))
+def test_batch_bytes_path_fingerprints_equal_the_token_path(texts):
+    # fingerprint_many tokenizes a batch's plain ASCII articles as bytes (_plain_batch); the
+    # fingerprints, removed blocks and line keys must be the per-article token path's.
+    import compare.dedup.fingerprint as module
+
+    articles = [Article(id=str(n), text=" ".join(pieces), source="Wire") for n, pieces in enumerate(texts)]
+    learned = BoilerplateLearner()
+    learned.observe_all(articles * 3)
+    results = []
+    for batch in (module._plain_batch, lambda texts: module._PlainBatch([None] * len(texts), module._NO_HASHES, np.empty(0, np.int64), 0)):
+        original, module._plain_batch = module._plain_batch, batch
+        try:
+            keys: list[list[tuple[int, bool]]] = [[] for _ in articles]
+            found = module.fingerprint_many(articles, line_keys=keys) + module.fingerprint_many(articles, learned=learned)
+            results.append(
+                (
+                    [(fp.shingles.tolist(), fp.signature.tolist(), fp.chars.tolist(), fp.char_signature.tolist(), fp.removed) for fp in found],
+                    keys,
+                )
+            )
+        finally:
+            module._plain_batch = original
     assert results[0] == results[1]
 
 

@@ -46,7 +46,9 @@ from compare.dedup.lsh import (
     char_signatures_agree,
     is_anchor_of,
 )
-from compare.dedup.lsh import anchors_of as anchors_of  # re-exported: the Spark executor takes it from here
+from compare.dedup.lsh import (
+    anchors_of as anchors_of,  # re-exported: the Spark executor takes it from here
+)
 from compare.graph import connected_components
 from compare.text.chrome import RemovedBlock
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import blake2b
-from itertools import accumulate, chain, pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ import numpy as np
 from compare.text.chrome import (
     FOOTER_HINTS,
     LEARN_MAX_WORDS,
+    LEGAL_HINTS,
     LearnedBoilerplate,
     RemovedBlock,
     chrome_reason_of_folded,
@@ -352,20 +353,23 @@ def char_stop_grams() -> np.ndarray:
     return stop
 
 
-def char_samples(letters: Sequence[str], *, stop: np.ndarray | None = None) -> list[np.ndarray]:
+def char_samples(letters: Sequence[str | bytes], *, stop: np.ndarray | None = None) -> list[np.ndarray]:
     """The sampled character shingles of each letters-only string (see ``Fingerprint.chars``).
 
     Args:
-        letters: per article, its letters and digits (no spaces, no punctuation).
+        letters: per article, its letters and digits (no spaces, no
+            punctuation); ASCII ones may come as bytes.
         stop: sorted uint32 hashes to leave out; None = the shipped stop list
             (``char_stop_grams``); an empty array keeps every sampled shingle.
     """
     counts = np.fromiter(map(len, letters), dtype=np.int64, count=len(letters))
-    joined = "".join(letters)
-    if joined.isascii():  # one byte per letter: a copy, where UTF-32 encodes letter by letter
-        codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).astype(np.uint32)
+    if all(isinstance(t, bytes) or t.isascii() for t in letters):
+        # One byte per letter: a copy, where UTF-32 encodes letter by letter.
+        joined = b"".join(t if isinstance(t, bytes) else t.encode("ascii") for t in letters)
+        codes = np.frombuffer(joined, dtype=np.uint8).astype(np.uint32)
     else:
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        text = "".join(t.decode("ascii") if isinstance(t, bytes) else t for t in letters)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     return _grouped_shingles(
         codes * np.uint32(0x9E3779B1), counts, CHAR_SHINGLE, sample=CHAR_SAMPLE, short=False,
         stop=char_stop_grams() if stop is None else stop,
@@ -455,7 +459,7 @@ def _kept_tokens(
 ) -> tuple[list[str], tuple[RemovedBlock, ...]]:
     """The end of ``content_tokens``: list lines left out (``prose``), the kept lines' tokens joined."""
     if prose:
-        listed = _list_lines(kept, continued)
+        listed = _list_lines([len(t) for t, _ in kept], [f for _, f in kept], continued)
         if sum(len(t) for (t, _), is_listed in zip(kept, listed, strict=True) if not is_listed) >= PROSE_MIN_WORDS:
             kept = [k for k, is_listed in zip(kept, listed, strict=True) if not is_listed]
     tokens: list[str] = []
@@ -552,7 +556,7 @@ LIST_RUN = 4
 LIST_RUN_MAX_WORDS = 20
 
 
-def _list_lines(kept: Sequence[tuple[list[str], str]], continued: Sequence[bool]) -> list[bool]:
+def _list_lines(sizes: Sequence[int], folded: Sequence[str], continued: Sequence[bool]) -> list[bool]:
     """Which lines are list items: menus, headline sidebars, bylines, link rows.
 
     A line that the next line does not continue (a next line starting in
@@ -566,10 +570,10 @@ def _list_lines(kept: Sequence[tuple[list[str], str]], continued: Sequence[bool]
         # case): a lower-case line is a lower-case headline, not a continuation.
         continued = [False] * len(continued)
     listed = [
-        len(tokens) <= LIST_LINE_MAX_WORDS and not more and not folded.endswith(_SENTENCE_FINAL)
-        for (tokens, folded), more in zip(kept, continued, strict=True)
+        size <= LIST_LINE_MAX_WORDS and not more and not line.endswith(_SENTENCE_FINAL)
+        for size, line, more in zip(sizes, folded, continued, strict=True)
     ]
-    short = [len(tokens) <= LIST_RUN_MAX_WORDS and not more for (tokens, _), more in zip(kept, continued, strict=True)]
+    short = [size <= LIST_RUN_MAX_WORDS and not more for size, more in zip(sizes, continued, strict=True)]
     start = 0
     for i in range(len(short) + 1):
         if i == len(short) or not short[i]:
@@ -577,6 +581,196 @@ def _list_lines(kept: Sequence[tuple[list[str], str]], continued: Sequence[bool]
                 listed[start:i] = [True] * (i - start)
             start = i + 1
     return listed
+
+
+# --- plain ASCII articles of a batch, as bytes ----------------------------------
+
+
+def _crc_table() -> np.ndarray:
+    """zlib's CRC-32 byte table (reflected polynomial 0xEDB88320)."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & np.uint32(1), (table >> np.uint32(1)) ^ np.uint32(0xEDB88320), table >> np.uint32(1))
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc_table()
+#: Tokens longer than this are hashed by zlib one by one (the vectorized loop runs once per byte position).
+_CRC_MAX_VECTOR = 32
+
+
+def crc32_tokens(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``zlib.crc32`` of every token ``data[start:start + length]`` (uint8 data), computed for all at once.
+
+    The tokens are ordered by length, so that at byte position ``j`` the
+    ones still running are a prefix: one table lookup per position over
+    that prefix, where ``word_hashes`` looks up each token in a dict (a
+    cache miss per token once the vocabulary is large).
+    """
+    crc = np.full(starts.size, 0xFFFFFFFF, dtype=np.uint32)
+    if not starts.size:
+        return crc
+    capped = np.minimum(lengths, _CRC_MAX_VECTOR + 1)
+    order = np.argsort((_CRC_MAX_VECTOR + 1 - capped).astype(np.uint8), kind="stable")  # longest first (a radix sort)
+    by_length = capped[order]
+    vector = by_length <= _CRC_MAX_VECTOR
+    first = int(np.argmax(vector)) if vector.any() else order.size  # the long ones come first
+    order, by_length = order[first:], by_length[first:]
+    running = np.searchsorted(-by_length, -np.arange(int(by_length[0]) if by_length.size else 0), side="left")
+    at = starts[order]
+    values = crc[: order.size]
+    for j, count in enumerate(running.tolist()):
+        part = values[:count]
+        values[:count] = _CRC_TABLE[(part ^ data[at[:count] + j]) & np.uint32(0xFF)] ^ (part >> np.uint32(8))
+    result = np.empty_like(crc)
+    result[order] = values ^ np.uint32(0xFFFFFFFF)
+    raw = data.tobytes() if first else b""
+    for token in np.flatnonzero(lengths > _CRC_MAX_VECTOR).tolist():
+        result[token] = zlib.crc32(raw[int(starts[token]) : int(starts[token] + lengths[token])])
+    return result
+
+
+#: Spelling variants as bytes, mapped in plain articles' bytes; an article holding a variant
+#: whose form is not ASCII goes the general way (none does in SPELLING_VARIANTS).
+_VARIANTS_ASCII = {k.encode(): v.encode() for k, v in SPELLING_VARIANTS.items() if k.isascii() and v.isascii()}
+_VARIANT_CRCS = np.array(sorted({zlib.crc32(k.encode()) for k in SPELLING_VARIANTS if k.isascii()}), dtype=np.uint32)
+_FOOTER_HINTS_ASCII = tuple(hint.encode("ascii") for hint in FOOTER_HINTS)
+_LEGAL_HINTS_ASCII = tuple(hint.encode("ascii") for hint in LEGAL_HINTS if hint.isascii())
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainText:
+    """One plain article of a batch (see ``_plain_batch``): its lines as ``" ".join(line_tokens)`` bytes and its token range."""
+
+    lines: list[bytes]
+    legal: bool
+    first_line: int
+    first_token: int
+    last_token: int
+
+
+@dataclass(frozen=True, slots=True)
+class _PlainBatch:
+    """Tokens of a batch's plain articles: CRC-32 word hashes and the global line of each."""
+
+    texts: list[_PlainText | None]
+    hashes: np.ndarray
+    lines: np.ndarray
+    line_count: int
+
+
+def _plain_batch(texts: Sequence[str]) -> _PlainBatch:
+    """The plain ASCII articles of a batch (``plain_ascii``, no known footer), tokenized as bytes at once.
+
+    One ``translate`` of the batch's lower-cased bytes turns every non-word
+    byte into a space; numpy finds the tokens, hashes them (``crc32_tokens``,
+    the CRC-32 that ``word_hashes`` computes) and rebuilds each line as its
+    tokens joined by single spaces (what a line key hashes). The rest of
+    the batch goes the general way (``content_tokens``).
+    """
+    lowered: list[bytes] = []
+    chosen: list[int] = []
+    legal: list[bool] = []
+    for i, text in enumerate(texts):
+        raw = plain_ascii(text)
+        if raw is None:
+            continue
+        low = raw.lower()
+        if any(hint in low for hint in _FOOTER_HINTS_ASCII):
+            continue
+        lowered.append(low)
+        chosen.append(i)
+        legal.append(any(hint in low for hint in _LEGAL_HINTS_ASCII))
+    result: list[_PlainText | None] = [None] * len(texts)
+    if not chosen:
+        return _PlainBatch(result, _NO_HASHES, np.empty(0, dtype=np.int64), 0)
+    data = np.frombuffer(b"\n".join(lowered).translate(_NON_WORD_BYTES), dtype=np.uint8)
+    word = (data != 32) & (data != 10)
+    edges = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    newlines = np.flatnonzero(data == 10)
+    line_of = np.searchsorted(newlines, starts)  # the global line of each token
+    # Each line as " ".join(tokens): word bytes, line breaks, and the one space after a token the line goes on from.
+    keep = word.copy()
+    keep[newlines] = True
+    keep[ends[:-1][line_of[1:] == line_of[:-1]]] = True
+    lines = data[keep].tobytes().split(b"\n")
+    hashes = crc32_tokens(data, starts, ends - starts)
+    line_counts = np.fromiter((low.count(b"\n") + 1 for low in lowered), dtype=np.int64, count=len(lowered))
+    first_lines = np.cumsum(line_counts) - line_counts
+    line_starts: np.ndarray = np.append(first_lines, int(line_counts.sum()))
+    token_bounds: list[int] = np.searchsorted(line_of, line_starts).tolist()
+    variant = np.zeros(len(lowered), dtype=bool)
+    hit = np.flatnonzero(np.isin(hashes, _VARIANT_CRCS)) if _VARIANT_CRCS.size else _NO_HASHES
+    if hit.size:  # spelling variants ("kiev"): each token, its line's bytes and its hash mapped as line_tokens does
+        raw = data.tobytes()
+        mapped_lines = set()
+        for token in hit.tolist():
+            word = raw[int(starts[token]) : int(ends[token])]
+            mapped = _VARIANTS_ASCII.get(word)
+            if mapped is not None:
+                hashes[token] = zlib.crc32(mapped)
+                mapped_lines.add(int(line_of[token]))
+            elif word.decode("ascii") in SPELLING_VARIANTS:  # mapped to a form that is not ASCII
+                variant[np.searchsorted(token_bounds, token, side="right") - 1] = True
+        for line in mapped_lines:
+            lines[line] = b" ".join(_VARIANTS_ASCII.get(word, word) for word in lines[line].split(b" "))
+    for k, i in enumerate(chosen):
+        if not variant[k]:
+            first = int(first_lines[k])
+            result[i] = _PlainText(lines[first : first + int(line_counts[k])], legal[k], first, token_bounds[k], token_bounds[k + 1])
+    return _PlainBatch(result, hashes, line_of, len(lines))
+
+
+def _plain_content(
+    article: Article,
+    plain: _PlainText,
+    *,
+    learned: LearnedBoilerplate | None,
+    line_keys: list[tuple[int, bool]] | None,
+) -> tuple[list[int], list[bytes], tuple[RemovedBlock, ...]]:
+    """``content_tokens(prose=True)`` of a plain article from its batch's bytes: (kept global lines, their bytes, removed blocks).
+
+    The same decisions as ``_content_tokens_plain``, line by line; tokens
+    are counted (spaces plus one), not split out, and the line key hashes
+    the line's bytes, which are its tokens joined by spaces.
+    """
+    source = article.source
+    raw_lines = article.text.split("\n")
+    kept: list[int] = []
+    sizes: list[int] = []
+    folded_kept: list[str] = []
+    continued: list[bool] = []
+    removed: list[RemovedBlock] = []
+    starts: list[int] | None = None
+    for number, (raw, joined) in enumerate(zip(raw_lines, plain.lines, strict=True)):
+        text = raw.strip()
+        if not text:
+            continue
+        folded = text.lower()
+        reason = chrome_reason_of_folded(folded, legal=plain.legal)
+        if line_keys is not None or learned is not None:
+            digest = blake2b(joined, digest_size=8).digest()  # line_key_of_tokens
+            if line_keys is not None:
+                line_keys.append((int.from_bytes(digest, "big"), text.count(" ") < LEARN_MAX_WORDS))
+            if reason is None and learned is not None and learned.is_boilerplate(source, digest.hex()):
+                reason = f"learned: repeated across articles of {source}"
+        if reason is None:
+            if kept and text[:1].islower():
+                continued[-1] = True
+            kept.append(number)
+            sizes.append(joined.count(b" ") + 1 if joined else 0)
+            folded_kept.append(folded)
+            continued.append(False)
+        else:
+            if starts is None:
+                starts = list(accumulate((len(line) + 1 for line in raw_lines), initial=0))
+            start = starts[number] + len(raw) - len(raw.lstrip())
+            removed.append(RemovedBlock(start, start + len(text), text, reason))
+    listed = _list_lines(sizes, folded_kept, continued)
+    if sum(size for size, is_listed in zip(sizes, listed, strict=True) if not is_listed) >= PROSE_MIN_WORDS:
+        kept = [number for number, is_listed in zip(kept, listed, strict=True) if not is_listed]
+    return [plain.first_line + number for number in kept], [plain.lines[number] for number in kept], tuple(removed)
 
 
 def fingerprint(
@@ -618,18 +812,40 @@ def fingerprint_many(
         line_keys: when given, one list per article receives its line keys
             (see ``content_tokens``).
     """
-    token_lists: list[list[str]] = []
+    batch = _plain_batch([article.text for article in articles])
+    token_lists: list[list[str] | None] = []  # None: a plain article, whose hashes are in the batch
+    letters: list[str | bytes] = []
     removed_blocks: list[tuple[RemovedBlock, ...]] = []
+    kept_lines: list[int] = []
     for i, article in enumerate(articles):
         keys = line_keys[i] if line_keys is not None else None
-        tokens, removed = content_tokens(article, learned=learned, prose=True, line_keys=keys)
-        token_lists.append(tokens)
+        plain = batch.texts[i]
+        if plain is None:
+            tokens, removed = content_tokens(article, learned=learned, prose=True, line_keys=keys)
+            token_lists.append(tokens)
+            # Characters: letters and digits of the same tokens, no spaces (split and joined words match).
+            letters.append("".join(tokens))
+        else:
+            lines, kept, removed = _plain_content(article, plain, learned=learned, line_keys=keys)
+            kept_lines.extend(lines)
+            token_lists.append(None)
+            letters.append(b"".join(kept).replace(b" ", b""))
         removed_blocks.append(removed)
-    counts = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-    everything = list(chain.from_iterable(token_lists))
-    shingles = _grouped_shingles(word_hashes(everything), counts, settings.shingle_size)
-    # Characters: letters and digits of the same tokens, no spaces (split and joined words match).
-    chars = char_samples(["".join(tokens) for tokens in token_lists])
+    line_kept = np.zeros(batch.line_count, dtype=bool)
+    line_kept[kept_lines] = True
+    token_kept = line_kept[batch.lines]
+    kept_hashes = batch.hashes[token_kept]
+    kept_before = np.concatenate([[0], np.cumsum(token_kept)]).tolist()
+    word_parts = []
+    for listed_tokens, plain in zip(token_lists, batch.texts, strict=True):
+        if plain is None:
+            word_parts.append(word_hashes(listed_tokens or []))
+        else:
+            word_parts.append(kept_hashes[kept_before[plain.first_token] : kept_before[plain.last_token]])
+    counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
+    values = np.concatenate(word_parts) if word_parts else _NO_HASHES
+    shingles = _grouped_shingles(values, counts, settings.shingle_size)
+    chars = char_samples(letters)
     signatures = _grouped_minhash(shingles, settings)
     char_signatures = char_minhashes(chars, seed=settings.seed)
     return [

@@ -129,12 +129,12 @@ _LEGAL_OTHER = re.compile(
 _LEGAL_MAX_WORDS = 120
 # One fast scan first: a substring test per cue is 20x faster than one regex
 # alternation of them, which CPython tries at every position.
-_LEGAL_HINTS = ("copyright", "©", "rights", "permission", "consent", "may not be")
+LEGAL_HINTS = ("copyright", "©", "rights", "permission", "consent", "may not be")
 
 
 def may_hold_legal_notice(folded_text: str) -> bool:
     """False when no line of this folded text can be a legal notice (none of the cues ``_is_legal_notice`` needs)."""
-    return any(hint in folded_text for hint in _LEGAL_HINTS)
+    return any(hint in folded_text for hint in LEGAL_HINTS)
 
 
 #: Every line that ``opens_footer`` accepts holds one of these: a text without them has no known footer.
