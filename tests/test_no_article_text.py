@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compare.cli import main
 from compare.text.page import missing_article_text
@@ -96,3 +98,23 @@ def test_a_hard_wrapped_article_is_prose():
         "Log in to see more"
     )
     assert missing_article_text(text) is None
+
+
+_CUE_PIECES = [
+    "sign in", "signed out", "log in", "login", "logged out", "your account", "an account", "password", "your profile",
+    "thank you for registering", "verification email", "email notifications", "notification has been", "your inbox",
+    "spam or junk", "{*", "*}", "subscribers", "subscription", "paywall", "free articles", "unlimited digital access",
+    "continue reading", "we use cookies", "cookie settings", "gdpr", "1:19", "12:30 p.m.", "3:24", "javascript",
+    "playlist", "autoplay", "transcript", "now playing", "up next", "watch the video", "video player", "loading video",
+    "the", "said", "account", "sign", "log", "video", " ", ".", ":", "7", "²",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=12))
+def test_cue_prefilter_never_changes_the_cues(pieces):
+    # compare.text.page._cues skips the cue regex on lines without any of its literal hints.
+    from compare.text.page import _CUE, _cues
+
+    line = " ".join(pieces)
+    assert _cues(line) == [m.lastgroup for m in _CUE.finditer(line)]
