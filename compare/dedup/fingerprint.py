@@ -31,7 +31,6 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from hashlib import blake2b
 from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +45,7 @@ from compare.text.chrome import (
     RemovedBlock,
     chrome_reason_of_folded,
     is_learnable,
+    line_digest,
     line_key_of_tokens,
     line_number_of_tokens,
     line_tokens,
@@ -532,7 +532,7 @@ def _content_tokens_plain(
         if not variants.isdisjoint(tokens):
             tokens = line_tokens(folded)
         if line_keys is not None:  # line_number_of_tokens, inlined (a third of this loop's calls)
-            key = int.from_bytes(blake2b(" ".join(tokens).encode(), digest_size=8).digest(), "big")
+            key = int.from_bytes(line_digest(" ".join(tokens).encode()), "big")
             line_keys.append((key, text.count(" ") < LEARN_MAX_WORDS))
         if reason is None and learned is not None and learned.is_boilerplate(source, line_key_of_tokens(tokens)):
             reason = f"learned: repeated across articles of {source}"
@@ -750,7 +750,7 @@ def _plain_content(
         folded = text.lower()
         reason = chrome_reason_of_folded(folded, legal=plain.legal)
         if line_keys is not None or learned is not None:
-            digest = blake2b(joined, digest_size=8).digest()  # line_key_of_tokens
+            digest = line_digest(joined)  # line_key_of_tokens: the line's bytes are its tokens joined
             if line_keys is not None:
                 line_keys.append((int.from_bytes(digest, "big"), text.count(" ") < LEARN_MAX_WORDS))
             if reason is None and learned is not None and learned.is_boilerplate(source, digest.hex()):

@@ -177,7 +177,12 @@ def line_tokens(folded: str) -> list[str]:
 
 
 def _line_digest(tokens: list[str]) -> bytes:
-    return hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
+    return line_digest(" ".join(tokens).encode())
+
+
+def line_digest(joined: bytes) -> bytes:
+    """The 8 bytes behind ``line_key``, of a line's ``line_tokens`` already joined by single spaces (UTF-8)."""
+    return hashlib.blake2b(joined, digest_size=8).digest()
 
 
 def line_key_of_tokens(tokens: list[str]) -> str:
