@@ -220,6 +220,34 @@ def test_find_duplicates_on_re_readable_files_equals_on_a_list():
     assert find_duplicates(files, workers=0) == find_duplicates(list(files), workers=0)
 
 
+def test_a_second_look_reads_only_the_chosen_json_lines_and_gets_the_same_articles(tmp_path):
+    # ArticleFiles.select re-reads chosen articles from their own JSON lines (jsonl_articles_at),
+    # skipping bad lines, blank lines, a refused page and a byte-order mark as the first pass did.
+    from compare.dedup.fingerprinter import ArticleFiles
+
+    story = "Officials said on Tuesday that the new bridge would open in the spring after years of delay."
+    records = [
+        json.dumps({"id": "a", "text": story}),
+        "",
+        "{not json",
+        json.dumps({"text": story + " Second."}),  # no id: its id is file:line
+        json.dumps({"id": "widget", "text": "Sign in using your account with:\nLogin\nThank you for registering!"}),
+        json.dumps({"id": "long", "text": story * 40}),
+        json.dumps({"id": "é", "text": story + " Third."}),
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"\xef\xbb\xbf" + "\n".join(records).encode() + b"\n")
+    other = tmp_path / "one.txt"
+    other.write_text(story + "\n")
+    for paths in ([feed], [feed, feed], [feed, other]):
+        errors: list[object] = []
+        files = ArticleFiles(paths, max_article_bytes=2000, on_error=errors.append)
+        first = list(files)
+        assert errors  # the bad JSON, the refused widget page, the long line
+        for chosen in ({0}, {1, 2}, set(range(len(first))), {len(first) - 1}):
+            assert list(files.select(chosen)) == [a for i, a in enumerate(first) if i in chosen]
+
+
 def test_an_ocr_noisy_copy_is_found_by_the_character_signal_and_says_so():
     from evaluation.heldout_dedup import ocr_noise
 

@@ -368,7 +368,7 @@ def find_duplicates(
         >>> result.clusters
         (('a', 'b', 'c'),)
     """
-    from compare.dedup.fingerprinter import Fingerprinter, LineCounter
+    from compare.dedup.fingerprinter import ArticleFiles, Fingerprinter, LineCounter
 
     check_thresholds(threshold, containment_threshold)
     if isinstance(articles, Iterator):
@@ -402,14 +402,17 @@ def find_duplicates(
                 counter.add(source, short)
                 lines.append((source, every))
             learned = counter.learned()
-            learned_arrays = {s: np.array(sorted(k), dtype=np.uint64) for s, k in learned.keys.items() if k}
+            learned_keys = {s: k for s, k in learned.keys.items() if k}
             again = {
                 i for i, (source, every) in enumerate(lines)
-                if source in learned_arrays and np.isin(every, learned_arrays[source], assume_unique=True).any()
+                if source in learned_keys and not learned_keys[source].isdisjoint(every.tolist())
             }
             del lines
             if again:
-                chosen = (a for i, a in enumerate(articles) if i in again)
+                if isinstance(articles, ArticleFiles):
+                    chosen = articles.select(again)  # only their own lines, when from JSON lines
+                else:
+                    chosen = (a for i, a in enumerate(articles) if i in again)
                 redone = fingerprinter.fingerprints(chosen, learned=learned, count=len(again))
                 for i, fp in zip(sorted(again), redone, strict=True):
                     fingerprints[i] = fp

@@ -26,6 +26,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -307,13 +308,46 @@ class ArticleFiles:
         self.max_article_bytes = max_article_bytes
         self.on_error = on_error
         self._passes = 0
+        self._lines: list[tuple[int, int]] | None = None  # where each article of a whole first pass was
 
     def __iter__(self) -> Iterator[Article]:
         from compare.load.articles import iter_articles
 
-        handler = self.on_error if self._passes == 0 else _ignore_error
+        if self._passes == 0:
+            self._passes = 1
+            return self._first_pass()
         self._passes += 1
-        return iter_articles(self.paths, max_article_bytes=self.max_article_bytes, on_error=handler)
+        return iter_articles(self.paths, max_article_bytes=self.max_article_bytes, on_error=_ignore_error)
+
+    def _first_pass(self) -> Iterator[Article]:
+        from compare.load.articles import iter_articles
+
+        lines: list[tuple[int, int]] = []
+        yield from iter_articles(self.paths, max_article_bytes=self.max_article_bytes, on_error=self.on_error, lines=lines)
+        self._lines = lines
+
+    def select(self, ordinals: Iterable[int]) -> Iterator[Article]:
+        """The articles at these positions of the first pass, in order, read again.
+
+        Articles that came from JSON-lines files are read from their own lines
+        (``jsonl_articles_at``: a second look at 1 % of 100,000 articles
+        parsed all of them again, serially in the parent); otherwise, or
+        before a whole first pass, everything is read again.
+        """
+        from compare.load.articles import jsonl_articles_at
+
+        wanted = sorted(set(ordinals))
+        lines = self._lines
+        if lines is None or any(lines[i][1] == 0 for i in wanted):
+            chosen = set(wanted)
+            return (article for i, article in enumerate(self) if i in chosen)
+        by_path: dict[int, list[int]] = defaultdict(list)
+        for i in wanted:
+            by_path[lines[i][0]].append(lines[i][1])
+        return chain.from_iterable(
+            jsonl_articles_at(self.paths[path], numbers, max_article_bytes=self.max_article_bytes)
+            for path, numbers in sorted(by_path.items())
+        )
 
 
 def _ignore_error(error: object) -> None:

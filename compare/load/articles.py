@@ -56,6 +56,7 @@ def iter_articles(
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
     on_error: ErrorHandler | None = None,
     stdin: BinaryIO | None = None,
+    lines: list[tuple[int, int]] | None = None,
 ) -> Iterator[Article]:
     """Yield the articles behind each path: a file, a directory (recursive) or ``-``.
 
@@ -66,11 +67,19 @@ def iter_articles(
         on_error: called with each ``InputError``; loading then goes on with
             the next file or line. Without it the first error is raised.
         stdin: stream read for ``-`` (defaults to ``sys.stdin.buffer``).
+        lines: when a list is given, ``(path number, line number)`` of every
+            article yielded is appended: where ``jsonl_articles_at`` finds it
+            again. The line number is 0 for an article not from a JSON-lines file.
     """
     if max_article_bytes < 1:
         raise ValueError("max_article_bytes must be positive")
     handle = on_error or _raise
-    for raw in paths:
+    for index, raw in enumerate(paths):
+        if lines is not None:
+            for number, article in _numbered(raw, max_article_bytes, handle, stdin):
+                lines.append((index, number))
+                yield article
+            continue
         given = printable_path(str(raw))
         if given == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -88,6 +97,47 @@ def iter_articles(
             yield from _guarded(_load_file(path, given, max_article_bytes, handle), given, handle)
         else:
             handle(InputError(given, "no such file or directory"))
+
+
+def _numbered(
+    raw: str | os.PathLike[str], limit: int, handle: ErrorHandler, stdin: BinaryIO | None
+) -> Iterator[tuple[int, Article]]:
+    """``iter_articles`` of one path, each article with its JSON line number (0 when not from a JSON-lines file)."""
+    path = Path(str(raw))
+    if printable_path(str(raw)) == "-" or path.suffix.lower() not in JSONL_SUFFIXES or not path.is_file():
+        for article in iter_articles([raw], max_article_bytes=limit, on_error=handle, stdin=stdin):
+            yield 0, article
+        return
+    given = printable_path(str(raw))
+    current = 0
+
+    def articles() -> Iterator[Article]:
+        nonlocal current
+        with path.open("rb") as stream:
+            for number, article in _numbered_jsonl(stream, given, limit, handle):
+                current = number
+                yield article
+
+    # _guarded pulls one article, then yields or refuses it: ``current`` is its line.
+    for article in _guarded(articles(), given, handle):
+        yield current, article
+
+
+def jsonl_articles_at(
+    path: str | os.PathLike[str], numbers: Iterable[int], *, max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES
+) -> Iterator[Article]:
+    """The articles of these lines of a JSON-lines file, as ``iter_articles`` loaded them (``lines=``), in file order.
+
+    Only the given lines are parsed; the others are only decoded (the
+    decoder's state, a byte-order mark, follows the whole file). The lines
+    must be ones ``iter_articles`` yielded an article for: errors and pages
+    without article text are not checked again.
+    """
+    wanted = frozenset(numbers)
+    given = printable_path(str(path))
+    with Path(str(path)).open("rb") as stream:
+        for _, article in _numbered_jsonl(stream, given, max_article_bytes, _raise, only=wanted):
+            yield article
 
 
 def printable_path(name: str) -> str:
@@ -250,26 +300,40 @@ def _articles_from_json_document(data: bytes, where: str, limit: int, handle: Er
 
 def _load_jsonl(lines: Iterable[bytes], where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
     """Articles of JSON lines (a binary file or its lines), each line at most ``limit`` bytes."""
+    for _, article in _numbered_jsonl(lines, where, limit, handle):
+        yield article
+
+
+def _numbered_jsonl(
+    lines: Iterable[bytes], where: str, limit: int, handle: ErrorHandler, *, only: frozenset[int] | None = None
+) -> Iterator[tuple[int, Article]]:
+    """``_load_jsonl`` with each article's line number; ``only``: parse just these lines (no errors reported)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     seen_any = False
     for number, raw in enumerate(lines, 1):
         if len(raw) > limit:
-            handle(InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article"))
+            if only is None:
+                handle(InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article"))
             continue
         try:
             line = decoder.decode(raw)
         except UnicodeDecodeError:
             decoder.reset()
-            handle(InputError(f"{where}:{number}", "not valid UTF-8 (JSON lines must be UTF-8)"))
+            if only is None:
+                handle(InputError(f"{where}:{number}", "not valid UTF-8 (JSON lines must be UTF-8)"))
+            continue
+        if only is not None:
+            if number in only:
+                yield number, article_from_json_line(line, where, number)
             continue
         if not line.strip():
             continue
         seen_any = True
         try:
-            yield article_from_json_line(line, where, number)
+            yield number, article_from_json_line(line, where, number)
         except InputError as error:
             handle(error)
-    if not seen_any:
+    if not seen_any and only is None:
         handle(InputError(where, "empty file"))
 
 
