@@ -72,6 +72,8 @@ CHAR_THRESHOLD = 0.4
 
 
 _NO_SHINGLES = np.empty(0, dtype=np.uint32)
+#: Articles whose shingles are concatenated at once to find their anchors.
+_ANCHOR_BLOCK = 2048
 _NO_CHAR_SIGNATURE = np.full(CHAR_NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
 
 
@@ -267,19 +269,26 @@ def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndar
     empty = np.empty((0, 2), dtype=np.int64)
     if n < 2:
         return empty
-    # Anchors of all articles at once (``anchors_of`` over the concatenated shingles).
+    # Anchors of many articles at once (``anchors_of`` over their concatenated
+    # shingles), a block of articles at a time: all shingles of 100,000 articles would take 250 MB.
     sizes = np.fromiter((fp.shingles.size for fp in fingerprints), dtype=np.int64, count=n)
     if skip is not None:
         sizes[skip] = 0
-    shingles = np.concatenate([fp.shingles for fp, size in zip(fingerprints, sizes.tolist(), strict=True) if size] or [_NO_SHINGLES])
-    is_anchor = is_anchor_of(shingles)
-    docs = np.repeat(np.arange(n, dtype=np.int64), sizes)[is_anchor]
-    values = shingles[is_anchor]
+    keys = []  # anchor << 32 | article: one sort orders them by anchor, then article
+    for start in range(0, n, _ANCHOR_BLOCK):
+        block = sizes[start : start + _ANCHOR_BLOCK]
+        shingles = np.concatenate(
+            [fp.shingles for fp, size in zip(fingerprints[start : start + _ANCHOR_BLOCK], block.tolist(), strict=True) if size]
+            or [_NO_SHINGLES]
+        )
+        is_anchor = is_anchor_of(shingles)
+        docs = np.repeat(np.arange(start, start + block.size, dtype=np.uint64), block)[is_anchor]
+        keys.append((shingles[is_anchor].astype(np.uint64) << np.uint64(32)) | docs)
+    ordered = np.sort(np.concatenate(keys))
+    values, docs = ordered >> np.uint64(32), (ordered & np.uint64(0xFFFFFFFF)).astype(np.int64)
     counts = np.bincount(docs, minlength=n)
     if values.size < 2:
         return empty
-    order = np.argsort(values, kind="stable")
-    values, docs = values[order], docs[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
     sizes = np.diff(np.r_[starts, values.size])
     keep = np.repeat((sizes > 1) & (sizes <= ANCHOR_MAX_ARTICLES), sizes)
