@@ -295,3 +295,29 @@ def test_a_pair_only_the_character_bands_propose_needs_agreeing_signatures():
     assert char_candidates(signatures, np.empty((0, 2), dtype=np.int64)).tolist() == [[0, 1]]
     # A pair the word bands or anchors already propose is not the character signal's to filter.
     assert char_candidates(signatures, np.array([[0, 2]])).tolist() == [[0, 1]]
+
+
+def test_worker_results_cross_the_pipe_packed_and_come_back_equal():
+    import pickle
+
+    from compare.dedup.fingerprint import fingerprint_many
+    from compare.dedup.fingerprinter import (
+        _fingerprint_job,
+        _learning_pass_job,
+        _learning_records_of,
+        _unpack,
+        learning_records,
+    )
+
+    articles = list(iter_articles(["fixtures/seeds", "fixtures/variants"]))
+    articles.append(Article(id="empty", text="Read more", source="Wire"))
+    expected = learning_records(articles, DEFAULT_SETTINGS)
+    got = _learning_records_of(pickle.loads(pickle.dumps(_learning_pass_job((DEFAULT_SETTINGS, articles)))))
+    for (fp, source, short, every), (fp2, source2, short2, every2) in zip(expected, got, strict=True):
+        assert (fp.article_id, fp.removed, source, short.tolist(), every.tolist()) == (fp2.article_id, fp2.removed, source2, short2.tolist(), every2.tolist())
+        for name in ("shingles", "signature", "chars", "char_signature"):
+            assert np.array_equal(getattr(fp, name), getattr(fp2, name)) and getattr(fp2, name).dtype == np.uint32, name
+    plain = fingerprint_many(articles)
+    packed = _unpack(pickle.loads(pickle.dumps(_fingerprint_job((DEFAULT_SETTINGS, None, articles)))))
+    assert [fp.shingles.tolist() for fp in plain] == [fp.shingles.tolist() for fp in packed]
+    assert [fp.char_signature.tolist() for fp in plain] == [fp.char_signature.tolist() for fp in packed]
