@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compare.load.articles import load_article
@@ -326,3 +326,11 @@ def test_observe_all_reads_source_and_text_of_articles():
 def test_learner_validates_its_settings(options, message):
     with pytest.raises(ValueError, match=message):
         BoilerplateLearner(**options)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\n", "\t", "\x00", "\x07", "\x0b", "\x1f", "\x7f", "\x85", "<", "é"]), max_size=40))
+def test_the_control_character_prefilter_never_misses_one(text):
+    from compare.text.plain import _CONTROLS, _may_hold_controls
+
+    assert _may_hold_controls(text) or _CONTROLS.search(text) is None

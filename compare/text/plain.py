@@ -30,9 +30,11 @@ def clean_plain_text(text: str) -> str:
     wrapped lines are joined so that a paragraph is one line again.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROLS.sub("", text)
-    if "<" in text:
-        text = _INLINE_TAG.sub("", _LINE_BREAK_TAG.sub("\n", text))
+    if _may_hold_controls(text):
+        text = _CONTROLS.sub("", text)
+    if "<" not in text:  # no tag, no wire-copy line end: done
+        return text.strip("\n") + "\n" if text.strip() else text
+    text = _INLINE_TAG.sub("", _LINE_BREAK_TAG.sub("\n", text))
     lines = [line for line in text.split("\n") if line.strip()]
     marked = sum(1 for line in lines if line.rstrip().endswith("<"))
     if lines and marked >= 0.3 * len(lines):
@@ -60,6 +62,17 @@ def clean_plain_text(text: str) -> str:
             paragraphs.append(" ".join(current))
         text = "\n".join(paragraphs)
     return text.strip("\n") + "\n" if text.strip() else text
+
+
+#: ASCII control characters that ``_CONTROLS`` drops to 0, every other byte to 1.
+_CONTROL_MARKS = bytes(0 if _CONTROLS.fullmatch(chr(c)) else 1 for c in range(256))
+
+
+def _may_hold_controls(text: str) -> bool:
+    """False when ``_CONTROLS`` has nothing to drop; one bytes ``translate`` for ASCII text, a fifth of a regex scan."""
+    if not text.isascii():
+        return True
+    return 0 in text.encode("ascii").translate(_CONTROL_MARKS)
 
 
 _ABBREVIATION_END = re.compile(r"\b(?:[A-Z]\.){2,}$")
