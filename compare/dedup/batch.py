@@ -281,9 +281,9 @@ def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndar
             [fp.shingles for fp, size in zip(fingerprints[start : start + _ANCHOR_BLOCK], block.tolist(), strict=True) if size]
             or [_NO_SHINGLES]
         )
-        is_anchor = is_anchor_of(shingles)
-        docs = np.repeat(np.arange(start, start + block.size, dtype=np.uint64), block)[is_anchor]
-        keys.append((shingles[is_anchor].astype(np.uint64) << np.uint64(32)) | docs)
+        at = np.flatnonzero(is_anchor_of(shingles))
+        docs = np.searchsorted(np.cumsum(block), at, side="right").astype(np.uint64) + np.uint64(start)
+        keys.append((shingles[at].astype(np.uint64) << np.uint64(32)) | docs)
     ordered = np.sort(np.concatenate(keys))
     values, docs = ordered >> np.uint64(32), (ordered & np.uint64(0xFFFFFFFF)).astype(np.int64)
     counts = np.bincount(docs, minlength=n)
