@@ -835,13 +835,15 @@ def fingerprint_many(
     line_kept[kept_lines] = True
     token_kept = line_kept[batch.lines]
     kept_hashes = batch.hashes[token_kept]
-    kept_before = np.concatenate([[0], np.cumsum(token_kept)]).tolist()
+    kept_before = np.concatenate([[0], np.cumsum(token_kept)])
+    bounds = iter(kept_before[[t for plain in batch.texts if plain is not None for t in (plain.first_token, plain.last_token)]].tolist())
     word_parts = []
     for listed_tokens, plain in zip(token_lists, batch.texts, strict=True):
         if plain is None:
             word_parts.append(word_hashes(listed_tokens or []))
-        else:
-            word_parts.append(kept_hashes[kept_before[plain.first_token] : kept_before[plain.last_token]])
+        else:  # the plain articles' kept tokens, in order
+            start, end = next(bounds), next(bounds)
+            word_parts.append(kept_hashes[start:end])
     counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
     values = np.concatenate(word_parts) if word_parts else _NO_HASHES
     shingles = _grouped_shingles(values, counts, settings.shingle_size)
