@@ -111,15 +111,14 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     Returns:
         int64 array of shape (n, bands) (signed, to fit an SQLite INTEGER).
     """
-    sig = np.atleast_2d(signatures).astype(np.uint64)
-    keys = np.empty((sig.shape[0], bands), dtype=np.uint64)
+    # Row by row over all bands at once (rows numpy steps, not bands x rows: a
+    # lookup's 32 x 4 character bands took 0.65 ms of CPU band by band).
+    sig = np.atleast_2d(signatures).astype(np.uint64)[:, : bands * rows].reshape(-1, bands, rows)
     with np.errstate(over="ignore"):
-        for band in range(bands):
-            h = np.full(sig.shape[0], band + 1, dtype=np.uint64)
-            for column in range(band * rows, (band + 1) * rows):
-                h = (h ^ sig[:, column]) * _MIX
-                h ^= h >> np.uint64(31)
-            keys[:, band] = h
+        keys = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64), sig.shape[:2]).copy()
+        for row in range(rows):
+            keys = (keys ^ sig[:, :, row]) * _MIX
+            keys ^= keys >> np.uint64(31)
     return keys.view(np.int64)
 
 
