@@ -318,13 +318,18 @@ def _content_sets(
     shared = ca & cb
     only_a, only_b = sorted(ca - shared), sorted(cb - shared)
     if only_a and only_b:
+        # B's words by first letter (a variant shares it), each list in ``only_b``'s order
+        by_first: dict[str, list[str]] = {}
+        for word in only_b:
+            by_first.setdefault(word[:1], []).append(word)
         for word in only_a:
-            other = _variant(word, only_b)
+            other = _variant(word, by_first.get(word[:1], ()))
             if other is not None:
                 shared.add(word)
                 ca.discard(word)
                 cb.discard(other)
                 only_b.remove(other)
+                by_first[word[:1]].remove(other)
                 ca.add(word)
                 cb.add(word)
     matched = 0

@@ -364,9 +364,13 @@ def _entity_spans(text: str, lowercase_words: frozenset[str] = frozenset()) -> l
     return found
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LOWER_WORD = re.compile(r"\b[a-z][\w'-]*")
+
+
 def _title_case(text: str) -> bool:
     """A headline in title case ("Kremlin Warns West Over Arms"): every word looks like a name."""
-    tokens = [t for t in re.findall(r"[^\W\d_][\w'’-]*", text) if len(t) > 3]
+    tokens = [t for t in _TITLE_WORD.findall(text) if len(t) > 3]
     return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
 
 
@@ -410,7 +414,9 @@ def _entity_keys(name: str) -> tuple[str, str | None]:
 
 
 def _lowercase_words(a: Prepared, b: Prepared) -> frozenset[str]:
-    return frozenset(w for p in (a, b) for s in p.sentences for w in re.findall(r"\b[a-z][\w'-]*", s.text))
+    # each distinct sentence read once: the two articles of a pair share sentences
+    texts = dict.fromkeys(s.text for p in (a, b) for s in p.sentences)
+    return frozenset(w for text in texts for w in _LOWER_WORD.findall(text))
 
 
 def entity_mentions(a: Prepared, b: Prepared) -> tuple[Counter[str], Counter[str]]:

@@ -527,8 +527,8 @@ def _title_case_lines(text: str) -> list[tuple[int, int]]:
     """Spans of lines written in Title Case (headlines, section titles): most words of four
     letters or more capitalised, three of them at least, and no full stop at the end."""
     spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        long = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line.group()) if len(w) >= 4]
+    for line in _LINE.finditer(text):
+        long = [w for w in _LINE_WORD.findall(line.group()) if len(w) >= 4]
         if (
             len(long) >= 3
             and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
@@ -551,6 +551,12 @@ def _role_bindings(text: str, speakers: _Speakers) -> dict[str, list[tuple[int, 
     return roles
 
 
+_GENDER_HONORIFIC = re.compile(r"(Mrs|Ms|Miss|Mr)\.?\s")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s")
+_LINE = re.compile(r"[^\n]+")
+_LINE_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
 def _genders(text: str, mentions: Sequence[tuple[int, str]]) -> dict[str, str]:
     """Each person's gender from the words right before and the pronouns right after
     their mentions (up to the next person named, 150 characters at most)."""
@@ -558,7 +564,8 @@ def _genders(text: str, mentions: Sequence[tuple[int, str]]) -> dict[str, str]:
     for k, (at, name) in enumerate(mentions):
         vote = votes.setdefault(name, [0, 0])
         before = text[max(0, at - 30) : at]
-        honorific = re.match(r"(Mrs|Ms|Miss|Mr)\.?\s", text[at : at + 6])  # "Mr. Biden" is one name run
+        # "Mr. Biden" is one name run (every honorific here starts with "M")
+        honorific = _GENDER_HONORIFIC.match(text[at : at + 6]) if text.startswith("M", at) else None
         if honorific:
             vote[0 if honorific[1] == "Mr" else 1] += 3
         elif _FEMALE_WORDS.search(before):
@@ -567,7 +574,7 @@ def _genders(text: str, mentions: Sequence[tuple[int, str]]) -> dict[str, str]:
             vote[0] += 3
         stop = mentions[k + 1][0] if k + 1 < len(mentions) else len(text)
         window = text[at : min(stop, at + 150)]
-        window = re.split(r"[.!?][\"'”’]?\s", window, maxsplit=1)[0]  # this sentence only
+        window = _SENTENCE_END.split(window, maxsplit=1)[0]  # this sentence only
         for match in _HIS.finditer(window):
             # a subject pronoun ("Clinton said she") says more than a possessive ("to Clinton and his aides")
             weight = 2 if match.group().lower() in ("he", "she") else 1

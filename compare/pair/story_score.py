@@ -487,6 +487,8 @@ def common_lines(contents: Sequence[str], profiles: ProfileSet) -> frozenset[str
     sentence that several outlets of one story reprint comes with that
     story's names (one group), so it stays. Returns the lines' word keys.
     """
+    if len(contents) < COMMON_LINE_ARTICLES:
+        return frozenset()  # no line can have enough carriers (a pair): skip reading the lines
     carriers: dict[str, list[int]] = {}
     for position, content in enumerate(contents):
         seen = set()
