@@ -48,6 +48,7 @@ from compare.text.chrome import CleanText, strip_boilerplate
 from compare.text.lexicon import (
     ADDRESS_VERBS,
     CALENDAR_WORDS,
+    CAPITALISED_WORD,
     CUE_VERBS,
     HONORIFIC_PATTERN,
     INVERTED_CUE_VERBS,
@@ -70,14 +71,21 @@ _PARTICIPLES = frozenset(c for c in CUE_VERBS if c.endswith("ing"))
 CUE_PATTERN = r"\b(?:" + "|".join(CUE_VERBS) + r")\b"
 _CUE = re.compile(CUE_PATTERN)
 # A plain word never takes a trailing period, so a name run stops at the end of a sentence.
-_NAME_RUN = re.compile(SPEAKER_NAME_RUN)
+# The expressions that scan whole articles for runs use a form that matches the same text
+# faster: every run starts with a capital, so a lookahead turns the other positions away at
+# once (the engine otherwise tries the run's two dozen alternatives at every character), and
+# each capitalised word is taken whole (``*+``). The latter only where what follows the run
+# is a space, a comma, a cue or nothing, never more of a word ("Putin's" is read back to
+# "Putin" by the "{run}'s" patterns, which keep the plain form).
+_FAST_NAME_RUN = "(?=[A-Z])" + SPEAKER_NAME_RUN.replace(CAPITALISED_WORD, CAPITALISED_WORD + "+")
+_NAME_RUN = re.compile(_FAST_NAME_RUN)
 # Words allowed between a subject and its cue verb: "Peskov also told",
 # "Ryabkov in remarks on Wednesday described", "NATO a day earlier had told".
 _ADVERBIAL = (
     r"(?:\s+(?:also|previously|earlier|later|again|repeatedly|has|had|have|would|will|then|"
     r"in\s+remarks|on\s+\w+|last\s+\w+|this\s+\w+|a\s+day\s+earlier|\w+ly))*"
 )
-_NAME_BEFORE_CUE = re.compile(rf"(?P<who>(?:the\s+|The\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+$")
+_NAME_BEFORE_CUE = re.compile(rf"(?P<who>(?:the\s+|The\s+)?{SPEAKER_NAME_RUN}){_ADVERBIAL}\s+$")
 _PRONOUN_BEFORE_CUE = re.compile(rf"\b(?P<pronoun>[Hh]e|[Ss]he|[Ii]t|[Tt]hey|[Ww]e){_ADVERBIAL}\s+$")
 _AND_BEFORE_CUE = re.compile(rf"\b(?:and|but){_ADVERBIAL}\s+$")
 # One word of a role phrase ("senior Russian diplomat"): not a pronoun or a
@@ -96,7 +104,7 @@ _ROLE_EVENT = re.compile(
 )
 _HONORIFIC = re.compile(HONORIFIC_PATTERN)
 # "Peskov said" (not "Carrier's calls": a possessive is no subject)
-_CUE_SUBJECT = re.compile(rf"(?P<who>{_NAME_RUN.pattern})(?<!['’]s){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})")
+_CUE_SUBJECT = re.compile(rf"(?P<who>{_FAST_NAME_RUN})(?<!['’]s){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})")
 #: The last word of a role phrase that names a person ("a spokesman", "one insider", "his aide").
 _PERSON_HEAD = re.compile(
     r"(?:spokesman|spokeswoman|spokesperson|source|insider|friend|neighbou?r|resident|voter|supporter|"
@@ -110,27 +118,27 @@ _PERSON_HEAD = re.compile(
 )
 # "Jane Root, BBC2 controller, said", "Julie, 57, said", "Arthur Baker, who says".
 _APPOSITIVE_BEFORE_CUE = re.compile(
-    rf"(?P<who>{_NAME_RUN.pattern}),\s+(?:[^,\"]{{1,80}},\s+)?(?:who\s+)?{_ADVERBIAL}\s*$"
+    rf"(?P<who>{SPEAKER_NAME_RUN}),\s+(?:[^,\"]{{1,80}},\s+)?(?:who\s+)?{_ADVERBIAL}\s*$"
 )
 # '," the economist Jared Bernstein, a former adviser in the White House, wrote': a role word may
 # come before the name, and the apposition may be long
 _AFTER_APPOSITIVE_CUE = re.compile(
-    rf"^[\s,.?!']*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{1,3}})?(?P<who>{_NAME_RUN.pattern}),"
+    rf"^[\s,.?!']*(?:(?:the|a|an)\s+(?:[a-z][\w-]*\s+){{1,3}})?(?P<who>{SPEAKER_NAME_RUN}),"
     rf"\s+[^\"]{{1,160}}?,\s+(?P<cue>{CUE_PATTERN})"
 )
 # '," the assailant, John McGraw, said': a role, then the name in apposition
 # ('," Ms. Merkel's spokesman, Steffen Seibert, wrote': the role may be a possessive's)
 _AFTER_ROLE_NAME_CUE = re.compile(
-    rf"^[\s,.?!']*(?:the|a|an|his|her|another|{_NAME_RUN.pattern}['’]s)\s+[\w' -]{{1,40}}?,\s+"
-    rf"(?P<who>{_NAME_RUN.pattern}),\s+(?P<cue>{CUE_PATTERN})"
+    rf"^[\s,.?!']*(?:the|a|an|his|her|another|{SPEAKER_NAME_RUN}['’]s)\s+[\w' -]{{1,40}}?,\s+"
+    rf"(?P<who>{SPEAKER_NAME_RUN}),\s+(?P<cue>{CUE_PATTERN})"
 )
-_NAME_AFTER_ROLE = re.compile(rf",[ \t]+(?P<who>{_NAME_RUN.pattern})[ \t]*(?:[,.;:]|$)")
+_NAME_AFTER_ROLE = re.compile(rf",[ \t]+(?P<who>{SPEAKER_NAME_RUN})[ \t]*(?:[,.;:]|$)")
 # '," Trump shot back', '," LeVell assured the crowd', '," an angry Hollande replied': right after a
 # quote that ends its clause, a name and a verb are the speaker and how they said it
 _AFTER_NAME_VERB = re.compile(
-    rf"^[\s,?!]*(?:(?:an?|the)\s+[a-z]+\s+)?(?P<who>{_NAME_RUN.pattern})\s+(?:[a-z]+ly\s+)?(?P<cue>[a-z]{{3,}}(?:ed|s))\b"
+    rf"^[\s,?!]*(?:(?:an?|the)\s+[a-z]+\s+)?(?P<who>{SPEAKER_NAME_RUN})\s+(?:[a-z]+ly\s+)?(?P<cue>[a-z]{{3,}}(?:ed|s))\b"
 )
-_AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<who>{_NAME_RUN.pattern})\s+as\s+saying")
+_AFTER_QUOTED_AS = re.compile(rf"^[\s,.?!]*(?:[\w'.-]+\s+){{0,6}}?quoted\s+(?P<who>{SPEAKER_NAME_RUN})\s+as\s+saying")
 _AFTER_SUBJECT_CUE = re.compile(
     rf"^[\s,.?!]*(?P<who>(?:[\w'.-]+\s+){{0,7}}?){_ADVERBIAL.replace('*', '*?')}(?P<cue>{CUE_PATTERN})"
 )
@@ -140,9 +148,9 @@ _AFTER_CUE_SUBJECT = re.compile(
     rf"(?P<who>(?:(?<![\w.])(?:[A-Z]\.){{2,}}|\b[A-Z]\.(?=\s[A-Z])|\b{HONORIFIC_PATTERN}|\bSt\.(?=\s[A-Z])|[^,.;:\"])+)"
 )
 _LATER_ATTRIBUTION = re.compile(
-    rf",\s+(?P<who>(?:the\s+)?{_NAME_RUN.pattern}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
+    rf",\s+(?P<who>(?:the\s+)?{SPEAKER_NAME_RUN}){_ADVERBIAL}\s+(?P<cue>{CUE_PATTERN})[^\"]*$"
 )
-_HEADLINE_SOURCE = re.compile(rf"[-–—:]\s*(?P<who>{_NAME_RUN.pattern})\s*$")
+_HEADLINE_SOURCE = re.compile(rf"[-–—:]\s*(?P<who>{SPEAKER_NAME_RUN})\s*$")
 # Apostrophes inside words ("it's", "wasn't") do not end a single-quoted quote.
 _SINGLE = re.compile(r"(?<![\w'])'(?=[A-Za-z])(?P<body>(?:[^'\n]|(?<=\w)'(?=\w))*?[^\s'])'(?![\w'])")
 
@@ -517,9 +525,9 @@ _ROLE_NOUNS = (
     "manager|founder|author|economist|analyst|professor|commissioner|speaker|representative|billionaire|"
     "mogul|frontrunner|front-runner|veteran|activist|official"
 )
-_ROLE_THEN_NAME = re.compile(rf"\b(?P<role>{_ROLE_NOUNS})[ \t]+(?P<name>{_NAME_RUN.pattern})")
+_ROLE_THEN_NAME = re.compile(rf"\b(?P<role>{_ROLE_NOUNS})[ \t]+(?P<name>{_FAST_NAME_RUN})")
 _NAME_THEN_ROLE = re.compile(
-    rf"(?P<name>{_NAME_RUN.pattern}),[ \t]+(?:the|a|an|his|her)?[ \t]*(?:[\w'’.-]+[ \t]+){{0,5}}?(?P<role>{_ROLE_NOUNS})\b"
+    rf"(?P<name>{_FAST_NAME_RUN}),[ \t]+(?:the|a|an|his|her)?[ \t]*(?:[\w'’.-]+[ \t]+){{0,5}}?(?P<role>{_ROLE_NOUNS})\b"
 )
 
 
@@ -827,7 +835,7 @@ def _introduces(lead: str) -> bool:
 
 
 _TAIL_ATTRIBUTION = re.compile(
-    rf"(?:{CUE_PATTERN}|(?:{_NAME_RUN.pattern}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:[a-z]+ly\s+)?{CUE_PATTERN})"
+    rf"(?:{CUE_PATTERN}|(?:{SPEAKER_NAME_RUN}|[Hh]e|[Ss]he|[Tt]hey)\s+(?:[a-z]+ly\s+)?{CUE_PATTERN})"
 )
 
 
