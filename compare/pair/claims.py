@@ -340,8 +340,14 @@ def _content_sets(
             # Each word matches at most one on the other side; candidates taken in an order that
             # does not depend on which sentence is A, and the pair kept under one name (the
             # smaller), so that the features stay symmetric.
+            # (a word meeting none of B's concepts at all is passed over without pairing it)
+            reach = frozenset().union(*(theirs for _, theirs in right))
             candidates = sorted(
-                (min(u, v), max(u, v), u, v) for u, mine in left for v, theirs in right if not mine.isdisjoint(theirs)
+                (min(u, v), max(u, v), u, v)
+                for u, mine in left
+                if not mine.isdisjoint(reach)
+                for v, theirs in right
+                if not mine.isdisjoint(theirs)
             )
             taken_a: set[str] = set()
             taken_b: set[str] = set()

@@ -5,11 +5,15 @@ from __future__ import annotations
 from functools import lru_cache
 
 from compare.pair.model import DiffOp
-from compare.text.normalize import words
+from compare.text.normalize import SPELLING_VARIANTS, words
 
 
 @lru_cache(maxsize=65536)
 def _token_key(token: str) -> str:
+    if token.isascii() and token.isalnum():
+        # a plain ASCII word: ``words`` would give its case fold, spelling variant mapped
+        folded = token.casefold()
+        return SPELLING_VARIANTS.get(folded, folded)
     return " ".join(words(token)) or token
 
 
