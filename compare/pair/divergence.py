@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from compare.pair.matching import DATELINE, PHRASE_VARIANTS, mask_inline_tags, stem
+from compare.pair.matching import DATELINE, fold_phrases, mask_inline_tags, stem
 from compare.pair.model import Alignment, Divergence
 from compare.text.figures import Figure, find_figures
 from compare.text.lexicon import (
@@ -401,9 +401,7 @@ def _entities(
 def _sentence_entities(text: str, lowercase_words: frozenset[str]) -> list[str]:
     if _is_credit(text) or _title_case(text):
         return []
-    text = DATELINE.sub("", mask_inline_tags(text))  # "MOSCOW (Reuters) -" is a credit
-    for pattern, replacement in PHRASE_VARIANTS:
-        text = pattern.sub(replacement, text)
+    text = fold_phrases(DATELINE.sub("", mask_inline_tags(text)))  # "MOSCOW (Reuters) -" is a credit
     return _entity_spans(text, lowercase_words)
 
 

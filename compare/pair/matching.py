@@ -36,6 +36,16 @@ _NOT_NAMES = STOPWORDS | CALENDAR_WORDS | frozenset(
 )
 
 
+def fold_phrases(text: str) -> str:
+    """``PHRASE_VARIANTS`` applied in order ("U.S." -> "US")."""
+    # Every variant holds "U.", "United" or "USA": three substring tests spare most
+    # sentences three regular-expression scans.
+    if "U." in text or "United" in text or "USA" in text:
+        for pattern, replacement in PHRASE_VARIANTS:
+            text = pattern.sub(replacement, text)
+    return text
+
+
 def mask_inline_tags(text: str) -> str:
     """Replace inline HTML tags (``<u>said</u>``) by spaces, keeping offsets."""
     if "<" not in text:  # no tag can start: most sentences, at the cost of one scan in C
@@ -82,12 +92,10 @@ def match_form(text: str) -> MatchForm:
     asks again for the sentences alignment classifies. Forms are never changed
     once built.
     """
-    clean = DATELINE.sub("", mask_inline_tags(text).strip())
-    for pattern, replacement in PHRASE_VARIANTS:
-        clean = pattern.sub(replacement, clean)
+    clean = fold_phrases(DATELINE.sub("", mask_inline_tags(text).strip()))
     figures = tuple(f for f in find_figures(clean) if f.kind != "year")
     word_list = tuple(words(canonicalize_figures(clean)))
-    stems = tuple(stem(w) for w in word_list)
+    stems = tuple(map(stem, word_list))
     names = frozenset(w for w in words(" ".join(_CAPITALISED.findall(clean))) if w not in _NOT_NAMES)
     return MatchForm(
         words=word_list,
