@@ -421,15 +421,17 @@ def _features(
         if w not in weights:
             weights[w] = model.weight(w)
             rarities[w] = model.rarity(w)
-    wa = sum(weights[w] for w in ca)
-    wb = sum(weights[w] for w in cb)
-    ws = sum(weights[w] for w in shared)
+    # (``map`` feeds ``sum`` the same values in the same order as a generator, without its frames)
+    weight_of, rarity_of = weights.__getitem__, rarities.__getitem__
+    wa = sum(map(weight_of, ca))
+    wb = sum(map(weight_of, cb))
+    ws = sum(map(weight_of, shared))
     cover_a = ws / wa if wa else 0.0
     cover_b = ws / wb if wb else 0.0
     ua, ub = wa - ws, wb - ws
-    ra = sum(rarities[w] for w in ca)
-    rb = sum(rarities[w] for w in cb)
-    rs = sum(rarities[w] for w in shared)
+    ra = sum(map(rarity_of, ca))
+    rb = sum(map(rarity_of, cb))
+    rs = sum(map(rarity_of, shared))
     rua, rub = ra - rs, rb - rs
     precisions = []
     for n in range(4):
@@ -448,8 +450,8 @@ def _features(
             names_b.discard(other)
             names_b.add(name)
     na, nb = len(names_a - names_shared), len(names_b - names_shared)
-    neg_a = bool(NEGATIONS.intersection(a.words))
-    neg_b = bool(NEGATIONS.intersection(b.words))
+    neg_a = not NEGATIONS.isdisjoint(a.words)
+    neg_b = not NEGATIONS.isdisjoint(b.words)
     subject_a, subject_b = _subject(a), _subject(b)
     length_a, length_b = max(1, len(a.words)), max(1, len(b.words))
     evidence = model.evidence
@@ -457,16 +459,17 @@ def _features(
     grams_b = gram_keys(b)
     word_evidence = 0.0
     if evidence:
+        get = evidence.get
         for key in grams_a & grams_b:
-            found = evidence.get(key)
+            found = get(key)
             if found is not None:
                 word_evidence += found[0]
         for key in grams_a ^ grams_b:
-            found = evidence.get(key)
+            found = get(key)
             if found is not None:
                 word_evidence += found[1]
-    top_a = max((weights[w] for w in ca - shared), default=0.0)
-    top_b = max((weights[w] for w in cb - shared), default=0.0)
+    top_a = max(map(weight_of, ca - shared), default=0.0)
+    top_b = max(map(weight_of, cb - shared), default=0.0)
     # ``partial_ratio`` is 100 when the shorter key is inside the longer (so on every identical
     # pair alignment explains); ``in`` answers that a hundred times faster than the scorer.
     shorter, longer = (a.key, b.key) if len(a.key) <= len(b.key) else (b.key, a.key)
