@@ -642,15 +642,26 @@ def explain_texts(a_text: str, b_text: str) -> Explanation:
 
 # ---------------------------------------------------------------- sentences that are not claims
 
-_PHOTO_CREDIT = re.compile(
+_PHOTO_CREDIT_FORMS = (
     r"(?:[/|©]\s*(?:AFP|AP|Reuters|REUTERS|Getty(?: Images)?|EPA|TASS|Sputnik|RIA Novosti|Kremlin\.ru|"
     r"Shutterstock|Pixabay|Unsplash|Wikimedia(?: Commons)?|[A-Z][\w.-]+ ?(?:Photo|Images?|Press|Media|News))"
-    r"\s*\)?\s*$)"
-    r"|\((?:AP|AFP|Reuters|Getty Images|EPA)?\s*(?:Photo|Image)s?\b[^)]*\)\s*$"
-    r"|^\s*(?:Photo|Image|Picture|Photograph|File photo|Credit|Courtesy)(?: by| credit)?\s*[:|-]"
-    r"|\b(?:Getty Images|AP Photo|Reuters Photo|Photo credit|File photo|Courtesy of)\b"
-    r"|[.!?]\s+(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|[a-z]{2})(?:\.[a-z]{2})?\s*$",
+    r"\s*\)?\s*$)",
+    r"\((?:AP|AFP|Reuters|Getty Images|EPA)?\s*(?:Photo|Image)s?\b[^)]*\)\s*$",
+    r"^\s*(?:Photo|Image|Picture|Photograph|File photo|Credit|Courtesy)(?: by| credit)?\s*[:|-]",
+    r"\b(?:Getty Images|AP Photo|Reuters Photo|Photo credit|File photo|Courtesy of)\b",
+    r"[.!?]\s+(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|[a-z]{2})(?:\.[a-z]{2})?\s*$",
 )
+_PHOTO_CREDIT = re.compile("|".join(_PHOTO_CREDIT_FORMS))
+# Searched one form at a time (any match is a match): alone, each gets the engine's skip to
+# its first character, which the alternation as a whole cannot (a third of the cost).
+_PHOTO_CREDIT_EACH = tuple(re.compile(form) for form in _PHOTO_CREDIT_FORMS)
+
+
+def _is_photo_credit(text: str) -> bool:
+    """Whether ``_PHOTO_CREDIT`` matches anywhere in ``text``."""
+    return any(form.search(text) for form in _PHOTO_CREDIT_EACH)
+
+
 _DATE_ONLY = re.compile(
     r"^\s*(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s*)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
     r"[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s*(?:\d{4})?|\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
@@ -715,7 +726,7 @@ def non_claim_reason(text: str, *, block_text: str = "", headline: bool = False)
         return "headline"
     if not clean:
         return "empty"
-    if _PHOTO_CREDIT.search(clean) or (block_text and _PHOTO_CREDIT.search(" ".join(block_text.split()))):
+    if _is_photo_credit(clean) or (block_text and _is_photo_credit(" ".join(block_text.split()))):
         return "caption"
     if _BYLINE.search(clean):
         return "byline"

@@ -52,11 +52,17 @@ _BACKGROUND = re.compile(
     r"repeatedly|has been|have been|had been|last year|earlier this (?:year|month)|in (?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
-_CREDIT = re.compile(
-    r"contributed (?:to )?(?:this )?report|banned in russia|[/|]\s*(?:AFP|Reuters|AP|Getty|EPA)\b|"
-    r"^(?:photo|image|file photo)\b|\b(?:writing|reporting) by\b|\bediting by\b",
-    re.IGNORECASE,
+_CREDIT_FORMS = (
+    r"contributed (?:to )?(?:this )?report",
+    r"banned in russia",
+    r"[/|]\s*(?:AFP|Reuters|AP|Getty|EPA)\b",
+    r"^(?:photo|image|file photo)\b",
+    r"\b(?:writing|reporting) by\b",
+    r"\bediting by\b",
 )
+_CREDIT = re.compile("|".join(_CREDIT_FORMS), re.IGNORECASE)
+# Searched one form at a time by ``_is_credit`` (any match is a match): alone, each scans faster.
+_CREDIT_EACH = tuple(re.compile(form, re.IGNORECASE) for form in _CREDIT_FORMS)
 _QUOTE_MARK = re.compile(r"[\"“”«»]")
 _CAP_RUN = re.compile(ENTITY_NAME_RUN)
 _NOT_ENTITY = STOPWORDS | TITLE_WORDS | CALENDAR_WORDS | MONTH_ABBREVIATIONS | frozenset(
@@ -286,7 +292,7 @@ def is_background(text: str, ends_sentence: bool = True, block: int = 1) -> bool
 # alternations are costly to scan, so each text is scanned once.
 @lru_cache(maxsize=16384)
 def _is_credit(text: str) -> bool:
-    return _CREDIT.search(text) is not None
+    return any(form.search(text) for form in _CREDIT_EACH)
 
 
 @lru_cache(maxsize=16384)
