@@ -132,3 +132,24 @@ def test_sigterm_unwinds_like_ctrl_c_without_hanging_or_tracebacks(busy_feed, tm
 
         with open_index(index) as opened:
             assert opened.check() == []
+
+
+def test_abandoning_the_pool_with_tasks_in_flight_kills_its_workers_at_once():
+    """Ctrl-C with tasks in flight: Pool.terminate() could wait on its task thread for good
+    (CPython's _help_stuff_finish race; dedup took 10 s to stop, once over 60 s in CI)."""
+    from compare import Article
+
+    articles = [
+        Article(id=f"a{i}", text=" ".join(f"word{(i * 7 + j * 13) % 997}" for j in range(300))) for i in range(4000)
+    ]
+    fingerprinter = Fingerprinter(workers=2)
+    results = fingerprinter.fingerprints(iter(articles), count=len(articles))
+    next(results)
+    pool = fingerprinter._pool
+    assert pool is not None
+    workers = list(pool._pool)
+    fingerprinter.close(abandon=True)
+    assert fingerprinter._pool is None
+    assert workers and all(worker.exitcode is not None for worker in workers)
+    assert not pool._terminate.still_active()  # nothing left for the interpreter's exit to wait on
+    assert not pool._worker_handler.is_alive()  # and no worker started behind our back

@@ -245,6 +245,43 @@ def default_workers() -> int:
     return max(1, min(cores, 8))
 
 
+def _abandon(pool: multiprocessing.pool.Pool) -> None:
+    """Kill a pool's workers without ``Pool.terminate()``.
+
+    With tasks in flight, terminate() joins the pool's task thread, which can be
+    blocked for good sending a task no worker will read (CPython's
+    _help_stuff_finish race): after Ctrl-C, dedup then took 10 s to stop (the
+    bounded wait in ``close``), and the pool's own exit-time terminate could block
+    the interpreter's exit. Here the worker handler is told to stop first (or it
+    would start new workers), the workers are killed and reaped, and the pool's
+    exit-time finalizer is cancelled; its threads are daemons and end with the process.
+    """
+    from multiprocessing.pool import TERMINATE
+
+    # Private attributes of multiprocessing.pool.Pool (CPython 3.11-3.13), read defensively.
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = TERMINATE
+    vars(pool)["_state"] = TERMINATE  # no "unclosed running pool" warning when it is collected
+    _kill_workers(pool)
+    if handler is not None:
+        # It may have been starting a worker when told to stop: wait for it, then kill that one too.
+        handler.join(timeout=_POOL_STOP_SECONDS)
+        _kill_workers(pool)
+    finalizer = getattr(pool, "_terminate", None)
+    if finalizer is not None and hasattr(finalizer, "cancel"):
+        finalizer.cancel()
+
+
+def _kill_workers(pool: multiprocessing.pool.Pool) -> None:
+    workers = list(getattr(pool, "_pool", ()))
+    for worker in workers:
+        if worker.exitcode is None:
+            worker.kill()
+    for worker in workers:
+        worker.join(timeout=_POOL_STOP_SECONDS)
+
+
 class Fingerprinter:
     """Fingerprints batches of articles, in worker processes when it pays.
 
@@ -268,13 +305,18 @@ class Fingerprinter:
     def __enter__(self) -> Fingerprinter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self.close(abandon=exc_type is not None)
 
-    def close(self) -> None:
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the workers. ``abandon`` (an error or Ctrl-C with tasks in flight): kill them
+        and leave the pool's threads, never waiting on them."""
         if self._pool is None:
             return
         pool, self._pool = self._pool, None
+        if abandon:
+            _abandon(pool)
+            return
         # Pool.terminate() kills the workers, then joins its task thread, which
         # can be stuck for good halfway through sending a task no worker will
         # read (it drains the task pipe only while it has data: CPython's
