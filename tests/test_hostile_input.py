@@ -287,6 +287,8 @@ def test_report_names_a_pair_over_the_pair_work_limit_and_keeps_it_in_its_story(
     assert [(e.a, e.b, e.verdict) for e in story.evidence] == [("a", "b", None)]
     with pytest.raises(ArticleTooLongError, match=r"^a and b: 301 x 401 sentences"):
         build_report([a, b], workers=0, max_sentence_pairs=100_000)
+    with pytest.raises(ValueError, match="max_sentences and max_sentence_pairs must be positive"):
+        build_report([a, b], workers=0, max_sentence_pairs=0)
     compared = build_report([a, b], workers=0, max_sentence_pairs=301 * 401, on_error=errors.append)
     assert len(errors) == 1
     [evidence] = compared.stories[0].evidence
