@@ -24,7 +24,7 @@ alignments is bounded by ``(align_per_article + 1) * N``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compare.article import Article
@@ -148,30 +148,32 @@ def build_report(
 
     tick.total += len(align)
     scores = {(link.a, link.b): PairScore(link.score, link.timeless, link.shared, link.features) for link in found.links}
-    quotes_of: dict[int, list[Any]] = {}
-    sentences_of: dict[int, list[str]] = {}
-    too_long: list[str] = []
-    comparisons = _compare_pairs(
-        batch, align, workers, tick, (max_sentences, max_sentence_pairs), scores, quotes_of, sentences_of, too_long
+    compared = _compare_pairs(
+        batch,
+        align,
+        limits=_WorkLimits(max_sentences, max_sentence_pairs),
+        workers=workers,
+        tick=tick,
+        scores=scores,
     )
     # A pair over the work limit is reported, never dropped in silence: the reader
     # must know its agreements and divergences are missing from the story.
-    for message in too_long:
+    for message in compared.over_limit:
         if on_error is None:
             raise ArticleTooLongError(message)
         on_error(ArticleTooLongError(message))
     # The comparisons split each article with known chrome only; where the report learned no chrome in
     # an article, its cleaned text is the same and so are its sentences: the stories reuse them.
-    reused = {p: keys for p, keys in sentences_of.items() if not _has_learned_chrome(cleaned[p])}
+    reused = {p: keys for p, keys in compared.sentences_of.items() if not _has_learned_chrome(cleaned[p])}
 
-    quotes = _story_quotes_extractor({batch[p].id: found for p, found in quotes_of.items()})
+    quotes = _story_quotes_extractor({batch[p].id: found for p, found in compared.quotes_of.items()})
     # Each story gets only its own links and comparisons (filtering the whole set per story was N²).
     links_of: dict[int, list[Any]] = {}
     for link in found.links:
         if story_of[link.a] == story_of[link.b]:
             links_of.setdefault(story_of[link.a], []).append(link)
     compared_of: dict[int, dict[tuple[int, int], Any]] = {}
-    for pair, result in comparisons.items():
+    for pair, result in compared.results.items():
         compared_of.setdefault(story_of[pair[0]], {})[pair] = result
     stories = tuple(
         build_story(
@@ -407,17 +409,41 @@ def _pairs_to_align(
     return pairs_to_align(clusters, found.links, per_article=settings.align_per_article)
 
 
+@dataclass(frozen=True)
+class _WorkLimits:
+    """The per-article and per-pair work limits a comparison runs under."""
+
+    max_sentences: int = DEFAULT_MAX_SENTENCES
+    max_sentence_pairs: int = DEFAULT_MAX_SENTENCE_PAIRS
+
+
+@dataclass(frozen=True)
+class _Comparisons:
+    """What ``_compare_pairs`` learned, pair by pair and article by article.
+
+    ``results``: each aligned pair's findings (None: not compared).
+    ``quotes_of``: input position -> the article's statement quotes; the workers
+    have each article prepared already, so the story quotes are not extracted a
+    second time in this process. ``sentences_of``: input position -> the
+    ``sentence_key`` of each sentence the comparison split. ``over_limit``: the
+    message of each pair over the pair work limit, in ``align`` order.
+    """
+
+    results: dict[tuple[int, int], PairFindings | None] = field(default_factory=dict)
+    quotes_of: dict[int, list[Any]] = field(default_factory=dict)
+    sentences_of: dict[int, list[str]] = field(default_factory=dict)
+    over_limit: tuple[str, ...] = ()
+
+
 def _compare_pairs(
     batch: Sequence[Article],
     align: Sequence[tuple[int, int]],
-    workers: int | None,
-    tick: _Ticker,
-    limits: tuple[int, int] = (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_SENTENCE_PAIRS),
+    *,
+    limits: _WorkLimits = _WorkLimits(),
+    workers: int | None = None,
+    tick: _Ticker | None = None,
     scores: dict[tuple[int, int], PairScore] | None = None,
-    quotes_of: dict[int, list[Any]] | None = None,
-    sentences_of: dict[int, list[str]] | None = None,
-    too_long: list[str] | None = None,
-) -> dict[tuple[int, int], PairFindings | None]:
+) -> _Comparisons:
     """``_compare`` over the chosen pairs, in worker processes when there are enough of them.
 
     Alignment is nearly all of a large report's time and each pair is
@@ -425,22 +451,27 @@ def _compare_pairs(
     workers' start-up (importing the library) costs more than it saves.
     ``scores`` are the story scores the clustering gave the pairs: each
     comparison's verdict uses them instead of scoring the pair again.
-    ``quotes_of`` (input position -> the article's statement quotes) is filled
-    on the way: the workers have each article prepared already, so the story
-    quotes are not extracted a second time in this process. ``sentences_of`` (input
-    position -> ``sentence_key`` of each sentence the comparison split) likewise.
-    ``limits`` are (max_sentences, max_sentence_pairs); ``too_long`` gets the
-    message of each pair over the pair limit, in ``align`` order.
     """
     from compare.dedup.fingerprinter import default_workers
 
     scores = scores or {}
-    quotes_of = {} if quotes_of is None else quotes_of
-    sentences_of = {} if sentences_of is None else sentences_of
-    too_long = [] if too_long is None else too_long
+    tick = tick or _Ticker(None, total=len(align))
+    results: dict[tuple[int, int], PairFindings | None] = {}
+    quotes_of: dict[int, list[Any]] = {}
+    sentences_of: dict[int, list[str]] = {}
     over: dict[tuple[int, int], str] = {}
+
+    def keep(pair: tuple[int, int], outcome: tuple[Compared, ArticleFindings, ArticleFindings]) -> None:
+        (result, message), (quotes_a, keys_a), (quotes_b, keys_b) = outcome
+        results[pair] = result
+        if message is not None:
+            over[pair] = message
+        quotes_of[pair[0]], quotes_of[pair[1]] = quotes_a, quotes_b
+        _keep_keys(sentences_of, pair[0], keys_a)
+        _keep_keys(sentences_of, pair[1], keys_b)
+        tick(1)
+
     count = default_workers() if workers is None else workers
-    comparisons: dict[tuple[int, int], PairFindings | None] = {}
     if count > 1 and len(align) >= PARALLEL_MIN_PAIRS:
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -457,32 +488,15 @@ def _compare_pairs(
             ) as pool:
                 with main_script_hidden():  # map() submits every task, so all workers start in here
                     chunk = max(4, min(32, len(tasks) // (8 * count)))
-                    results = pool.map(_compare_task, tasks, chunksize=chunk)
-                for pair, ((result, message), (quotes_a, keys_a), (quotes_b, keys_b)) in zip(
-                    align, results, strict=False
-                ):
-                    comparisons[pair] = result
-                    if message is not None:
-                        over[pair] = message
-                    quotes_of[pair[0]], quotes_of[pair[1]] = quotes_a, quotes_b
-                    _keep_keys(sentences_of, pair[0], keys_a)
-                    _keep_keys(sentences_of, pair[1], keys_b)
-                    tick(1)
+                    outcomes = pool.map(_compare_task, tasks, chunksize=chunk)
+                for pair, outcome in zip(align, outcomes, strict=False):
+                    keep(pair, outcome)
         except BrokenProcessPool:
             pass  # finish below in this process
     for a, b in align:
-        if (a, b) not in comparisons:
-            (result, message), (quotes_of[a], keys_a), (quotes_of[b], keys_b) = _compare_task(
-                (batch[a], batch[b], limits, scores.get((a, b)))
-            )
-            comparisons[(a, b)] = result
-            if message is not None:
-                over[(a, b)] = message
-            _keep_keys(sentences_of, a, keys_a)
-            _keep_keys(sentences_of, b, keys_b)
-            tick(1)
-    too_long.extend(over[pair] for pair in align if pair in over)
-    return comparisons
+        if (a, b) not in results:
+            keep((a, b), _compare_task((batch[a], batch[b], limits, scores.get((a, b)))))
+    return _Comparisons(results, quotes_of, sentences_of, tuple(over[pair] for pair in align if pair in over))
 
 
 def _keep_keys(sentences_of: dict[int, list[str]], position: int, keys: list[str] | None) -> None:
@@ -494,13 +508,13 @@ ArticleFindings = tuple[list[Any], "list[str] | None"]
 
 
 def _compare_task(
-    task: tuple[Article, Article, tuple[int, int], PairScore | None],
+    task: tuple[Article, Article, _WorkLimits, PairScore | None],
 ) -> tuple[Compared, ArticleFindings, ArticleFindings]:
     """The pair's comparison and, for each article, its statement quotes (for the story's quote
     table) and its sentence keys as the comparison split them (None if it could not prepare it)."""
-    a, b, (max_sentences, max_sentence_pairs), story = task
-    compared = _compare(a, b, max_sentences, story, max_sentence_pairs=max_sentence_pairs)
-    return compared, _article_findings(a, max_sentences), _article_findings(b, max_sentences)
+    a, b, limits, story = task
+    compared = _compare(a, b, limits.max_sentences, story, max_sentence_pairs=limits.max_sentence_pairs)
+    return compared, _article_findings(a, limits.max_sentences), _article_findings(b, limits.max_sentences)
 
 
 def _article_findings(article: Article, max_sentences: int) -> ArticleFindings:
