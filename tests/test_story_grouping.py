@@ -102,6 +102,24 @@ def test_pair_and_report_use_one_score():
                 assert (pair.verdict, name) == (relations[0], name)
 
 
+def test_the_background_table_is_wordfreqs_english_table_without_importing_wordfreq():
+    import subprocess
+    import sys
+
+    from wordfreq import get_frequency_dict
+
+    from compare.pair.story_score import _background
+
+    assert _background() == get_frequency_dict("en", wordlist="best")
+    # The point of reading the data file directly: a `pair` never pays for wordfreq's imports.
+    probe = (
+        "import sys; from compare.pair.story_score import background_idf; background_idf('homicide');"
+        " print('wordfreq' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
 def test_score_is_symmetric_in_unit_range_and_explains_itself():
     a = "Fire crews fought a blaze at the Harbour Mill in Dundee on Monday night, Scottish Fire said."
     b = "A blaze tore through Dundee's Harbour Mill on Monday; Scottish Fire and Rescue sent 40 firefighters."

@@ -78,9 +78,38 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
 
 @lru_cache(maxsize=1)
 def _background() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
+    """wordfreq's English table ("best": the large list), word -> frequency.
 
-    return get_frequency_dict("en", wordlist="best")
+    Read from wordfreq's own data file, as ``wordfreq.get_frequency_dict("en",
+    wordlist="best")`` reads it (equal, tests/test_story_score.py): importing
+    wordfreq itself pulls in langcodes, ftfy and regex, ~0.25 s of every
+    ``pair`` command's start. Should its data layout ever change, the
+    library's own reader is used.
+    """
+    import gzip
+    import importlib.util
+
+    import msgpack
+
+    spec = importlib.util.find_spec("wordfreq")
+    places = list(spec.submodule_search_locations or ()) if spec else []
+    path = Path(places[0], "data", "large_en.msgpack.gz") if places else None
+    if path is None or not path.is_file():
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict("en", wordlist="best")
+    with gzip.open(path, "rb") as packed:
+        data = msgpack.load(packed, raw=False)
+    header = data[0] if data else None
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        from wordfreq import get_frequency_dict
+
+        return get_frequency_dict("en", wordlist="best")
+    frequencies: dict[str, float] = {}
+    # The list's i-th bucket holds the words of -i centibels: 10 ** (-i / 100), as wordfreq's cB_to_freq.
+    for index, bucket in enumerate(data[1:]):
+        frequencies.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+    return frequencies
 
 
 @lru_cache(maxsize=200_000)
