@@ -297,6 +297,58 @@ def test_a_pair_only_the_character_bands_propose_needs_agreeing_signatures():
     assert char_candidates(signatures, np.array([[0, 2]])).tolist() == [[0, 1]]
 
 
+def _machine_token_texts(count: int, seed: int = 5) -> list[Article]:
+    """Texts of "word123" tokens: every text holds the same few character grams (the README's known weakness)."""
+    rng = random.Random(seed)
+    vocabulary = [f"word{i}" for i in range(5000)]
+    return [Article(id=f"a{i}", text=" ".join(rng.choices(vocabulary, k=300))) for i in range(count)]
+
+
+def test_character_candidates_are_bounded_per_article_on_text_whose_words_share_their_letters():
+    from compare.dedup.batch import char_candidates
+    from compare.dedup.fingerprint import fingerprint_many
+    from compare.dedup.lsh import CHAR_MAX_CANDIDATES, char_agreement, char_agreement_needed
+
+    articles = _machine_token_texts(2000)
+    fps = fingerprint_many(articles, settings=DEFAULT_SETTINGS)
+    assert all(fp.has_chars for fp in fps)
+    matrix = np.stack([fp.char_signature for fp in fps])
+    # Unbounded, these texts' chance pairs that share a character band and agree in 26 of
+    # 128 values number ~40 per article at 2,000 and grow with the batch (~100 at 5,000).
+    unbounded = candidate_pairs(matrix, 32, 4)
+    agreeing = int((char_agreement(matrix, unbounded) >= char_agreement_needed(128)).sum())
+    assert agreeing > 20 * len(fps)
+    bounded = char_candidates(matrix, np.empty((0, 2), dtype=np.int64))
+    assert 0 < len(bounded) <= CHAR_MAX_CANDIDATES * len(fps)
+    assert len(bounded) < len(unbounded) / 4
+    # and no pair is found among them (they are chance pairs)
+    assert find_duplicates(articles[:600], workers=0).pairs == ()
+
+
+def test_a_crowded_character_bucket_is_left_out_but_copies_count_once():
+    rng = np.random.default_rng(7)
+    signatures = rng.integers(0, 2**32, size=(80, 8), dtype=np.uint32)
+    signatures[:70, :2] = 1  # 70 different signatures share band 0
+    assert len(candidate_pairs(signatures, 4, 2)) == 70 * 69 // 2
+    assert len(candidate_pairs(signatures, 4, 2, max_bucket=69)) == 0
+    assert len(candidate_pairs(signatures, 4, 2, max_bucket=70)) == 70 * 69 // 2
+    signatures[10:70] = signatures[9]  # now 10 different ones, 61 of them equal
+    assert len(candidate_pairs(signatures, 4, 2, max_bucket=10)) == 70 * 69 // 2
+
+
+def test_a_noisy_copy_of_a_story_with_many_copies_keeps_its_pair_with_each():
+    from compare.dedup.lsh import CHAR_BUCKET_MAX, CHAR_MAX_CANDIDATES
+    from evaluation.heldout_dedup import ocr_noise
+
+    original = load_article("fixtures/seeds/000_e6f0c9be4bb1d9ca.txt")
+    copies = [replace(original, id=f"copy {i}") for i in range(max(CHAR_BUCKET_MAX, CHAR_MAX_CANDIDATES) + 6)]
+    noisy_text, _ = ocr_noise(original.text, random.Random(3))
+    found = find_duplicates([*copies, Article.from_text(noisy_text, id="noisy")], workers=0)
+    noisy_pairs = [p for p in found.pairs if "noisy" in (p.a, p.b)]
+    assert len(noisy_pairs) == len(copies) and all(p.char_jaccard is not None for p in noisy_pairs)
+    assert len(found.clusters) == 1
+
+
 def test_worker_results_cross_the_pipe_packed_and_come_back_equal():
     import pickle
 

@@ -244,10 +244,43 @@ def test_sqlite_keeps_a_character_band_hit_only_when_the_signatures_agree_as_bat
         other = rng.integers(0, 2**32, size=128, dtype=np.uint64).astype(np.uint32)
         same = rng.choice(128, size=agreeing, replace=False)
         other[same] = mine[same]
-        hits.append((0, f"a{agreeing}", char_digest(other).tobytes()))
+        hits.append((len(hits), f"a{agreeing}", char_digest(other).tobytes()))  # one hit per looked-up article
         if char_signatures_agree(np.stack([mine, other]), np.array([[0, 1]]))[0]:
             expected.append(f"a{agreeing}")
-    kept = [article_id for _, article_id in _agreeing(hits, [probe])]
+    kept = [article_id for _, article_id in _agreeing(hits, [probe] * len(hits))]
     assert set(expected) <= set(kept)  # never drops a pair the full rule keeps
     assert not {f"a{n}" for n in range(0, 13, 4)} & set(kept)  # chance-level agreement (Jaccard < 0.1) is dropped
     assert len(char_digest(mine)) == 64
+    # One looked-up article keeps at most CHAR_MAX_CANDIDATES hits, its best by digest agreement.
+    from compare.dedup.lsh import CHAR_MAX_CANDIDATES
+
+    crowd = [(0, f"b{n:03d}", hit[2]) for n, hit in enumerate(hits)]
+    best = [article_id for _, article_id in _agreeing(crowd, [probe])]
+    assert len(best) == CHAR_MAX_CANDIDATES and set(best) == {f"b{n:03d}" for n in range(len(hits) - CHAR_MAX_CANDIDATES, len(hits))}
+
+
+def test_sqlite_leaves_out_a_crowded_character_bucket_as_batch_dedup_does(tmp_path):
+    """A character band key stored for more than CHAR_BUCKET_MAX articles is no candidate source: on text
+    whose words share their letters every lookup read a share of the whole index."""
+    from compare.dedup.lsh import CHAR_BUCKET_MAX
+
+    rng = np.random.default_rng(9)
+    vocabulary = [f"word{i}" for i in range(5000)]
+    texts = [" ".join(rng.choice(vocabulary, size=300)) for _ in range(CHAR_BUCKET_MAX + 2)]
+    fps = [fingerprint(Article(id=f"t{i}", text=text)) for i, text in enumerate(texts)]
+    shared = fps[0].char_signature[:40]  # ten character bands (4 rows each) in common, the others at random
+
+    def crafted(fp, n):
+        signature = rng.integers(0, 2**32, size=128, dtype=np.uint64).astype(np.uint32)
+        signature[:40] = shared
+        return dataclasses.replace(fp, article_id=f"t{n}", char_signature=signature)
+
+    probe = crafted(fps[-1], "probe")
+    with open_index(str(tmp_path / "few.sqlite")) as index:
+        index.add([(crafted(fp, n), Article(id=f"t{n}", text=texts[n])) for n, fp in enumerate(fps[:3])])
+        few = index.candidates_many([probe])[0]
+    with open_index(str(tmp_path / "crowded.sqlite")) as index:
+        index.add([(crafted(fp, n), Article(id=f"t{n}", text=texts[n])) for n, fp in enumerate(fps[: CHAR_BUCKET_MAX + 1])])
+        crowded = index.candidates_many([probe])[0]
+    assert few == ["t0", "t1", "t2"]  # they agree in 40 of 128 values: candidates
+    assert crowded == []  # the same, but each shared bucket holds CHAR_BUCKET_MAX + 1 articles

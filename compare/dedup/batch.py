@@ -42,8 +42,12 @@ from compare.dedup.fingerprint import (
 from compare.dedup.lsh import (
     ANCHOR_MAX_ARTICLES,
     CHAR_BANDS,
+    CHAR_BUCKET_MAX,
+    CHAR_MAX_CANDIDATES,
     CHAR_ROWS,
-    char_signatures_agree,
+    best_per_article,
+    char_agreement,
+    char_agreement_needed,
     is_anchor_of,
 )
 from compare.dedup.lsh import (
@@ -193,7 +197,9 @@ class DedupResult:
 # --- batch -------------------------------------------------------------------------
 
 
-def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.ndarray | None = None) -> np.ndarray:
+def candidate_pairs(
+    signatures: np.ndarray, bands: int, rows: int, *, skip: np.ndarray | None = None, max_bucket: int | None = None
+) -> np.ndarray:
     """Index pairs (i < j) sharing at least one LSH band, as an (n, 2) int64 array.
 
     One sort per band, and every pair inside every bucket generated at once
@@ -205,6 +211,8 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
         signatures: (n, num_perm) uint32.
         bands, rows: LSH parameters.
         skip: boolean mask of rows never to pair (empty articles).
+        max_bucket: leave out buckets holding more than this many different
+            signatures (equal rows count once); None = no bound.
     """
     from compare.dedup.lsh import band_keys
 
@@ -214,7 +222,9 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
     rows_kept = np.arange(n) if skip is None else np.flatnonzero(~skip)
     if rows_kept.size < 2:
         return np.empty((0, 2), dtype=np.int64)
-    keys = band_keys(signatures[rows_kept], bands, rows)
+    kept = signatures[rows_kept]
+    keys = band_keys(kept, bands, rows)
+    whole: np.ndarray | None = None  # a hash of each whole signature, when a bucket is over max_bucket
     found = []
     for band in range(bands):
         order = np.argsort(keys[:, band], kind="stable")
@@ -223,9 +233,21 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
         sizes = np.diff(np.r_[starts, sorted_keys.size])
         if not (sizes > 1).any():
             continue
+        if max_bucket is not None and (sizes > max_bucket).any():
+            if whole is None:
+                whole = band_keys(kept, 1, kept.shape[1])[:, 0]
+            sizes = sizes.copy()
+            sizes[_crowded(starts, sizes, whole[order], max_bucket)] = 0  # no pairs from them
+            if not (sizes > 1).any():
+                continue
+            starts, sizes = starts[sizes > 0], sizes[sizes > 0]
+            positions = np.repeat(starts, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+            order = order[positions]
+            starts = np.cumsum(sizes) - sizes
+        total = int(sizes.sum())
         ends = np.repeat(starts + sizes, sizes)  # per sorted position: the end of its bucket
-        later = ends - np.arange(sorted_keys.size) - 1  # how many follow it in its bucket
-        first = np.repeat(np.arange(sorted_keys.size), later)
+        later = ends - np.arange(total) - 1  # how many follow it in its bucket
+        first = np.repeat(np.arange(total), later)
         run_starts = np.cumsum(later) - later
         second = first + 1 + (np.arange(first.size) - np.repeat(run_starts, later))
         a, b = rows_kept[order[first]], rows_kept[order[second]]
@@ -236,22 +258,40 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int, *, skip: np.n
     return np.stack([codes // n, codes % n], axis=1).astype(np.int64)
 
 
+def _crowded(starts: np.ndarray, sizes: np.ndarray, whole: np.ndarray, max_bucket: int) -> np.ndarray:
+    """Which buckets (``starts``/``sizes`` over rows whose whole-signature hashes are ``whole``) hold more than ``max_bucket`` different ones."""
+    big = np.flatnonzero(sizes > max_bucket)
+    bucket = np.repeat(np.arange(big.size), sizes[big])
+    positions = np.repeat(starts[big], sizes[big]) + (np.arange(bucket.size) - np.repeat(np.cumsum(sizes[big]) - sizes[big], sizes[big]))
+    order = np.lexsort((whole[positions], bucket))
+    hashes, buckets = whole[positions][order], bucket[order]
+    new = np.r_[True, (hashes[1:] != hashes[:-1]) | (buckets[1:] != buckets[:-1])]
+    different = np.bincount(buckets[new], minlength=big.size)
+    return big[different > max_bucket]
+
+
 def char_candidates(char_matrix: np.ndarray, others: np.ndarray, *, skip: np.ndarray | None = None) -> np.ndarray:
     """Pairs the character signal adds to ``others`` (word band and anchor candidates), as an (m, 2) int64 array.
 
-    Pairs sharing a character band (``CHAR_BANDS`` x ``CHAR_ROWS``) that are
-    not in ``others`` are kept when their character signatures agree in
-    ``CHAR_MIN_AGREEMENT`` of their values (``char_signatures_agree``): a
-    band match alone admits chance pairs at a rate that grows the candidates
-    with the square of the batch.
+    Pairs sharing a character band (``CHAR_BANDS`` x ``CHAR_ROWS``; buckets of
+    more than ``CHAR_BUCKET_MAX`` different signatures left out) that are not
+    in ``others`` are kept when their character signatures agree in
+    ``CHAR_MIN_AGREEMENT`` of their values (a band match alone admits chance
+    pairs at a rate that grows the candidates with the square of the batch),
+    and then each article keeps its ``CHAR_MAX_CANDIDATES`` best of them by
+    agreement (``best_per_article``): at most that many verifications per
+    article, whatever the input.
     """
     n = char_matrix.shape[0]
-    more = candidate_pairs(char_matrix, CHAR_BANDS, CHAR_ROWS, skip=skip)
+    more = candidate_pairs(char_matrix, CHAR_BANDS, CHAR_ROWS, skip=skip, max_bucket=CHAR_BUCKET_MAX)
     if not more.size:
         return more
     new = ~np.isin(more[:, 0] * n + more[:, 1], others[:, 0] * n + others[:, 1]) if others.size else np.ones(len(more), dtype=bool)
     more = more[new]
-    return more[char_signatures_agree(char_matrix, more)]
+    agree = char_agreement(char_matrix, more)
+    enough = agree >= char_agreement_needed(char_matrix.shape[1])
+    more, agree = more[enough], agree[enough]
+    return more[best_per_article(more, agree, CHAR_MAX_CANDIDATES)]
 
 
 def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndarray | None = None) -> np.ndarray:

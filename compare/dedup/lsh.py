@@ -44,6 +44,28 @@ CHAR_BANDS, CHAR_ROWS = 32, 4
 #: pairs. Pairs proposed by word bands or anchors are not filtered.
 CHAR_MIN_AGREEMENT = 0.2
 
+#: Character band buckets shared by more than this many different character
+#: signatures are left out of the character candidates (identical signatures,
+#: such as exact copies of one text, count once). On news a character bucket
+#: is small (in 100,000 generated articles the largest holds 426 articles and
+#: 41 buckets of the 32 bands hold more than 64), but on text whose words share
+#: their letters (machine tokens such as "word123") every article has the same
+#: character grams: 20,000 such texts filled buckets of up to 1,797 articles,
+#: 11 million band pairs whose verification took minutes, a count that grows
+#: with N squared. Left out like anchors held by too many articles
+#: (``ANCHOR_MAX_ARTICLES``): a bucket this crowded says little about any one
+#: pair, and a pair of copies shares other bands or its word bands.
+CHAR_BUCKET_MAX = 64
+
+#: Each article keeps at most this many of the pairs only the character bands
+#: propose (after the agreement rule), its best by signature agreement; a pair
+#: stays when either article keeps it. Bounds the verification work to
+#: CHAR_MAX_CANDIDATES per article on any input. A noisy copy keeps its pairs
+#: with every copy that has fewer such partners, so only pairs inside a group
+#: of more than CHAR_MAX_CANDIDATES + 1 copies that only the character signal
+#: relates can go, and each copy still keeps its best pairs into the group.
+CHAR_MAX_CANDIDATES = 16
+
 #: Containment candidates: word shingles whose mixed hash is 0 mod this are
 #: "anchors" (~1 in 8: 75 for 600 words, 4 for a 30-word paragraph).
 ANCHOR_MODULUS = 8
@@ -141,6 +163,50 @@ def char_band_keys(signatures: list[np.ndarray]) -> np.ndarray:
     return (keys ^ _CHAR_SALT).view(np.int64)
 
 
+def char_agreement(signatures: np.ndarray, pairs: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
+    """For each index pair (i, j), in how many positions ``signatures[i]`` and ``signatures[j]`` agree (int64).
+
+    ``chunk`` pairs are compared at once (bounds the temporary arrays to ``chunk`` x num_perm bytes).
+    """
+    agree = np.empty(len(pairs), dtype=np.int64)
+    for start in range(0, len(pairs), chunk):
+        part = pairs[start : start + chunk]
+        agree[start : start + chunk] = (signatures[part[:, 0]] == signatures[part[:, 1]]).sum(axis=1)
+    return agree
+
+
+def char_agreement_needed(num_perm: int) -> int:
+    """Agreeing values a character-band-only pair needs: ``ceil(CHAR_MIN_AGREEMENT * num_perm)`` (26 of 128)."""
+    return int(np.ceil(CHAR_MIN_AGREEMENT * num_perm))
+
+
+def best_per_article(pairs: np.ndarray, scores: np.ndarray, keep: int) -> np.ndarray:
+    """Which pairs are among the ``keep`` best-scored pairs of at least one of their two articles (a bool mask).
+
+    An article's pairs are ranked by score, highest first, ties by the other
+    article's index (lowest first), so the choice does not depend on the
+    pairs' order.
+
+    >>> best_per_article(np.array([[0, 1], [0, 2], [0, 3], [2, 3]]), np.array([30, 50, 40, 30]), 1).tolist()
+    [True, True, True, False]
+    """
+    m = len(pairs)
+    if not m or keep < 1:
+        return np.zeros(m, dtype=bool)
+    ends = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    if np.bincount(ends).max() <= keep:
+        return np.ones(m, dtype=bool)
+    others = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    ranked = np.concatenate([scores, scores])
+    order = np.lexsort((others, -ranked, ends))
+    ordered = ends[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    chosen = np.zeros(m, dtype=bool)
+    chosen[order[rank < keep] % m] = True
+    return chosen
+
+
 def char_signatures_agree(signatures: np.ndarray, pairs: np.ndarray, *, chunk: int = 65536) -> np.ndarray:
     """For each index pair (i, j), whether ``signatures[i]`` and ``signatures[j]`` agree in at least ``CHAR_MIN_AGREEMENT`` of their values.
 
@@ -152,10 +218,4 @@ def char_signatures_agree(signatures: np.ndarray, pairs: np.ndarray, *, chunk: i
     Returns:
         bool array of length m.
     """
-    needed = int(np.ceil(CHAR_MIN_AGREEMENT * signatures.shape[1]))
-    keep = np.empty(len(pairs), dtype=bool)
-    for start in range(0, len(pairs), chunk):
-        part = pairs[start : start + chunk]
-        equal = signatures[part[:, 0]] == signatures[part[:, 1]]
-        keep[start : start + chunk] = equal.sum(axis=1) >= needed
-    return keep
+    return char_agreement(signatures, pairs, chunk=chunk) >= char_agreement_needed(signatures.shape[1])

@@ -296,11 +296,14 @@ def _check_batch(
     for position, (fp, article) in enumerate(zip(fps, chunk, strict=True)):
         matches = []
         if not fp.is_empty:
-            local = {p for bucket in bucket_keys[position] for p in local_buckets.get(bucket, ())}
+            local = {p for bucket in bucket_keys[position] if bucket[0] >= 0 for p in local_buckets.get(bucket, ())}
             shared = Counter(p for anchor in anchors[position] for p in local_anchors.get(anchor, ()))
             local.update(
                 p for p, n in shared.items() if is_containment_candidate(n, len(anchors[position]), len(anchors[p]))
             )
+            by_chars = {p for bucket in bucket_keys[position] if bucket[0] < 0 for p in local_buckets.get(bucket, ())} - local
+            if by_chars:
+                local.update(_agreeing_locally(fps, position, sorted(by_chars)))
             others: list[tuple[str, np.ndarray, np.ndarray | None]] = [(i, stored[i].shingles, stored[i].chars) for i in indexed[position] if i in stored]
             others += [(chunk[p].id, mine[p], my_chars[p]) for p in sorted(local)]
             for other_id, other_shingles, other_chars in others:
@@ -340,6 +343,24 @@ def _check_batch(
     new = list({article.id: (fp, article) for fp, article in new}.values())
     index.add(new, lines={s: np.concatenate(parts) for s, parts in by_source.items()})
     return results
+
+
+def _agreeing_locally(fps: list[Fingerprint], position: int, others: list[int]) -> list[int]:
+    """Of the earlier articles of the batch that only share a character band with ``fps[position]``, those batch dedup would verify.
+
+    Their character signatures must agree in ``CHAR_MIN_AGREEMENT`` of their
+    values, and at most ``CHAR_MAX_CANDIDATES`` of them are kept, the best by
+    agreement (``compare.dedup.batch.char_candidates``): on text whose words
+    share their letters every article of a batch shares character bands with
+    every other.
+    """
+    from compare.dedup.lsh import CHAR_MAX_CANDIDATES, char_agreement, char_agreement_needed
+
+    signatures = np.stack([fps[position].char_signature] + [fps[p].char_signature for p in others])
+    pairs = np.stack([np.zeros(len(others), dtype=np.int64), np.arange(1, len(others) + 1)], axis=1)
+    agree = char_agreement(signatures, pairs)
+    ranked = sorted((-a, p) for a, p in zip(agree.tolist(), others, strict=True) if a >= char_agreement_needed(signatures.shape[1]))
+    return [p for _, p in ranked[:CHAR_MAX_CANDIDATES]]
 
 
 def _strip_learned_lines(chunk: list[Article], analysed: list[Any], index: ArticleIndex) -> list[Fingerprint]:

@@ -40,8 +40,11 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +63,7 @@ from compare.dedup.index.base import (
     is_containment_candidate,
     one_thread_at_a_time,
 )
+from compare.dedup.lsh import CHAR_BUCKET_MAX
 from compare.errors import Hint, IndexStoreError
 from compare.parallel import chunked
 from compare.text.chrome import LEARN_MIN_ARTICLES
@@ -133,6 +137,14 @@ CHAR_CANDIDATES_SQL = (
     " UNION SELECT p.position, a.id, a.char_digest FROM probe p"
     " CROSS JOIN fresh b ON b.key = p.key"
     " CROSS JOIN articles a ON a.rowid = b.article"
+)
+#: Character probe keys whose bucket holds more than ``CHAR_BUCKET_MAX`` stored articles are left
+#: out, as batch dedup leaves out crowded character buckets (``compare.dedup.lsh.CHAR_BUCKET_MAX``):
+#: on text whose words share their letters every lookup read a share of the whole index. Each
+#: bucket is counted up to the bound only.
+CROWDED_CHAR_PROBES_SQL = (
+    "DELETE FROM probe WHERE (SELECT count(*) FROM (SELECT 1 FROM bands b WHERE b.key = probe.key LIMIT ?1))"
+    " + (SELECT count(*) FROM (SELECT 1 FROM fresh f WHERE f.key = probe.key LIMIT ?1)) > ?2"
 )
 #: Anchors shared with each stored article, and how many anchors it has (containment candidates).
 ANCHORS_SQL = (
@@ -534,6 +546,7 @@ class SQLiteIndex(ArticleIndex):
                         found[position].add(article_id)
                 db.execute("DELETE FROM anchor_probe")
                 db.executemany("INSERT INTO probe VALUES (?, ?)", char_probe)
+                db.execute(CROWDED_CHAR_PROBES_SQL, (CHAR_BUCKET_MAX + 1, CHAR_BUCKET_MAX))
                 char_only = [hit for hit in db.execute(CHAR_CANDIDATES_SQL) if hit[1] not in found[hit[0]]]
                 db.execute("DELETE FROM probe")
             finally:
@@ -657,15 +670,23 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
     ~0.04: ~13 of 128 digest values agree) passes with probability ~1e-4.
     """
     from compare.dedup.fingerprint import CHAR_NUM_PERM
-    from compare.dedup.lsh import CHAR_MIN_AGREEMENT
+    from compare.dedup.lsh import CHAR_MAX_CANDIDATES, CHAR_MIN_AGREEMENT
 
     if not hits:
         return []
     needed = int(np.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM))
     stored = np.frombuffer(b"".join(digest or bytes(CHAR_NUM_PERM // 2) for _, _, digest in hits), dtype=np.uint8).reshape(len(hits), -1)
-    mine = np.stack([char_digest(fingerprints[position].char_signature) for position, _, _ in hits])
+    digests = {position: char_digest(fingerprints[position].char_signature) for position in {hit[0] for hit in hits}}
+    mine = np.stack([digests[position] for position, _, _ in hits])
     same = (stored >> 4 == mine >> 4).sum(axis=1) + ((stored & 0xF) == (mine & 0xF)).sum(axis=1)
-    return [(position, article_id) for (position, article_id, _), agree in zip(hits, same.tolist(), strict=True) if agree >= needed]
+    chosen = [(position, article_id, agree) for (position, article_id, _), agree in zip(hits, same.tolist(), strict=True) if agree >= needed]
+    # At most CHAR_MAX_CANDIDATES per looked-up article, its best by digest agreement (batch
+    # dedup's bound: on text whose words share their letters every stored article agrees enough).
+    per_position = Counter(position for position, _, _ in chosen)
+    if per_position and max(per_position.values()) > CHAR_MAX_CANDIDATES:
+        chosen.sort(key=lambda hit: (hit[0], -hit[2], hit[1]))
+        chosen = [hit for _, group in groupby(chosen, key=itemgetter(0)) for hit in islice(group, CHAR_MAX_CANDIDATES)]
+    return [(position, article_id) for position, article_id, _ in chosen]
 
 
 def _probe_rows(keys: list[np.ndarray], fingerprints: Sequence[Fingerprint]) -> Iterator[tuple[int, int]]:
