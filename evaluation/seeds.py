@@ -7,7 +7,13 @@ quotes both sides carry, the figures that conflict, and sentence boundaries
 that news text makes hard. Prints precision and recall for each, plus the
 splitter comparison with pysbd::
 
-    python -m evaluation.seeds [--splitters]
+    python -m evaluation.seeds [--splitters] [--misses]
+
+``--misses`` says, for every gold shared claim the tool does not align, where
+each of its sentence pairs stops on the way through ``pair``: not a claim
+sentence, never a candidate (token-sort and containment below the gates), or
+a candidate that the claim matcher (whole sentences and best clauses) and the
+"partial" rules turn down, with the figures that decided.
 """
 
 from __future__ import annotations
@@ -177,6 +183,104 @@ def _overlaps(text: str, gold_text: str, start: int, end: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class SentencePairTrace:
+    """One sentence pair of a missed gold claim, as ``pair`` saw it."""
+
+    pair: str
+    about: str
+    a_text: str
+    b_text: str
+    claims: tuple[bool, bool]
+    token_sort: float
+    containment: float
+    candidate: bool
+    probability: float
+    clause_probability: float
+    threshold: float
+    kind: str | None
+    aligned_elsewhere: tuple[bool, bool]
+    gates: tuple[float, float]  # the candidate gates: token-sort, weighted containment
+    best_clauses: tuple[str, str] | None = None  # matching keys of the best clause pair
+
+    def lines(self) -> list[str]:
+        if not all(self.claims):
+            stop = "a sentence is not a claim (headline, caption, credit ...)"
+        elif not self.candidate:
+            stop = "never a candidate: token-sort and containment below the gates"
+        elif self.kind is None:
+            stop = "a candidate, turned down by the matcher and the partial rules"
+        else:
+            stop = f"classified {self.kind}, but a sentence was aligned to another first"
+        used = [side for side, taken in zip("AB", self.aligned_elsewhere, strict=True) if taken]
+        return [
+            f"{self.pair}: {self.about}",
+            f"  A: {self.a_text}",
+            f"  B: {self.b_text}",
+            f"  token-sort {self.token_sort:.3f} (gate {self.gates[0]}), weighted containment {self.containment:.3f}"
+            f" (gate {self.gates[1]}); matcher {self.probability:.3f}, best clauses {self.clause_probability:.3f}"
+            f" (threshold {self.threshold:.3f}); aligned elsewhere: {', '.join(used) or 'neither'}",
+            *([f"  best clauses: {self.best_clauses[0]!r} / {self.best_clauses[1]!r}"] if self.best_clauses else []),
+            f"  -> {stop}",
+        ]
+
+
+def trace_misses(gold_path: Path = GOLD_PATH, seeds_dir: Path = SEEDS_DIR) -> list[SentencePairTrace]:
+    """Every sentence pair of every gold shared claim that no alignment hits, traced (``--misses``)."""
+    from compare.load.articles import load_article
+    from compare.pair import align as align_module
+    from compare.pair.claims import best_clause_match, explain_texts, load_model
+    from compare.pair.compare import compare_articles
+    from compare.pair.prepare import prepare
+
+    gold = load_gold(gold_path)
+    articles = {key: load_article(seeds_dir / entry["file"]) for key, entry in gold["articles"].items()}
+    threshold = load_model().threshold
+    gates = (align_module.MIN_CANDIDATE_SCORE, align_module.MIN_CANDIDATE_CONTAINMENT)
+    traces = []
+    for first, second in combinations(sorted(articles), 2):
+        entry = gold["pairs"][f"{first}-{second}"]
+        comparison = compare_articles(articles[first], articles[second])
+        aligned = [(set(x.a_indices), set(x.b_indices)) for x in comparison.alignments]
+        pa, pb = prepare(articles[first]), prepare(articles[second])
+        rows = align_module._Containment(pa.forms, pb.forms)
+        for claim in entry["shared_claims"]:
+            sentences_a = [i for i, x in enumerate(pa.sentences) if any(t in x.text for t in claim["a"])]
+            sentences_b = [j for j, x in enumerate(pb.sentences) if any(t in x.text for t in claim["b"])]
+            if any(i in ia and j in jb for ia, jb in aligned for i in sentences_a for j in sentences_b):
+                continue
+            for i in sentences_a:
+                contained_row = rows.rows(i, i + 1)[0]
+                for j in sentences_b:
+                    a_text, b_text = pa.sentences[i].text, pb.sentences[j].text
+                    clause_p, clause_a, clause_b = best_clause_match(a_text, b_text)
+                    score = float(align_module.score_matrix([pa.forms[i]], [pb.forms[j]])[0, 0])
+                    contained = float(contained_row[j])
+                    kind = align_module.classify(
+                        pa.forms[i], pb.forms[j], contained=contained, a_text=a_text, b_text=b_text, weights=rows.weight
+                    )
+                    traces.append(
+                        SentencePairTrace(
+                            pair=f"{first}-{second}",
+                            about=claim.get("about", ""),
+                            a_text=a_text,
+                            b_text=b_text,
+                            claims=(pa.is_claim(i), pb.is_claim(j)),
+                            token_sort=score,
+                            containment=contained,
+                            candidate=score >= gates[0] or contained >= gates[1],
+                            probability=explain_texts(a_text, b_text).probability,
+                            clause_probability=clause_p,
+                            threshold=threshold,
+                            kind=kind,
+                            aligned_elsewhere=(any(i in ia for ia, _ in aligned), any(j in jb for _, jb in aligned)),
+                            gates=gates,
+                            best_clauses=(clause_a.key, clause_b.key) if clause_a and clause_b else None,
+                        )
+                    )
+    return traces
+
+
+@dataclass(frozen=True, slots=True)
 class SplitterScore:
     name: str
     correct: int
@@ -248,6 +352,7 @@ def evaluate_splitters(gold_path: Path = GOLD_PATH, seeds_dir: Path = SEEDS_DIR,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--splitters", action="store_true", help="also compare sentence splitters")
+    parser.add_argument("--misses", action="store_true", help="trace the gold shared claims that are not aligned")
     args = parser.parse_args(argv)
     scores = evaluate()
     print(scores.quotes.line("quotes found"))
@@ -262,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + failure)
     else:
         print("required speakers (Peskov, Zakharova, Ryabkov, Lavrov): all quotes found and attributed")
+    if args.misses:
+        print()
+        for trace in trace_misses():
+            print("\n".join(trace.lines()))
     if args.splitters:
         print()
         for s in evaluate_splitters():

@@ -32,6 +32,18 @@ def test_seed_gold_floors() -> None:
     assert scores.conflicts.precision == 1.0
 
 
+def test_missed_gold_claims_are_traced_to_where_pair_stops() -> None:
+    scores = seeds.evaluate()
+    traces = seeds.trace_misses()
+    # every gold shared claim the tool misses, and only those, is traced sentence pair by sentence pair
+    assert len({(t.pair, t.about) for t in traces}) == scores.claims.gold - scores.claims.hits_gold
+    for trace in traces:
+        lines = trace.lines()
+        assert lines[0].startswith(trace.pair) and lines[-1].startswith("  -> ")
+        assert trace.kind is None or any(trace.aligned_elsewhere)
+        assert trace.candidate == (trace.token_sort >= trace.gates[0] or trace.containment >= trace.gates[1])
+
+
 def test_our_splitter_gets_every_gold_boundary_right() -> None:
     (ours, *_) = seeds.evaluate_splitters(repeats=1)
     assert ours.name == "compare.text.sentences"
