@@ -213,6 +213,47 @@ def test_article_files_are_read_again_and_report_each_input_error_once(tmp_path)
         ArticleFiles(["-"], max_article_bytes=10**6)
 
 
+def test_json_lines_parsed_in_the_workers_give_the_same_result_and_errors_as_in_this_process(tmp_path):
+    # With worker processes, batch dedup sends JSON lines to the workers to parse
+    # (Fingerprinter.learning_pass_lines): the same pairs, clusters, chrome and errors, in order.
+    from compare.dedup.fingerprinter import PARALLEL_MIN_ARTICLES, ArticleFiles
+
+    rng = random.Random(4)
+    seeds = [load_article(p).text for p in SEEDS]
+    lines = []
+    for n in range(PARALLEL_MIN_ARTICLES + 120):
+        kind = n % 23
+        if kind == 3:
+            lines.append(b"{not json")
+        elif kind == 5:
+            lines.append(b"\xff\xfe not UTF-8")
+        elif kind == 7:
+            lines.append(b"   ")
+        elif kind == 11:
+            lines.append(json.dumps({"id": f"w{n}", "text": "Sign in using your account with:\nLogin\nThank you for registering!"}).encode())
+        elif kind == 13:
+            lines.append(json.dumps({"id": True, "text": "x"}).encode())
+        else:
+            words = rng.choice(seeds).split()
+            start = rng.randrange(max(1, len(words) - 200))
+            text = " ".join(words[start : start + 200]) + f"\nRead more at Site {n % 3}"
+            record = {"text": text, "source": f"Site {n % 3}"} if kind == 17 else {"id": f"a{n}", "text": text, "source": f"Site {n % 3}"}
+            lines.append(json.dumps(record).encode())
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n")
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"\n\n")
+    results, reported = [], []
+    for workers in (0, 2):
+        errors: list[object] = []
+        files = ArticleFiles([feed, empty], max_article_bytes=4000, on_error=errors.append)
+        results.append(find_duplicates(files, workers=workers))
+        reported.append([str(e) for e in errors])
+        assert files.select({0, 5}) is not None and len(list(files.select({0, 5}))) == 2
+    assert results[0] == results[1] and results[0].pairs and results[0].learned
+    assert reported[0] == reported[1] and len(reported[0]) > 40
+
+
 def test_find_duplicates_on_re_readable_files_equals_on_a_list():
     from compare.dedup.fingerprinter import ArticleFiles
 

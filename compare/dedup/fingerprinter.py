@@ -24,9 +24,10 @@ import multiprocessing.pool
 import os
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,6 +38,7 @@ from compare.dedup.fingerprint import (
     FingerprintSettings,
     fingerprint_many,
 )
+from compare.errors import InputError
 from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
 from compare.text.chrome import LEARN_MIN_ARTICLES, BoilerplateLearner, RemovedBlock
 
@@ -151,7 +153,10 @@ def _joined(arrays: Sequence[np.ndarray], dtype: type[np.generic]) -> tuple[np.n
 
 
 def _split(sizes: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
-    return np.split(values, np.cumsum(sizes)[:-1]) if sizes.size else []
+    # Slices (views, as np.split gives), without np.split's per-piece swapaxes calls:
+    # 4 of a chunk's 7 fields for every article crossed the parent's busiest loop.
+    ends = np.cumsum(sizes).tolist()
+    return [values[start:end] for start, end in zip([0, *ends], ends)]  # noqa: B905 (one start more than ends)
 
 
 def _pack(fingerprints: Sequence[Fingerprint]) -> PackedFingerprints:
@@ -234,6 +239,46 @@ def _learning_records_of(
 ) -> list[LearningPass]:
     fingerprints, sources, short_sizes, short, every_sizes, every = packed
     return list(zip(_unpack(fingerprints), sources, _split(short_sizes, short), _split(every_sizes, every), strict=True))
+
+
+#: A JSON line for a worker: (path number, where, line number, the line or the error met reading it).
+RawLine = tuple[int, str, int, "str | InputError"]
+
+
+def _learning_lines_job(
+    task: tuple[FingerprintSettings, list[RawLine]],
+) -> tuple[tuple[PackedFingerprints, list[str | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[tuple[int, int]], list[tuple[int, InputError]]]:
+    """``_learning_pass_job`` of JSON lines parsed here, in the worker: the parent only reads and decodes them.
+
+    Each line becomes its article as ``iter_articles`` makes it
+    (``article_from_json_line``; a page without article text is refused as
+    ``_guarded`` refuses it). Returns the packed learning records, the (path
+    number, line number) of each article, and the errors by their place in
+    the chunk, for the parent to report in input order.
+    """
+    from compare.load.articles import article_from_json_line
+    from compare.text.page import missing_article_text
+
+    settings, lines = task
+    articles: list[Article] = []
+    found: list[tuple[int, int]] = []
+    errors: list[tuple[int, InputError]] = []
+    for place, (path, where, number, line) in enumerate(lines):
+        if isinstance(line, InputError):
+            errors.append((place, line))
+            continue
+        try:
+            article = article_from_json_line(line, where, number)
+        except InputError as error:
+            errors.append((place, error))
+            continue
+        problem = missing_article_text(article.text)
+        if problem is not None:
+            errors.append((place, InputError(article.id, problem)))
+            continue
+        articles.append(article)
+        found.append((path, number))
+    return _learning_pass_job((settings, articles)), found, errors
 
 
 def default_workers() -> int:
@@ -358,6 +403,31 @@ class Fingerprinter:
             if progress:
                 progress(len(results))
 
+    def learning_pass_lines(
+        self,
+        lines: Iterable[RawLine],
+        *,
+        on_error: Callable[[InputError], None] | None,
+        found: list[tuple[int, int]],
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[LearningPass]:
+        """``learning_pass`` of the articles of JSON lines (``ArticleFiles.jsonl_lines``), parsed in the workers.
+
+        Errors go to ``on_error`` (raised without it) in input order; the
+        (path number, line number) of every article is appended to ``found``.
+        """
+        tasks = ((self.settings, chunk) for chunk in chunked(lines, _CHUNK))
+        for packed, where, errors in self._get_pool().imap(_learning_lines_job, tasks):
+            for _, error in errors:
+                if on_error is None:
+                    raise error
+                on_error(error)
+            results = _learning_records_of(packed)
+            found.extend(where)
+            yield from results
+            if progress and results:
+                progress(len(results))
+
     def fingerprints(
         self,
         articles: Iterable[Article],
@@ -423,6 +493,39 @@ class ArticleFiles:
         lines: list[tuple[int, int]] = []
         yield from iter_articles(self.paths, max_article_bytes=self.max_article_bytes, on_error=self.on_error, lines=lines)
         self._lines = lines
+
+    def jsonl_lines(self) -> Generator[RawLine, None, None] | None:
+        """The first pass as JSON lines to parse elsewhere (``learning_pass_lines``), or None unless every path is a JSON-lines file.
+
+        The caller reports the errors, keeps where each article was
+        (``found``) and hands that over with ``first_pass_done``.
+        """
+        from compare.load.articles import JSONL_SUFFIXES, printable_path
+
+        if self._passes or not self.paths:
+            return None
+        for raw in self.paths:
+            path = Path(str(raw))
+            if printable_path(str(raw)) == "-" or path.suffix.lower() not in JSONL_SUFFIXES or not path.is_file():
+                return None
+        return self._jsonl_lines()
+
+    def _jsonl_lines(self) -> Generator[RawLine, None, None]:
+        from compare.load.articles import jsonl_lines, printable_path
+
+        for number, raw in enumerate(self.paths):
+            given = printable_path(str(raw))
+            try:
+                with Path(str(raw)).open("rb") as stream:
+                    for line_number, line in jsonl_lines(stream, given, self.max_article_bytes):
+                        yield number, given, line_number, line
+            except OSError as error:
+                yield number, given, 0, InputError(given, f"cannot read: {error.strerror or error}")
+
+    def first_pass_done(self, found: list[tuple[int, int]]) -> None:
+        """A first pass made of ``jsonl_lines``: later iterations are second passes, ``select`` finds ``found``."""
+        self._passes = max(self._passes, 1)
+        self._lines = found
 
     def select(self, ordinals: Iterable[int]) -> Iterator[Article]:
         """The articles at these positions of the first pass, in order, read again.

@@ -308,33 +308,52 @@ def _numbered_jsonl(
     lines: Iterable[bytes], where: str, limit: int, handle: ErrorHandler, *, only: frozenset[int] | None = None
 ) -> Iterator[tuple[int, Article]]:
     """``_load_jsonl`` with each article's line number; ``only``: parse just these lines (no errors reported)."""
+    for number, line in jsonl_lines(lines, where, limit, only=only):
+        if isinstance(line, InputError):
+            handle(line)
+            continue
+        try:
+            yield number, article_from_json_line(line, where, number)
+        except InputError as error:
+            handle(error)
+
+
+def jsonl_lines(
+    lines: Iterable[bytes], where: str, limit: int, *, only: frozenset[int] | None = None
+) -> Iterator[tuple[int, str | InputError]]:
+    """The decoded lines of JSON lines to parse, each with its number, and in their place the errors met.
+
+    What ``iter_articles`` does to a JSON-lines file before parsing a line
+    (``article_from_json_line``): lines over ``limit`` bytes and lines that
+    are not UTF-8 are errors, blank lines are skipped, a file without any
+    line is an "empty file" error (number 0, last). Batch dedup parses the
+    lines in its worker processes (``compare.dedup.fingerprinter``).
+    ``only``: just these lines, no errors.
+    """
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     seen_any = False
     for number, raw in enumerate(lines, 1):
         if len(raw) > limit:
             if only is None:
-                handle(InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article"))
+                yield number, InputError(f"{where}:{number}", f"line of {_mb(len(raw))} is over the {_mb(limit)} limit for one article")
             continue
         try:
             line = decoder.decode(raw)
         except UnicodeDecodeError:
             decoder.reset()
             if only is None:
-                handle(InputError(f"{where}:{number}", "not valid UTF-8 (JSON lines must be UTF-8)"))
+                yield number, InputError(f"{where}:{number}", "not valid UTF-8 (JSON lines must be UTF-8)")
             continue
         if only is not None:
             if number in only:
-                yield number, article_from_json_line(line, where, number)
+                yield number, line
             continue
         if not line.strip():
             continue
         seen_any = True
-        try:
-            yield number, article_from_json_line(line, where, number)
-        except InputError as error:
-            handle(error)
+        yield number, line
     if not seen_any and only is None:
-        handle(InputError(where, "empty file"))
+        yield 0, InputError(where, "empty file")
 
 
 def _load_jsonl_lines(lines: list[str], where: str, limit: int, handle: ErrorHandler) -> Iterator[Article]:
