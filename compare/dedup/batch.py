@@ -294,7 +294,9 @@ def char_candidates(char_matrix: np.ndarray, others: np.ndarray, *, skip: np.nda
     return more[best_per_article(more, agree, CHAR_MAX_CANDIDATES)]
 
 
-def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndarray | None = None) -> np.ndarray:
+def containment_candidates(
+    fingerprints: Sequence[Fingerprint], *, skip: np.ndarray | None = None, anchors: Sequence[np.ndarray] | None = None
+) -> np.ndarray:
     """Index pairs (i < j) where most anchors of the smaller article are anchors of the other.
 
     MinHash LSH proposes pairs by Jaccard, which a short text inside a long
@@ -304,26 +306,36 @@ def containment_candidates(fingerprints: Sequence[Fingerprint], *, skip: np.ndar
     anchors are grouped (one sort), pairs inside each group counted (no
     Python loop per group), and a pair is a candidate when it shares at least
     half the smaller article's anchors, and two (one when it has one).
+
+    ``anchors``: each article's ``anchors_of(fp.shingles)`` when already
+    known (the worker processes compute them beside the fingerprints).
     """
     n = len(fingerprints)
     empty = np.empty((0, 2), dtype=np.int64)
     if n < 2:
         return empty
-    # Anchors of many articles at once (``anchors_of`` over their concatenated
-    # shingles), a block of articles at a time: all shingles of 100,000 articles would take 250 MB.
-    sizes = np.fromiter((fp.shingles.size for fp in fingerprints), dtype=np.int64, count=n)
-    if skip is not None:
-        sizes[skip] = 0
     keys = []  # anchor << 32 | article: one sort orders them by anchor, then article
-    for start in range(0, n, _ANCHOR_BLOCK):
-        block = sizes[start : start + _ANCHOR_BLOCK]
-        shingles = np.concatenate(
-            [fp.shingles for fp, size in zip(fingerprints[start : start + _ANCHOR_BLOCK], block.tolist(), strict=True) if size]
-            or [_NO_SHINGLES]
-        )
-        at = np.flatnonzero(is_anchor_of(shingles))
-        docs = np.searchsorted(np.cumsum(block), at, side="right").astype(np.uint64) + np.uint64(start)
-        keys.append((shingles[at].astype(np.uint64) << np.uint64(32)) | docs)
+    if anchors is not None:
+        sizes = np.fromiter(map(len, anchors), dtype=np.int64, count=n)
+        if skip is not None:
+            sizes[skip] = 0
+        values = np.concatenate([a for a, size in zip(anchors, sizes.tolist(), strict=True) if size] or [_NO_SHINGLES])
+        keys.append((values.astype(np.uint64) << np.uint64(32)) | np.repeat(np.arange(n, dtype=np.uint64), sizes))
+    else:
+        # Anchors of many articles at once (``anchors_of`` over their concatenated
+        # shingles), a block of articles at a time: all shingles of 100,000 articles would take 250 MB.
+        sizes = np.fromiter((fp.shingles.size for fp in fingerprints), dtype=np.int64, count=n)
+        if skip is not None:
+            sizes[skip] = 0
+        for start in range(0, n, _ANCHOR_BLOCK):
+            block = sizes[start : start + _ANCHOR_BLOCK]
+            shingles = np.concatenate(
+                [fp.shingles for fp, size in zip(fingerprints[start : start + _ANCHOR_BLOCK], block.tolist(), strict=True) if size]
+                or [_NO_SHINGLES]
+            )
+            at = np.flatnonzero(is_anchor_of(shingles))
+            docs = np.searchsorted(np.cumsum(block), at, side="right").astype(np.uint64) + np.uint64(start)
+            keys.append((shingles[at].astype(np.uint64) << np.uint64(32)) | docs)
     ordered = np.sort(np.concatenate(keys))
     values, docs = ordered >> np.uint64(32), (ordered & np.uint64(0xFFFFFFFF)).astype(np.int64)
     counts = np.bincount(docs, minlength=n)
@@ -452,6 +464,7 @@ def find_duplicates(
             else:
                 first_pass = chain(head, reader)
     fingerprints: list[Fingerprint] = []
+    anchors: list[np.ndarray] = []  # each article's anchors, when the workers computed them
     with fingerprinter:
         if learned is not None:
             fingerprints.extend(fingerprinter.fingerprints(first_pass, learned=learned, count=count, progress=progress))
@@ -464,7 +477,9 @@ def find_duplicates(
             records = (
                 fingerprinter.learning_pass(first_pass, count=count, progress=progress)
                 if files is None or raw_lines is None
-                else fingerprinter.learning_pass_lines(raw_lines, on_error=files.on_error, found=found, progress=progress)
+                else fingerprinter.learning_pass_lines(
+                    raw_lines, on_error=files.on_error, found=found, anchors=anchors, progress=progress
+                )
             )
             for fp, source, short, every in records:
                 fingerprints.append(fp)
@@ -487,7 +502,12 @@ def find_duplicates(
                 redone = fingerprinter.fingerprints(chosen, learned=learned, count=len(again))
                 for i, fp in zip(sorted(again), redone, strict=True):
                     fingerprints[i] = fp
-    return _verify(fingerprints, settings, threshold, containment_threshold, learned, char_signal=char_signal)
+                    if anchors:
+                        anchors[i] = anchors_of(fp.shingles)
+    return _verify(
+        fingerprints, settings, threshold, containment_threshold, learned, char_signal=char_signal,
+        anchors=anchors if len(anchors) == len(fingerprints) else None,
+    )
 
 
 def _verify(
@@ -498,8 +518,9 @@ def _verify(
     learned: Any,
     *,
     char_signal: bool = True,
+    anchors: Sequence[np.ndarray] | None = None,
 ) -> DedupResult:
-    """Candidates by banding, exact scores, relations and clusters."""
+    """Candidates by banding, exact scores, relations and clusters (``anchors``: see ``containment_candidates``)."""
     from compare.dedup.index.base import IndexParameters
 
     n = len(fingerprints)
@@ -512,7 +533,7 @@ def _verify(
     empty = np.fromiter((fp.is_empty for fp in fingerprints), dtype=bool, count=n)
     candidates = np.unique(
         np.concatenate(
-            [candidate_pairs(matrix, parameters.bands, parameters.rows, skip=empty), containment_candidates(fingerprints, skip=empty)]
+            [candidate_pairs(matrix, parameters.bands, parameters.rows, skip=empty), containment_candidates(fingerprints, skip=empty, anchors=anchors)]
         ),
         axis=0,
     )

@@ -38,6 +38,7 @@ from compare.dedup.fingerprint import (
     FingerprintSettings,
     fingerprint_many,
 )
+from compare.dedup.lsh import anchors_of
 from compare.errors import InputError
 from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
 from compare.text.chrome import LEARN_MIN_ARTICLES, BoilerplateLearner, RemovedBlock
@@ -225,7 +226,12 @@ def _learning_pass_job(
 ) -> tuple[PackedFingerprints, list[str | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``learning_record`` of each article of a chunk, hashed together, packed (see ``_pack``)."""
     settings, articles = task
-    records = learning_records(articles, settings)
+    return _packed_records(learning_records(articles, settings))
+
+
+def _packed_records(
+    records: list[LearningPass],
+) -> tuple[PackedFingerprints, list[str | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return (
         _pack([fp for fp, _, _, _ in records]),
         [source for _, source, _, _ in records],
@@ -247,14 +253,22 @@ RawLine = tuple[int, str, int, "str | InputError"]
 
 def _learning_lines_job(
     task: tuple[FingerprintSettings, list[RawLine]],
-) -> tuple[tuple[PackedFingerprints, list[str | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[tuple[int, int]], list[tuple[int, InputError]]]:
+) -> tuple[
+    tuple[PackedFingerprints, list[str | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    list[tuple[int, int]],
+    list[tuple[int, InputError]],
+    np.ndarray,
+    np.ndarray,
+]:
     """``_learning_pass_job`` of JSON lines parsed here, in the worker: the parent only reads and decodes them.
 
     Each line becomes its article as ``iter_articles`` makes it
     (``article_from_json_line``; a page without article text is refused as
     ``_guarded`` refuses it). Returns the packed learning records, the (path
-    number, line number) of each article, and the errors by their place in
-    the chunk, for the parent to report in input order.
+    number, line number) of each article, the errors by their place in the
+    chunk, for the parent to report in input order, and (sizes, values) of
+    the articles' containment anchors (``anchors_of``), which the parent
+    would otherwise compute alone.
     """
     from compare.load.articles import article_from_json_line
     from compare.text.page import missing_article_text
@@ -278,7 +292,9 @@ def _learning_lines_job(
             continue
         articles.append(article)
         found.append((path, number))
-    return _learning_pass_job((settings, articles)), found, errors
+    records = learning_records(articles, settings)
+    anchor_sizes, anchor_values = _joined([anchors_of(fp.shingles) for fp, _, _, _ in records], np.uint32)
+    return _packed_records(records), found, errors, anchor_sizes, anchor_values
 
 
 def default_workers() -> int:
@@ -409,21 +425,24 @@ class Fingerprinter:
         *,
         on_error: Callable[[InputError], None] | None,
         found: list[tuple[int, int]],
+        anchors: list[np.ndarray],
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[LearningPass]:
         """``learning_pass`` of the articles of JSON lines (``ArticleFiles.jsonl_lines``), parsed in the workers.
 
         Errors go to ``on_error`` (raised without it) in input order; the
-        (path number, line number) of every article is appended to ``found``.
+        (path number, line number) of every article is appended to ``found``,
+        its anchors (``anchors_of``) to ``anchors``.
         """
         tasks = ((self.settings, chunk) for chunk in chunked(lines, _CHUNK))
-        for packed, where, errors in self._get_pool().imap(_learning_lines_job, tasks):
+        for packed, where, errors, anchor_sizes, anchor_values in self._get_pool().imap(_learning_lines_job, tasks):
             for _, error in errors:
                 if on_error is None:
                     raise error
                 on_error(error)
             results = _learning_records_of(packed)
             found.extend(where)
+            anchors.extend(_split(anchor_sizes, anchor_values))
             yield from results
             if progress and results:
                 progress(len(results))
