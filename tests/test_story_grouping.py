@@ -247,3 +247,27 @@ def test_story_f1_beats_the_tfidf_baseline_by_005_on_each_development_set(figure
     result = figures[name]
     assert result.defaults.f1 >= result.baseline.f1 + 0.05, result
     assert result.held_out.f1 >= result.baseline.f1 + 0.05, result
+
+
+def test_a_pair_is_scored_without_scipy_and_bit_for_bit_as_with_it(monkeypatch):
+    import numpy as np
+
+    from compare.pair import story_score
+
+    texts = [a.text for a in iter_articles(sorted(CASES.glob("*.jsonl")))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "fixtures" / "seeds").glob("*.txt"))]
+    pairs = [(texts[i], texts[j]) for i in range(len(texts)) for j in range(i + 1, len(texts))]
+    pairs += [(texts[0], texts[0]), ("", ""), ("Peskov said 25.", "")]
+    linked = 0
+    for a, b in pairs:
+        runs = []
+        for limit in (story_score.DENSE_MAX_ARTICLES, 0):
+            monkeypatch.setattr(story_score, "DENSE_MAX_ARTICLES", limit)
+            links, profiles = story_score.score_articles([a, b], days=[None, 738000])
+            assert profiles.dense == (limit == 2)
+            cosine = profiles.content_cosine(np.array([0, 1, 0]), np.array([1, 0, 0]))
+            scores = (links.a.tolist(), links.b.tolist(), links.features.tobytes(), links.probability.tobytes())
+            runs.append((*scores, cosine.tobytes(), profiles.shared_names(0, 1), profiles.terms.idf, profiles.entities.idf))
+        assert runs[0] == runs[1]
+        linked += len(links)
+    assert linked >= 20

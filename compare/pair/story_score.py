@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,11 @@ _PHONE = re.compile(r"(?:\+?1[-. ])?(?:\(\d{3}\)\s?|\b\d{3}[-. ])\d{3}[-. ]\d{4}
 #: What every ``_PHONE`` match holds ("555-1234"; the toll-free form holds "1-8"), found by a
 #: scan that skips to digits: a quarter of ``_PHONE``'s cost, which tries its optional prefix at every character.
 _PHONE_CORE = re.compile(r"\d{3}[-. ]\d{4}")
+#: Sets of at most this many articles (``pair``; ``report`` of two files) hold their weighted rows
+#: as dense numpy arrays, not scipy CSR matrices: importing scipy.sparse was ~0.15 s of every
+#: ``pair`` command. Every sum is reduced in scipy's order with scipy's numpy call, so both
+#: paths give the same scores bit for bit (tests/test_story_grouping.py compares them).
+DENSE_MAX_ARTICLES = 2
 _NAME_TOKEN = re.compile(r"[^\W_]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
 
@@ -261,7 +267,8 @@ class WeightedBags:
     """Bags of words of a set of articles as rows of L2-normalised weights.
 
     Attributes:
-        vectors: (articles, vocabulary) scipy CSR matrix of ``(1 + log tf) * idf``, rows normalised.
+        vectors: (articles, vocabulary) scipy CSR matrix of ``(1 + log tf) * idf``, rows normalised
+            (a dense numpy array in a set of at most ``DENSE_MAX_ARTICLES``).
         idf: the damped IDF of each term of the vocabulary.
         df: document frequency in the set of each vocabulary column.
     """
@@ -279,11 +286,16 @@ class ProfileSet:
     ``common_df`` articles carry is divided by ``df / common_df``.
     """
 
-    def __init__(self, profiles: Sequence[Profile], *, common_df: int | None = None) -> None:
-        from scipy import sparse
-
+    def __init__(self, profiles: Sequence[Profile], *, common_df: int | None = None, dense: bool | None = None) -> None:
         self.profiles = list(profiles)
         n = len(self.profiles)
+        if dense and n > DENSE_MAX_ARTICLES:
+            raise ValueError(f"dense rows serve at most {DENSE_MAX_ARTICLES} articles; leave dense=None")
+        #: Rows as dense numpy arrays (a pair) instead of scipy CSR matrices; same scores, bit for bit.
+        self.dense = n <= DENSE_MAX_ARTICLES if dense is None else dense
+        sparse: Any = None
+        if not self.dense:
+            sparse = import_module("scipy.sparse")
         self.n = n
         self.common_df = common_df if common_df is not None else max(8, int(0.02 * n))
         self.terms = self._matrix([p.terms for p in self.profiles], sparse)
@@ -307,6 +319,13 @@ class ProfileSet:
             idf[col] = max(background_idf(t) for t in term.split())
         idf /= np.maximum(1.0, df / self.common_df)
         values = (1.0 + np.log(np.asarray(tfs, dtype=float))) * idf[np.asarray(cols, dtype=np.int64)]
+        if sparse is None:
+            dense = np.zeros((len(bags), len(vocabulary)))
+            dense[np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)] = values
+            # As below: each row's non-zero squares summed in column order, one reduceat over all rows.
+            norms = np.sqrt(_nonzero_row_sums(dense * dense))
+            vectors = (1.0 / np.maximum(norms, 1e-12))[:, None] * dense
+            return WeightedBags(vectors, dict(zip(vocabulary, idf.tolist(), strict=True)), df)
         matrix = sparse.csr_matrix(
             (values, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
             shape=(len(bags), len(vocabulary)),
@@ -357,9 +376,29 @@ class ProfileSet:
         return np.column_stack([content, entity, np.log1p(figures), gap, (~known).astype(float), no_shared])
 
 
+def _nonzero_row_sums(rows: np.ndarray) -> np.ndarray:
+    """Sum of each row's non-zero entries, exactly as scipy sums a CSR matrix's rows.
+
+    scipy keeps the non-zero results of an element-wise product in column order
+    and sums each row's run with one ``np.add.reduceat`` over all rows (pairwise
+    summation inside a run); the same reduction over the same values in the same
+    order gives the same bits.
+    """
+    kept = rows != 0
+    counts = kept.sum(axis=1)
+    out = np.zeros(len(rows))
+    filled = np.flatnonzero(counts)
+    if len(filled):
+        starts = (np.cumsum(counts) - counts)[filled]
+        out[filled] = np.add.reduceat(rows[kept], starts)
+    return out
+
+
 def _rowwise_dot(matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0)
+    if isinstance(matrix, np.ndarray):
+        return _nonzero_row_sums(matrix[a] * matrix[b])
     out = np.empty(len(a))
     step = 20_000
     for start in range(0, len(a), step):
@@ -391,12 +430,15 @@ def term_candidates(
     either side keeps it), so the pairs scored grow linearly with the number
     of articles.
     """
-    from scipy import sparse
-
     matrix = profiles.terms.vectors
-    if profiles.n < 2 or matrix.nnz == 0:
+    if profiles.n < 2 or (np.count_nonzero(matrix) if profiles.dense else matrix.nnz) == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
+    if profiles.dense:
+        first, second = _dense_pair_candidate(profiles, top_terms=top_terms, min_dot=min_dot)
+        return first, second
+    from scipy import sparse
+
     keep_col = profiles.terms.df <= 5 * profiles.common_df
     coo = matrix.tocoo()
     mask = keep_col[coo.col]
@@ -420,6 +462,32 @@ def term_candidates(
         kept[order[rank < per_article] % len(first)] = True
         first, second = first[kept], second[kept]
     return first, second
+
+
+def _dense_pair_candidate(profiles: ProfileSet, *, top_terms: int, min_dot: float) -> tuple[np.ndarray, np.ndarray]:
+    """``term_candidates`` of a set of two articles held as dense rows, with scipy's arithmetic.
+
+    scipy stores each weighted row in descending column order (so among equal
+    weights the later column ranks first in the stable sort below) and its
+    product of the reduced matrix with its transpose adds the shared terms'
+    products one by one in ascending column order: both are done the same way
+    here, so the dot and its comparison with ``min_dot`` are those of the sparse path.
+    """
+    matrix = profiles.terms.vectors
+    keep_col = profiles.terms.df <= 5 * profiles.common_df
+    top = []
+    for row in matrix:
+        cols = np.flatnonzero(row)[::-1]
+        cols = cols[keep_col[cols]]
+        order = np.argsort(-row[cols], kind="stable")
+        top.append(set(cols[order[:top_terms]].tolist()))
+    dot = 0.0
+    for col in sorted(top[0] & top[1]):
+        dot += float(matrix[0, col]) * float(matrix[1, col])
+    if dot != 0.0 and dot >= min_dot:
+        return np.array([0], dtype=np.int64), np.array([1], dtype=np.int64)
+    empty = np.empty(0, dtype=np.int64)
+    return empty, empty
 
 
 @dataclass(frozen=True, slots=True)
