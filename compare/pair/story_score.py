@@ -33,7 +33,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+import sys
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -82,40 +85,79 @@ _NAME_TOKEN = re.compile(r"[^\W_]+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
 
 
+#: wordfreq's English "best" table, built by scripts/build_background_table.py (format there).
+BACKGROUND_PATH = Path(__file__).parent / "data" / "english_frequency.bin"
+
+
+class _FrequencyTable(Mapping[str, float]):
+    """word -> frequency over a sorted word list and each word's centibel bucket, looked up by bisection.
+
+    A ``pair`` looks up a few thousand words: bisecting a list costs a split of
+    the table's text (~20 ms), where building a dict of its 321,180 words cost
+    ~0.1 s of every command.
+    """
+
+    __slots__ = ("_buckets", "_words")
+
+    def __init__(self, words: list[str], buckets: array) -> None:
+        self._words = words
+        self._buckets = buckets
+
+    def get(self, word: str, default: Any = None) -> Any:
+        words = self._words
+        position = bisect_left(words, word)
+        if position < len(words) and words[position] == word:
+            # The i-th bucket holds the words of -i centibels: 10 ** (-i / 100), as wordfreq's cB_to_freq.
+            return 10 ** (-self._buckets[position] / 100)
+        return default
+
+    def __getitem__(self, word: str) -> float:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return float(found)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self.get(word) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 @lru_cache(maxsize=1)
-def _background() -> dict[str, float]:
+def _background() -> Mapping[str, float]:
     """wordfreq's English table ("best": the large list), word -> frequency.
 
-    Read from wordfreq's own data file, as ``wordfreq.get_frequency_dict("en",
-    wordlist="best")`` reads it (equal, tests/test_story_score.py): importing
-    wordfreq itself pulls in langcodes, ftfy and regex, ~0.25 s of every
-    ``pair`` command's start. Should its data layout ever change, the
-    library's own reader is used.
+    Read from ``english_frequency.bin``, built from wordfreq by
+    scripts/build_background_table.py and equal to
+    ``wordfreq.get_frequency_dict("en", wordlist="best")``
+    (tests/test_story_grouping.py): importing wordfreq pulls in langcodes, ftfy
+    and regex (~0.25 s), and its table as a dict took ~0.15 s more of every
+    ``pair`` command's start. Without the file, wordfreq's own reader is used.
     """
-    import gzip
-    import importlib.util
+    import struct
+    import zlib
 
-    import msgpack
-
-    spec = importlib.util.find_spec("wordfreq")
-    places = list(spec.submodule_search_locations or ()) if spec else []
-    path = Path(places[0], "data", "large_en.msgpack.gz") if places else None
-    if path is None or not path.is_file():
+    if not BACKGROUND_PATH.is_file():
         from wordfreq import get_frequency_dict
 
         return get_frequency_dict("en", wordlist="best")
-    with gzip.open(path, "rb") as packed:
-        data = msgpack.load(packed, raw=False)
-    header = data[0] if data else None
-    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
-        from wordfreq import get_frequency_dict
-
-        return get_frequency_dict("en", wordlist="best")
-    frequencies: dict[str, float] = {}
-    # The list's i-th bucket holds the words of -i centibels: 10 ** (-i / 100), as wordfreq's cB_to_freq.
-    for index, bucket in enumerate(data[1:]):
-        frequencies.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
-    return frequencies
+    data = zlib.decompress(BACKGROUND_PATH.read_bytes())
+    if not data.startswith(b"ACWF1\n"):
+        raise ValueError(f"{BACKGROUND_PATH} is not a background table; rebuild it (scripts/build_background_table.py)")
+    count, _ = struct.unpack_from("<II", data, 6)
+    start = 6 + 8
+    buckets = array("H")
+    buckets.frombytes(data[start : start + 2 * count])
+    if sys.byteorder == "big":
+        buckets.byteswap()
+    words = data[start + 2 * count :].decode("utf-8").split("\n")
+    if len(words) != count:
+        raise ValueError(f"{BACKGROUND_PATH} is damaged; rebuild it (scripts/build_background_table.py)")
+    return _FrequencyTable(words, buckets)
 
 
 @lru_cache(maxsize=200_000)
