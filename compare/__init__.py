@@ -15,7 +15,6 @@ import and ``pair`` never needs it.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,10 +62,16 @@ if TYPE_CHECKING:
     from compare.text.chrome import BoilerplateLearner, CleanText, RemovedBlock, strip_boilerplate
     from compare.text.sentences import Sentence, split_sentences
 
-try:
-    __version__ = version("article-compare")
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
+
+def _version() -> str:
+    # importlib.metadata (and the email package it loads) costs ~30-80 ms: read only when asked for.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("article-compare")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
 
 #: Public name -> (module, attribute there).
 _LAZY: dict[str, tuple[str, str]] = {
@@ -155,6 +160,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     found = _LAZY.get(name)
     if found is None:
         raise AttributeError(f"module 'compare' has no attribute {name!r}")
