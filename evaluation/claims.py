@@ -317,11 +317,11 @@ def load_background() -> tuple[dict[str, float], float]:
     table (``compare/data/english_zipf.npz``), else wordfreq's English table (``eval`` extra)."""
     import numpy as np
 
-    from compare.pair.claims import BACKGROUND_PATH
+    from compare.pair.claims import BACKGROUND_PATH, unpack_words
 
     if BACKGROUND_PATH.exists():
         with np.load(BACKGROUND_PATH) as data:
-            return dict(zip(data["words"].tolist(), data["zipf"].astype(float).tolist(), strict=True)), DEFAULT_ZIPF
+            return dict(zip(unpack_words(data["words"]), data["zipf"].astype(float).tolist(), strict=True)), DEFAULT_ZIPF
     return wordfreq_background(), DEFAULT_ZIPF
 
 
@@ -580,12 +580,12 @@ def fit_and_save() -> str:
     forms = [(match_form(p.first), match_form(p.second)) for p in pairs]
     import numpy as np
 
-    from compare.pair.claims import BACKGROUND_PATH
+    from compare.pair.claims import BACKGROUND_PATH, pack_words
 
     background = wordfreq_background()
     words = sorted(background)
     np.savez_compressed(
-        BACKGROUND_PATH, words=np.array(words), zipf=np.array([background[w] for w in words], dtype=np.float16)
+        BACKGROUND_PATH, words=pack_words(words), zipf=np.array([background[w] for w in words], dtype=np.float16)
     )
     model = fit_model(forms, pairs, background, DEFAULT_ZIPF)
     save_model(model)

@@ -154,7 +154,9 @@ def save(table: dict[str, set[int]], path: Path) -> None:
     renumber = {c: k for k, c in enumerate(ids)}
     lengths = np.array([len(table[k]) for k in keys], dtype=np.int32)
     flat = np.array([renumber[c] for k in keys for c in sorted(table[k])], dtype=np.int32)
-    np.savez_compressed(path, words=np.array(keys), lengths=lengths, concepts=flat)
+    from compare.pair.claims import pack_words
+
+    np.savez_compressed(path, words=pack_words(keys), lengths=lengths, concepts=flat)
 
 
 def main(argv: list[str] | None = None) -> int:

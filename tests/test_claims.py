@@ -220,3 +220,28 @@ def test_explanation_word_order_does_not_depend_on_the_string_hash_seed() -> Non
         for seed in (1, 2, 3, 4)
     }
     assert outputs == {"(\x27scholz\x27, \x27volodymyr\x27, \x27zelensky\x27, \x27olaf\x27, \x27met\x27, \x27monday\x27)\n"}
+
+
+def test_data_files_store_words_as_packed_bytes_and_older_unicode_arrays_still_read():
+    import numpy as np
+
+    from compare.pair.claims import (
+        BACKGROUND_PATH,
+        MODEL_PATH,
+        RELATED_PATH,
+        pack_words,
+        unpack_words,
+    )
+
+    words = ["kyiv", "naïve", "Zürich", "a b", "日本"]
+    assert unpack_words(pack_words(words)) == words
+    assert unpack_words(np.array(words)) == words
+    assert unpack_words(pack_words([])) == []
+    with pytest.raises(ValueError, match="newline"):
+        pack_words(["two\nlines"])
+    for path, names in ((MODEL_PATH, ("words", "grams")), (BACKGROUND_PATH, ("words",)), (RELATED_PATH, ("words",))):
+        with np.load(path) as data:
+            for name in names:
+                assert data[name].dtype == np.uint8, (path.name, name)
+                listed = unpack_words(data[name])
+                assert listed == sorted(listed) and len(set(listed)) == len(listed)

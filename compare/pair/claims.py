@@ -42,14 +42,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compare.pair.matching import MatchForm, figure_keys
 from compare.text.lexicon import REPORTING_VERBS, STOPWORDS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MODEL_PATH = Path(__file__).parent / "data" / "claim_model.npz"
 #: Zipf frequencies of the 60,000 most frequent English words (from wordfreq), by stem.
@@ -57,6 +61,29 @@ BACKGROUND_PATH = Path(__file__).parent / "data" / "english_zipf.npz"
 #: Related words (WordNet synonyms; a country, its capital, demonym and other names), by stem:
 #: built by ``python -m evaluation.related_words``.
 RELATED_PATH = Path(__file__).parent / "data" / "related_words.npz"
+
+
+def pack_words(words: Sequence[str]) -> np.ndarray:
+    """Words as one newline-joined UTF-8 byte array, how the data files store them.
+
+    A padded unicode array (``np.array(words)``) is 4 bytes a character at the
+    longest word's length: the shipped tables held ~8 MB to decompress at every
+    ``pair``, a tenth of that this way (``unpack_words`` reads both forms).
+    """
+    import numpy as np
+
+    if any("\n" in word for word in words):
+        raise ValueError("a word holds a newline: it cannot be stored newline-joined")
+    return np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8) if words else np.zeros(0, dtype=np.uint8)
+
+
+def unpack_words(array: np.ndarray) -> list[str]:
+    """The words of a data file's array: ``pack_words``'s bytes, or an older file's unicode array."""
+    import numpy as np
+
+    if array.dtype == np.uint8:
+        return array.tobytes().decode("utf-8").split("\n") if array.size else []
+    return [str(word) for word in array.tolist()]
 
 #: Words that turn a claim into its denial.
 NEGATIONS = frozenset(
@@ -209,7 +236,7 @@ def save_model(model: ClaimModel, path: Path = MODEL_PATH) -> None:
     np.savez_compressed(
         path,
         feature_names=np.array(FEATURE_NAMES),
-        words=np.array(words),
+        words=pack_words(words),
         weights=np.array([model.term_weights[w] for w in words], dtype=np.float32),
         scalars=np.array(
             [model.background_slope, model.background_intercept, model.default_zipf, model.bias, model.threshold]
@@ -217,7 +244,7 @@ def save_model(model: ClaimModel, path: Path = MODEL_PATH) -> None:
         coef=np.array(model.coef),
         mean=np.array(model.mean),
         scale=np.array(model.scale),
-        grams=np.array(grams),
+        grams=pack_words(grams),
         evidence=np.array([model.evidence[g] for g in grams], dtype=np.float32).reshape(-1, 2),
         hidden_weights=np.asarray(hidden_weights, dtype=np.float64),
         hidden_bias=np.asarray(hidden_bias, dtype=np.float64),
@@ -234,15 +261,45 @@ def load_related(path: Path = RELATED_PATH) -> Mapping[str, frozenset[int]]:
     if not path.exists():
         return {}
     with np.load(path) as data:
-        words = data["words"].tolist()
+        words = unpack_words(data["words"])
         ends = np.cumsum(data["lengths"]).tolist()
         concepts = data["concepts"].tolist()
-    table = {}
-    start = 0
-    for word, end in zip(words, ends, strict=True):
-        table[word] = frozenset(concepts[start:end])
-        start = end
-    return table
+    if len(words) != len(ends):
+        raise ValueError(f"{path} is damaged: {len(words)} words, {len(ends)} lengths")
+    return _RelatedTable(words, ends, concepts)
+
+
+class _RelatedTable(Mapping[str, frozenset[int]]):
+    """stem -> concept ids, each word's set built when it is first asked for.
+
+    A ``pair`` asks for a few dozen of the 18,081 words: building every frozenset up
+    front cost ~30 ms of each command.
+    """
+
+    __slots__ = ("_concepts", "_ends", "_positions", "_sets")
+
+    def __init__(self, words: list[str], ends: list[int], concepts: list[int]) -> None:
+        self._positions = {word: position for position, word in enumerate(words)}
+        self._ends = ends
+        self._concepts = concepts
+        self._sets: dict[str, frozenset[int]] = {}
+
+    def __getitem__(self, word: str) -> frozenset[int]:
+        found = self._sets.get(word)
+        if found is None:
+            position = self._positions[word]
+            start = self._ends[position - 1] if position else 0
+            found = self._sets[word] = frozenset(self._concepts[start : self._ends[position]])
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
 
 
 @lru_cache(maxsize=4)
@@ -251,7 +308,7 @@ def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH)
     import numpy as np
 
     with np.load(background_path) as data:
-        background = dict(zip(data["words"].tolist(), data["zipf"].astype(float).tolist(), strict=True))
+        background = dict(zip(unpack_words(data["words"]), data["zipf"].astype(float).tolist(), strict=True))
     with np.load(path) as data:
         names = tuple(str(n) for n in data["feature_names"])
         if names != FEATURE_NAMES or "low" not in data:
@@ -262,7 +319,7 @@ def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH)
         slope, intercept, default_zipf, bias, threshold = (float(v) for v in data["scalars"])
         hidden_weights = data["hidden_weights"]
         return ClaimModel(
-            term_weights=dict(zip(data["words"].tolist(), data["weights"].astype(float).tolist(), strict=True)),
+            term_weights=dict(zip(unpack_words(data["words"]), data["weights"].astype(float).tolist(), strict=True)),
             background=background,
             background_slope=slope,
             background_intercept=intercept,
@@ -273,7 +330,7 @@ def load_model(path: Path = MODEL_PATH, background_path: Path = BACKGROUND_PATH)
             scale=tuple(float(v) for v in data["scale"]),
             threshold=threshold,
             evidence=dict(
-                zip(data["grams"].tolist(), (tuple(row) for row in data["evidence"].astype(float).tolist()), strict=True)
+                zip(unpack_words(data["grams"]), (tuple(row) for row in data["evidence"].astype(float).tolist()), strict=True)
             ),
             hidden=(hidden_weights, data["hidden_bias"]) if hidden_weights.size else (),
             low=tuple(float(v) for v in data["low"]),
