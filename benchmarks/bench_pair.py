@@ -14,7 +14,10 @@ words, then prints
   ``fuzz.token_sort_ratio`` calls instead of one ``process.cdist`` call, and
   the ratio (the matrix step alone is timed both ways too);
 * the median wall time of ``python -m compare pair A B`` (interpreter start
-  included) and of ``python -m compare --help``, next to ``python -c pass``.
+  included) and of ``python -m compare --help``, next to ``python -c pass``,
+  each with the child's CPU time (user + system; on a shared machine the
+  steadier figure), and whether ``compare/`` has bytecode caches (without them,
+  as under ``PYTHONDONTWRITEBYTECODE=1``, every start compiles every module).
 
 Nothing is asserted: the figures go to the README.
 """
@@ -71,28 +74,36 @@ def loop_score_matrix(a, b):
     return matrix
 
 
-def median_ms(*functions, repeats: int) -> list[float]:
-    """Median milliseconds of each function; runs are interleaved so that a
-    busy machine slows all of them alike and the ratios stay meaningful."""
+def median_ms(*functions, repeats: int) -> list[tuple[float, float]]:
+    """Median milliseconds (wall, CPU of this process) of each function; runs are interleaved
+    so that a busy machine slows all of them alike and the ratios stay meaningful."""
     from compare.pair.compare import clear_caches
 
     times: list[list[float]] = [[] for _ in functions]
+    cpu: list[list[float]] = [[] for _ in functions]
     for _ in range(repeats):
-        for slot, function in zip(times, functions, strict=True):
+        for slot, cpu_slot, function in zip(times, cpu, functions, strict=True):
             clear_caches()  # each run starts cold, as one CLI call would
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             function()
             slot.append((time.perf_counter() - started) * 1000)
-    return [statistics.median(t) for t in times]
+            cpu_slot.append((time.process_time() - started_cpu) * 1000)
+    return [(statistics.median(t), statistics.median(c)) for t, c in zip(times, cpu, strict=True)]
 
 
-def wall_ms(command: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
+def wall_ms(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+    """Median milliseconds of a command: wall time, and CPU time (user + system) of the child."""
+    import resource
+
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main() -> int:
@@ -119,7 +130,7 @@ def main() -> int:
     )
     compare_articles(text_a, text_b)  # warm up imports and regex caches
 
-    cdist_matrix, loop_matrix = median_ms(
+    (cdist_matrix, _), (loop_matrix, _) = median_ms(
         lambda: score_matrix(pa.forms, pb.forms), lambda: loop_score_matrix(pa.forms, pb.forms), repeats=args.repeats
     )
     print(f"score matrix, one process.cdist:       {cdist_matrix:8.2f} ms (median of {args.repeats})")
@@ -138,9 +149,12 @@ def main() -> int:
         finally:
             align_module.score_matrix = original
 
-    full, full_loop = median_ms(with_cdist, with_loop, repeats=args.repeats)
-    print(f"compare_articles in-process:           {full:8.2f} ms (median of {args.repeats})")
-    print(f"  with the loop baseline matrix:       {full_loop:8.2f} ms  -> ratio {full_loop / full:.2f}")
+    (full, full_cpu), (full_loop, full_loop_cpu) = median_ms(with_cdist, with_loop, repeats=args.repeats)
+    print(f"compare_articles in-process:           {full:8.2f} ms (median of {args.repeats}; CPU {full_cpu:.2f} ms)")
+    print(
+        f"  with the loop baseline matrix:       {full_loop:8.2f} ms  -> ratio {full_loop / full:.2f}"
+        f" (CPU {full_loop_cpu:.2f} ms)"
+    )
 
     env = dict(os.environ, PYTHONPATH=str(REPO))
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,10 +167,12 @@ def main() -> int:
         as_json = wall_ms(
             [sys.executable, "-m", "compare", "pair", str(a_path), str(b_path), "--format", "json"], args.cli_runs, env
         )
-    print(f"python -c pass (interpreter baseline): {bare:8.1f} ms wall (median of {args.cli_runs})")
-    print(f"article-compare --help:                {helped:8.1f} ms wall")
-    print(f"article-compare pair A B:              {paired:8.1f} ms wall")
-    print(f"article-compare pair A B --format json:{as_json:8.1f} ms wall")
+    cached = any((REPO / "compare" / "pair" / "__pycache__").glob("compare.*.pyc"))
+    print(f"bytecode caches of compare/: {'present' if cached else 'absent (every module compiled at each start)'}")
+    print(f"python -c pass (interpreter baseline): {bare[0]:8.1f} ms wall, {bare[1]:6.1f} ms CPU (median of {args.cli_runs})")
+    print(f"article-compare --help:                {helped[0]:8.1f} ms wall, {helped[1]:6.1f} ms CPU")
+    print(f"article-compare pair A B:              {paired[0]:8.1f} ms wall, {paired[1]:6.1f} ms CPU")
+    print(f"article-compare pair A B --format json:{as_json[0]:8.1f} ms wall, {as_json[1]:6.1f} ms CPU")
     if hasattr(os, "getloadavg"):
         print(f"load average {os.getloadavg()[0]:.2f} at the end (other work on the machine slows every figure)")
     return 0
