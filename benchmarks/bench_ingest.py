@@ -130,14 +130,20 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(dir=args.data) as tmp:
         index_path = Path(tmp) / "index.sqlite"
-        rates = []
+        rates: list[float] = []
+        cpu_rates: list[float] = []
         total_seconds = total_cpu = 0.0
         statuses: Counter = Counter()
+        planted = found = 0
         with data.open(encoding="utf-8") as lines:
             for start in range(0, args.count, step):
                 part = Path(tmp) / "step.jsonl"
+                chunk = list(islice(lines, step))
                 with part.open("w", encoding="utf-8") as out:
-                    out.writelines(islice(lines, step))
+                    out.writelines(chunk)
+                # Planted near-duplicates (of an earlier article): ingest must not add them as new.
+                copies = {json.loads(line)["id"] for line in chunk if '"duplicate_of"' in line}
+                del chunk
                 results = Path(tmp) / "ingest.jsonl"
                 command = [sys.executable, "-m", "compare", "ingest", str(part), "--index", str(index_path), "--format", "json"]
                 if args.workers is not None:
@@ -147,19 +153,25 @@ def main(argv: list[str] | None = None) -> int:
                     sys.stderr.write(run.stderr)
                     print(f"ingest failed with exit code {run.returncode}", file=sys.stderr)
                     return 1
-                counted = Counter(json.loads(line)["status"] for line in results.open(encoding="utf-8"))
+                answers = [json.loads(line) for line in results.open(encoding="utf-8")]
+                counted = Counter(answer["status"] for answer in answers)
+                planted += len(copies)
+                found += sum(1 for answer in answers if answer["id"] in copies and answer["status"] != "new")
+                del answers
                 statuses += counted
                 done = sum(counted.values())
                 size, stored = index_size(index_path)
                 rate = done / run.seconds
                 rates.append(rate)
+                cpu_rates.append(done / run.cpu_seconds)
                 total_seconds += run.seconds
                 total_cpu += run.cpu_seconds
                 print(
-                    f"ingest {start + 1:,}-{start + done:,}: {rate:,.0f} articles/s end to end, "
-                    f"{done / run.cpu_seconds:,.0f} per CPU-second, {rate / rates[0]:.2f}x the first step; "
+                    f"ingest {start + 1:,}-{start + done:,}: {rate:,.0f} articles/s end to end "
+                    f"({rate / rates[0]:.2f}x the first step), {cpu_rates[-1]:,.0f} per CPU-second "
+                    f"({cpu_rates[-1] / cpu_rates[0]:.2f}x the first step); "
                     f"index {size / 2**20:,.0f} MB = {size / max(stored, 1):,.0f} bytes per stored article ({stored:,}); "
-                    f"peak memory {run.tree_peak_mb:,.0f} MB; {load()}",
+                    f"peak memory {run.tree_peak_mb:,.0f} MB; planted copies found so far {found:,}/{planted:,}; {load()}",
                     flush=True,
                 )
                 if start == 0 and step < args.count:
@@ -167,10 +179,12 @@ def main(argv: list[str] | None = None) -> int:
         ingested = sum(statuses.values())
         print(f"ingest: {ingested} articles in {total_seconds:.1f} s = {ingested / total_seconds:,.0f} articles/s end to end, "
               f"{ingested / total_cpu:,.0f} per CPU-second", flush=True)
-        print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common()), flush=True)
+        print("ingest: " + ", ".join(f"{n} {status}" for status, n in statuses.most_common())
+              + f"; planted near-duplicates found (not added) {found:,}/{planted:,}", flush=True)
         if len(rates) > 1:
             print(f"ingest: first step {rates[0]:,.0f}/s, last step {rates[-1]:,.0f}/s: "
-                  f"the first is {rates[0] / rates[-1]:.2f}x the last (flat cost per article: near 1)", flush=True)
+                  f"the first is {rates[0] / rates[-1]:.2f}x the last (flat cost per article: near 1); "
+                  f"per CPU-second {cpu_rates[0]:,.0f} and {cpu_rates[-1]:,.0f}: {cpu_rates[0] / cpu_rates[-1]:.2f}x", flush=True)
         stored = lookups(index_path, data, args.count, args.queries, args.seed)
         print(f"index: {json.dumps(stored)}")
     print(f"{load()} after")

@@ -217,15 +217,41 @@ def test_band_keys_depend_on_each_band_value_only():
     assert (keys[0, 1:] != keys[1, 1:]).all()
 
 
+def test_sqlite_add_after_a_lookup_reuses_its_anchor_counts_and_they_equal_a_fresh_count(tmp_path):
+    """Ingest's add reuses the anchor counts its lookup made under the same write lock (no second probe of every anchor)."""
+    from compare.dedup.index.base import anchor_keys, index_anchors
+    from compare.dedup.index.sqlite import _fold
+
+    articles = seeds()
+    with open_index(tmp_path / "i.sqlite") as index:
+        index.add(items(articles[:3]))
+        fps = [fingerprint(a) for a in articles] * 2  # stored and unseen articles, each key probed twice
+
+        def step():
+            index.candidates_many(fps)
+            seen = dict(index._anchor_counts_seen)
+            keys = np.unique(np.concatenate([_fold(anchor_keys(index_anchors(fp.shingles))) for fp in fps]))
+            assert set(seen) == set(keys.tolist())
+            assert seen == {key: index._anchor_counts(keys).get(key, 0) for key in keys.tolist()}
+            assert any(key < 0 for key, n in seen.items() if n) and any(key > 0 for key, n in seen.items() if n)
+            assert 0 in seen.values()
+            index.add(items(articles[3:]))
+            assert index._anchor_counts_seen is None  # the add changed them
+
+        index.atomically(step)
+        assert index._anchor_counts_seen is None
+        assert index.check() == []
+
+
 def test_sqlite_candidate_lookup_searches_the_band_table_never_scans_it(tmp_path):
     """The lookup used to scan every band row per batch (the planner's choice): O(index size) per article."""
     from compare.dedup.index.sqlite import CANDIDATES_SQL
 
     with open_index(tmp_path / "i.sqlite") as index:
         index.add(items(seeds()))
-        index.candidates_many([fingerprint(seeds()[0])])  # creates the probe table
-        plan = [row[3] for row in index._db.execute("EXPLAIN QUERY PLAN " + CANDIDATES_SQL)]
-    assert any(step.startswith("SEARCH b USING PRIMARY KEY") for step in plan), plan
+        index.candidates_many([fingerprint(seeds()[0])])
+        plan = [row[3] for row in index._db.execute("EXPLAIN QUERY PLAN " + CANDIDATES_SQL, ("[]",))]
+    assert sum(step.startswith("SEARCH b USING PRIMARY KEY") for step in plan) == 2, plan  # bands and fresh
     assert not any(step.startswith("SCAN b") for step in plan), plan
 
 
@@ -284,3 +310,16 @@ def test_sqlite_leaves_out_a_crowded_character_bucket_as_batch_dedup_does(tmp_pa
         crowded = index.candidates_many([probe])[0]
     assert few == ["t0", "t1", "t2"]  # they agree in 40 of 128 values: candidates
     assert crowded == []  # the same, but each shared bucket holds CHAR_BUCKET_MAX + 1 articles
+
+
+def test_sqlite_band_rows_of_ordinals_past_2_to_the_31_are_stored_and_found(tmp_path):
+    """New band rows go in as one packed JSON array while ordinals fit in 31 bits, row by row after that."""
+    articles = seeds()
+    with open_index(tmp_path / "i.sqlite") as index:
+        index.add(items(articles[:1]))
+        index._db.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'articles'", (2**31 - 3,))
+        index.add(items(articles[1:]))
+        assert index._db.execute("SELECT max(article) FROM fresh").fetchone()[0] > 2**31
+        for article in articles:
+            assert article.id in index.candidates(fingerprint(article))
+        assert index.check() == []

@@ -1,20 +1,26 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 5; 5: the article row no longer holds a
-copy of its band keys, and new band rows wait in ``fresh``; 4: character samples
-without the stop grams. An index of another version is refused with
-"rebuild it", never read with the wrong layout):
+Schema (``PRAGMA user_version`` = 6; 6: the shingle sets moved out of the
+article row into ``sets``; 5: the article row no longer holds a copy of its
+band keys, and new band rows wait in ``fresh``; 4: character samples without
+the stop grams. An index of another version is refused with "rebuild it",
+never read with the wrong layout):
 
 - ``settings(name, value)``: fingerprint settings and LSH band parameters.
 - ``articles(rowid AUTOINCREMENT, id UNIQUE, title, source, url, published,
-  added, char_digest BLOB, shingles BLOB, chars BLOB, anchors, entries)``:
-  ``added`` in Unix seconds; ``char_digest`` 64 bytes of the character
-  MinHash (``char_digest``: the agreement check of character-band hits),
-  before the large columns so it is read with the row's first page; ``shingles`` the compact shingle set (``codec.py``: 18-bit values,
-  Rice-coded, ~1.3 bytes per shingle); ``chars`` the sampled character
-  shingles (16-bit values, Rice-coded, ~1.1 bytes each; NULL without the
-  character signal); ``anchors`` how many anchors the article has (the
-  containment rule needs it); ``entries`` how many band rows it has.
+  added, anchors, entries, char_digest BLOB)``: ``added`` in Unix seconds;
+  ``anchors`` how many anchors the article has (the containment rule needs
+  it); ``entries`` how many band rows it has; ``char_digest`` 64 bytes of the
+  character MinHash (``char_digest``: the agreement check of character-band
+  hits). Every band hit of a lookup reads its article's row, so this table
+  holds only what a hit needs (~150-300 bytes a row): at 1,000,000 articles
+  it stays a few hundred MB of hot pages instead of ~2 GB of rows read at
+  random (format 5 kept the shingle sets here).
+- ``sets(article INTEGER PRIMARY KEY, shingles BLOB, chars BLOB)``: what exact
+  verification reads, only for the few candidates: ``shingles`` the compact
+  shingle set (``codec.py``: 18-bit values, Rice-coded, ~1.3 bytes per
+  shingle); ``chars`` the sampled character shingles (16-bit values,
+  Rice-coded, ~1.1 bytes each; NULL without the character signal).
 - ``bands(key, article)``: the LSH buckets, one row per word band, character
   band and stored anchor of each article; ``key`` is a 32-bit hash of (band
   number, the band's values; character bands and anchors salted), so a row
@@ -38,6 +44,7 @@ not at all). Reads never block on a writer; a second writer waits
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections import Counter
@@ -72,7 +79,7 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Page cache (negative = KiB), an upper bound (pages are allocated as they are
 #: read). The band table's keys are random, so inserts touch pages all over
 #: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
@@ -91,12 +98,14 @@ CREATE TABLE articles (
     id TEXT NOT NULL UNIQUE,
     title TEXT, source TEXT, url TEXT, published TEXT,
     added INTEGER NOT NULL,
-    char_digest BLOB,
-    shingles BLOB NOT NULL,
-    chars BLOB,
     anchors INTEGER NOT NULL DEFAULT 0,
-    entries INTEGER NOT NULL DEFAULT 0
+    entries INTEGER NOT NULL DEFAULT 0,
+    char_digest BLOB
 );
+-- Articles with one anchor: one shared anchor makes them containment candidates (SINGLE_ANCHOR_SQL).
+CREATE INDEX single_anchor ON articles (anchors) WHERE anchors = 1;
+-- The shingle sets exact verification reads (apart: every band hit reads its article row).
+CREATE TABLE sets (article INTEGER PRIMARY KEY, shingles BLOB NOT NULL, chars BLOB);
 CREATE TABLE bands (
     key INTEGER NOT NULL, article INTEGER NOT NULL,
     PRIMARY KEY (key, article)
@@ -117,43 +126,60 @@ CREATE TABLE boilerplate (
 """
 
 
+#: The probed keys come as one JSON array (parameter 1: ``_probes``), each
+#: value (position << 32) + (key + 2**31), in key order; ``json_each`` reads
+#: it in C (a temp table filled by executemany cost as much as the searches).
+_POSITION = "(p.value >> 32)"
+_KEY = "((p.value & 4294967295) - 2147483648)"
 #: Candidates of the probed band keys. CROSS JOIN fixes the join order (the
 #: probe rows drive one primary-key search each): left to itself, SQLite's
-#: planner, with no statistics on the temp table, scanned the whole band
+#: planner, with no statistics on the probes, scanned the whole band
 #: table for every batch, so each lookup cost O(index size).
 CANDIDATES_SQL = (
-    "SELECT p.position, a.id FROM probe p"
-    " CROSS JOIN bands b ON b.key = p.key"
+    f"SELECT {_POSITION}, a.id FROM json_each(?1) p"
+    f" CROSS JOIN bands b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
-    " UNION SELECT p.position, a.id FROM probe p"
-    " CROSS JOIN fresh b ON b.key = p.key"
+    f" UNION SELECT {_POSITION}, a.id FROM json_each(?1) p"
+    f" CROSS JOIN fresh b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
 )
 #: The same for the character bands, with each stored article's character digest.
+#: Character probe keys whose bucket holds more than ``CHAR_BUCKET_MAX`` stored articles
+#: (parameter 3; parameter 2 is one more) are left out, as batch dedup leaves out crowded
+#: character buckets (``compare.dedup.lsh.CHAR_BUCKET_MAX``): on text whose words share their
+#: letters every lookup read a share of the whole index. Each bucket is counted up to the bound only.
 CHAR_CANDIDATES_SQL = (
-    "SELECT p.position, a.id, a.char_digest FROM probe p"
-    " CROSS JOIN bands b ON b.key = p.key"
+    "WITH p AS (SELECT value FROM json_each(?1) p"
+    f" WHERE (SELECT count(*) FROM (SELECT 1 FROM bands c WHERE c.key = {_KEY} LIMIT ?2))"
+    f" + (SELECT count(*) FROM (SELECT 1 FROM fresh c WHERE c.key = {_KEY} LIMIT ?2)) <= ?3)"
+    f" SELECT {_POSITION}, a.id, a.char_digest FROM p"
+    f" CROSS JOIN bands b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
-    " UNION SELECT p.position, a.id, a.char_digest FROM probe p"
-    " CROSS JOIN fresh b ON b.key = p.key"
+    f" UNION SELECT {_POSITION}, a.id, a.char_digest FROM p"
+    f" CROSS JOIN fresh b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
 )
-#: Character probe keys whose bucket holds more than ``CHAR_BUCKET_MAX`` stored articles are left
-#: out, as batch dedup leaves out crowded character buckets (``compare.dedup.lsh.CHAR_BUCKET_MAX``):
-#: on text whose words share their letters every lookup read a share of the whole index. Each
-#: bucket is counted up to the bound only.
-CROWDED_CHAR_PROBES_SQL = (
-    "DELETE FROM probe WHERE (SELECT count(*) FROM (SELECT 1 FROM bands b WHERE b.key = probe.key LIMIT ?1))"
-    " + (SELECT count(*) FROM (SELECT 1 FROM fresh f WHERE f.key = probe.key LIMIT ?1)) > ?2"
+#: The band rows of the probed anchors, swept or not, as two JSON arrays (the
+#: probe value, the article): most are chance hits of stock phrases (up to
+#: INDEX_ANCHOR_MAX_ARTICLES articles per key, more such keys as the index
+#: grows), counted in numpy (``_anchor_hits``) rather than row by row.
+ANCHOR_HITS_SQL = (
+    "SELECT json_group_array(h.probe), json_group_array(h.article) FROM ("
+    f"SELECT p.value AS probe, b.article FROM json_each(?1) p CROSS JOIN bands b ON b.key = {_KEY}"
+    f" UNION ALL SELECT p.value, b.article FROM json_each(?1) p CROSS JOIN fresh b ON b.key = {_KEY}) h"
 )
-#: Anchors shared with each stored article, and how many anchors it has (containment candidates).
-ANCHORS_SQL = (
-    "SELECT m.position, a.id, count(*), a.anchors FROM ("
-    "SELECT p.position, b.article FROM anchor_probe p CROSS JOIN bands b ON b.key = p.key"
-    " UNION ALL SELECT p.position, b.article FROM anchor_probe p CROSS JOIN fresh b ON b.key = p.key"
-    ") m CROSS JOIN articles a ON a.rowid = m.article"
-    " GROUP BY m.position, m.article"
+#: Of the given ordinals (a JSON array), those of articles with a single anchor (``single_anchor``, a partial index).
+SINGLE_ANCHOR_SQL = (
+    "SELECT a.rowid FROM json_each(?1) j CROSS JOIN articles a INDEXED BY single_anchor ON a.anchors = 1 AND a.rowid = j.value"
 )
+#: Id and anchor count of the given ordinals (a JSON array) that are stored articles.
+ANCHOR_OWNERS_SQL = "SELECT a.rowid, a.id, a.anchors FROM json_each(?1) j CROSS JOIN articles a ON a.rowid = j.value"
+#: New band rows as one JSON array, each (key + 2**31) * _ORDINAL_LIMIT + article.
+FRESH_ROWS_SQL = (
+    "INSERT OR IGNORE INTO fresh (key, article)"
+    " SELECT value / 2147483648 - 2147483648, value % 2147483648 FROM json_each(?1)"
+)
+_ORDINAL_LIMIT = 2**31
 #: Every band row, swept or not.
 ALL_BANDS = "(SELECT key, article FROM bands UNION ALL SELECT key, article FROM fresh)"
 _KEY_SPACE = 2**32
@@ -174,6 +200,9 @@ class SQLiteIndex(ArticleIndex):
         super().__init__(str(path), parameters)
         self.path = path
         self._db = connection
+        # Anchor key -> band rows, counted by the lookups of the current write
+        # transaction (``candidates_many``), for ``_kept_anchors`` of its add.
+        self._anchor_counts_seen: dict[int, int] | None = None
 
     # --- opening -----------------------------------------------------------
 
@@ -326,6 +355,8 @@ class SQLiteIndex(ArticleIndex):
             if isinstance(error, sqlite3.Error):
                 raise self._error(error, "writing a batch") from None
             raise
+        finally:
+            self._anchor_counts_seen = None  # counted under this write lock only
         return result
 
     def add(self, items: Iterable[tuple[Fingerprint, Article]], *, lines: LineCounts | None = None) -> list[str]:
@@ -357,6 +388,7 @@ class SQLiteIndex(ArticleIndex):
             row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'articles'").fetchone()
             first = (row[0] if row else 0) + 1
             article_rows = []
+            set_rows = []
             parts: list[np.ndarray] = []
             owners: list[np.ndarray] = []
             for offset, ((fp, article), word_row, char_row, anchor_row) in enumerate(zip(batch, keys, char_keys, kept, strict=True)):
@@ -370,24 +402,32 @@ class SQLiteIndex(ArticleIndex):
                     owners.append(np.full(entries, ordinal, dtype=np.int64))
                 article_rows.append((
                     ordinal, article.id, article.title, article.source, article.url, article.published, now,
+                    int(anchors[offset].size), entries,
                     char_digest(fp.char_signature).tobytes() if fp.has_chars else None,
+                ))
+                set_rows.append((
+                    ordinal,
                     encode(self.comparable(fp.shingles)),
                     encode(self.comparable_chars(fp.chars)) if fp.has_chars else None,
-                    int(anchors[offset].size), entries,
                 ))
             db.executemany(
-                "INSERT INTO articles (rowid, id, title, source, url, published, added, char_digest, shingles, chars, anchors, entries)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles (rowid, id, title, source, url, published, added, anchors, entries, char_digest)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 article_rows,
             )
+            db.executemany("INSERT INTO sets (article, shingles, chars) VALUES (?, ?, ?)", set_rows)
             if parts:
                 band_keys = np.concatenate(parts).astype(np.int64)
                 articles = np.concatenate(owners)
                 order = np.lexsort((articles, band_keys))  # B-tree order: neighbouring keys share pages
-                db.executemany(
-                    "INSERT OR IGNORE INTO fresh (key, article) VALUES (?, ?)",
-                    zip(band_keys[order].tolist(), articles[order].tolist(), strict=True),
-                )
+                if articles[-1] < _ORDINAL_LIMIT:  # one JSON array read in C, not ~70,000 rows bound one by one
+                    packed = (band_keys[order] + 2**31) * _ORDINAL_LIMIT + articles[order]
+                    db.execute(FRESH_ROWS_SQL, (json.dumps(packed.tolist()),))
+                else:
+                    db.executemany(
+                        "INSERT OR IGNORE INTO fresh (key, article) VALUES (?, ?)",
+                        zip(band_keys[order].tolist(), articles[order].tolist(), strict=True),
+                    )
                 self._sweep(int(band_keys.size))
             db.executemany(
                 "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
@@ -438,7 +478,18 @@ class SQLiteIndex(ArticleIndex):
             return []
         every = np.concatenate(anchors)
         unique, in_batch = np.unique(every, return_counts=True)
-        stored = self._anchor_counts(unique)
+        seen, self._anchor_counts_seen = self._anchor_counts_seen, None  # this add changes them
+        if seen is None:
+            stored = self._anchor_counts(unique)
+        else:
+            # The batch's lookups counted these keys under the same write lock
+            # (ingest looks up every article it adds): probing the band tables
+            # again for each anchor of each new article would double the reads.
+            keys = unique.tolist()
+            missing = [key for key in keys if key not in seen]
+            stored = {key: seen[key] for key in keys if key in seen}
+            if missing:
+                stored.update(self._anchor_counts(np.asarray(missing, dtype=unique.dtype)))
         crowded = {
             key: count for key, count, extra in zip(unique.tolist(), (stored.get(k, 0) for k in unique.tolist()), in_batch.tolist(), strict=True)
             if count + extra > INDEX_ANCHOR_MAX_ARTICLES
@@ -479,6 +530,7 @@ class SQLiteIndex(ArticleIndex):
         # of the band table by article (it doubled the cost of every insert).
         for chunk in chunked(ids, 500):
             marks = ",".join("?" * len(chunk))
+            self._db.execute(f"DELETE FROM sets WHERE article IN (SELECT rowid FROM articles WHERE id IN ({marks}))", chunk)
             self._db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
 
     def remove(self, article_id: str) -> None:
@@ -519,16 +571,14 @@ class SQLiteIndex(ArticleIndex):
             return []
         keys = _fold(self.band_keys(fingerprints))
         char_keys = _fold(self.char_band_keys(fingerprints))
-        probe = _probe_rows(list(keys), fingerprints)
-        char_probe = _probe_rows([row if fp.has_chars else _NO_KEYS for fp, row in zip(fingerprints, char_keys, strict=True)], fingerprints)
+        probe, _ = _probes(list(keys), fingerprints)
+        char_probe, _ = _probes([row if fp.has_chars else _NO_KEYS for fp, row in zip(fingerprints, char_keys, strict=True)], fingerprints)
         anchors = [index_anchors(fp.shingles) if not fp.is_empty else None for fp in fingerprints]
-        anchor_probe = _probe_rows([_fold(anchor_keys(a)) if a is not None else _NO_KEYS for a in anchors], fingerprints)
+        anchor_probe, anchor_probed = _probes([_fold(anchor_keys(a)) if a is not None else _NO_KEYS for a in anchors], fingerprints)
         found: list[set[str]] = [set() for _ in fingerprints]
         char_only: list[tuple[int, str, bytes]] = []
         try:
             db = self._db
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (position INTEGER, key INTEGER)")
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS anchor_probe (position INTEGER, key INTEGER)")
             # One read transaction: a consistent snapshot, and the probe rows
             # (temp database, never locked by other writers) in one commit.
             # Inside ``atomically`` the write transaction is that snapshot.
@@ -536,19 +586,13 @@ class SQLiteIndex(ArticleIndex):
             if own:
                 db.execute("BEGIN")
             try:
-                db.executemany("INSERT INTO probe VALUES (?, ?)", probe)
-                for position, article_id in db.execute(CANDIDATES_SQL):
+                for position, article_id in db.execute(CANDIDATES_SQL, (probe,)):
                     found[position].add(article_id)
-                db.execute("DELETE FROM probe")
-                db.executemany("INSERT INTO anchor_probe VALUES (?, ?)", anchor_probe)
-                for position, article_id, shared, theirs in db.execute(ANCHORS_SQL):
-                    if is_containment_candidate(shared, anchors[position].size, theirs):
-                        found[position].add(article_id)
-                db.execute("DELETE FROM anchor_probe")
-                db.executemany("INSERT INTO probe VALUES (?, ?)", char_probe)
-                db.execute(CROWDED_CHAR_PROBES_SQL, (CHAR_BUCKET_MAX + 1, CHAR_BUCKET_MAX))
-                char_only = [hit for hit in db.execute(CHAR_CANDIDATES_SQL) if hit[1] not in found[hit[0]]]
-                db.execute("DELETE FROM probe")
+                mine = np.array([a.size if a is not None else 0 for a in anchors], dtype=np.int64)
+                for position, article_id in self._anchor_candidates(anchor_probe, anchor_probed, mine):
+                    found[position].add(article_id)
+                char_hits = db.execute(CHAR_CANDIDATES_SQL, (char_probe, CHAR_BUCKET_MAX + 1, CHAR_BUCKET_MAX))
+                char_only = [hit for hit in char_hits if hit[1] not in found[hit[0]]]
             finally:
                 if own:
                     db.execute("COMMIT")
@@ -557,6 +601,47 @@ class SQLiteIndex(ArticleIndex):
         for position, article_id in _agreeing(char_only, fingerprints):
             found[position].add(article_id)
         return [sorted(ids) for ids in found]
+
+    def _anchor_candidates(self, probe: str, probed: list[int], mine: np.ndarray) -> list[tuple[int, str]]:
+        """(position, id) of the stored articles sharing enough anchors with the probing ones (containment candidates).
+
+        ``probe`` is the anchors' ``_probes`` array, ``probed`` its distinct
+        keys, ``mine`` how many anchors each probing article has. Inside a
+        write step, the band rows counted per key are kept for the add that
+        follows (``_kept_anchors``). Only pairs that can pass
+        ``is_containment_candidate`` are looked up: sharing one anchor is
+        enough only when one of the two has a single anchor.
+        """
+        db = self._db
+        probes_json, articles_json = db.execute(ANCHOR_HITS_SQL, (probe,)).fetchone()
+        hit = np.array(json.loads(probes_json), dtype=np.int64)
+        article = np.array(json.loads(articles_json), dtype=np.int64)
+        if self._in_step:  # under the write lock: the add of this step can reuse the counts
+            # Distinct (key + 2**31, article) pairs: a key probed by two articles counts its rows once.
+            rows = np.unique(((hit & 0xFFFFFFFF).astype(np.uint64) << np.uint64(32)) | article.astype(np.uint64))
+            keys, counts = np.unique((rows >> np.uint64(32)).astype(np.int64) - 2**31, return_counts=True)
+            seen = dict.fromkeys(probed, 0)
+            seen.update(zip(keys.tolist(), counts.tolist(), strict=True))
+            self._anchor_counts_seen = seen
+        if not hit.size:
+            return []
+        pairs, shared = np.unique(((hit >> 32) << 32) | article, return_counts=True)
+        positions, owners = pairs >> 32, pairs & 0xFFFFFFFF
+        possible = (shared >= 2) | (mine[positions] == 1)
+        lone = np.unique(owners[~possible])
+        if lone.size:
+            singles = np.array([row[0] for row in db.execute(SINGLE_ANCHOR_SQL, (json.dumps(lone.tolist()),))], dtype=np.int64)
+            possible |= np.isin(owners, singles)
+        if not possible.any():
+            return []
+        owner = {rowid: (article_id, theirs) for rowid, article_id, theirs in db.execute(
+            ANCHOR_OWNERS_SQL, (json.dumps(np.unique(owners[possible]).tolist()),)
+        )}
+        found = []
+        for position, rowid, count in zip(positions[possible].tolist(), owners[possible].tolist(), shared[possible].tolist(), strict=True):
+            if rowid in owner and is_containment_candidate(count, int(mine[position]), owner[rowid][1]):
+                found.append((position, owner[rowid][0]))
+        return found
 
     @one_thread_at_a_time
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
@@ -568,7 +653,9 @@ class SQLiteIndex(ArticleIndex):
             for chunk in chunked(wanted, 500):
                 marks = ",".join("?" * len(chunk))
                 for row in self._db.execute(
-                    f"SELECT id, title, source, url, published, shingles, chars FROM articles WHERE id IN ({marks})", chunk
+                    "SELECT a.id, a.title, a.source, a.url, a.published, s.shingles, s.chars"
+                    f" FROM articles a CROSS JOIN sets s ON s.article = a.rowid WHERE a.id IN ({marks})",
+                    chunk,
                 ):
                     chars = decode(row[6]) if row[6] is not None else _NO_VALUES
                     result[row[0]] = StoredArticle(row[0], row[1], row[2], row[3], row[4], decode(row[5]), chars)
@@ -583,7 +670,7 @@ class SQLiteIndex(ArticleIndex):
             (articles,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
             (entries,) = self._db.execute(f"SELECT count(*) FROM {ALL_BANDS}").fetchone()
             (learned,) = self._db.execute("SELECT count(*) FROM boilerplate WHERE articles >= ?", (LEARN_MIN_ARTICLES,)).fetchone()
-            (with_chars,) = self._db.execute("SELECT count(chars) FROM articles").fetchone()
+            (with_chars,) = self._db.execute("SELECT count(chars) FROM sets").fetchone()
         except sqlite3.Error as error:
             raise self._error(error, "counting") from None
         return IndexStats(
@@ -610,7 +697,14 @@ class SQLiteIndex(ArticleIndex):
         strays = sum(n for article, n in per_article.items() if article > given or article < 1)
         if strays:
             problems.append(f"{strays} band entries point at no article ever stored")
-        for rowid, article_id, entries, has_chars in self._db.execute("SELECT rowid, id, entries, chars IS NOT NULL FROM articles"):
+        (orphans,) = self._db.execute("SELECT count(*) FROM sets WHERE article NOT IN (SELECT rowid FROM articles)").fetchone()
+        if orphans:
+            problems.append(f"{orphans} shingle sets belong to no article")
+        for rowid, article_id, entries, has_chars, has_set in self._db.execute(
+            "SELECT a.rowid, a.id, a.entries, s.chars IS NOT NULL, s.article IS NOT NULL FROM articles a LEFT JOIN sets s ON s.article = a.rowid"
+        ):
+            if not has_set:
+                problems.append(f"article {article_id!r} has no shingle set")
             if entries and entries < p.bands + (CHAR_BANDS if has_chars else 0):
                 problems.append(f"article {article_id!r} lacks band keys ({entries})")
             if per_article.get(rowid, 0) != entries:
@@ -624,7 +718,10 @@ class SQLiteIndex(ArticleIndex):
         from compare.dedup.index.codec import count
 
         try:
-            rows = self._db.execute("SELECT id, title, source, url, published, added, shingles FROM articles ORDER BY rowid")
+            rows = self._db.execute(
+                "SELECT a.id, a.title, a.source, a.url, a.published, a.added, s.shingles"
+                " FROM articles a CROSS JOIN sets s ON s.article = a.rowid ORDER BY a.rowid"
+            )
             for row in rows:
                 added = datetime.fromtimestamp(row[5], timezone.utc).isoformat(timespec="seconds")
                 yield {
@@ -689,21 +786,23 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
     return [(position, article_id) for position, article_id, _ in chosen]
 
 
-def _probe_rows(keys: list[np.ndarray], fingerprints: Sequence[Fingerprint]) -> Iterator[tuple[int, int]]:
-    """(position, key) rows of the probe tables, sorted by key.
+def _probes(keys: list[np.ndarray], fingerprints: Sequence[Fingerprint]) -> tuple[str, list[int]]:
+    """The probes of a lookup as the JSON array ``json_each`` reads, sorted by key, and the distinct keys.
 
-    In key order the primary-key searches of the band table walk its B-tree
-    from left to right, so a page read for one key is still in the cache for
-    its neighbours (in an index larger than the cache, random order reads a
-    page per key).
+    Each value is (position << 32) + (key + 2**31): ``_POSITION`` and ``_KEY``
+    take it apart in SQL. In key order the primary-key searches of the band
+    table walk its B-tree from left to right, so a page read for one key is
+    still in the cache for its neighbours (in an index larger than the
+    cache, random order reads a page per key).
     """
     rows = [row if not fp.is_empty else _NO_KEYS for row, fp in zip(keys, fingerprints, strict=True)]
     if not rows:
-        return iter(())
+        return "[]", []
     flat = np.concatenate(rows).astype(np.int64)
     positions = np.repeat(np.arange(len(rows), dtype=np.int64), [row.size for row in rows])
     order = np.argsort(flat, kind="stable")
-    return zip(positions[order].tolist(), flat[order].tolist(), strict=True)
+    values = (positions[order] << 32) + (flat[order] + 2**31)
+    return json.dumps(values.tolist()), np.unique(flat).tolist()
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
