@@ -198,13 +198,7 @@ class DedupResult:
 
 
 def candidate_pairs(
-    signatures: np.ndarray,
-    bands: int,
-    rows: int,
-    *,
-    skip: np.ndarray | None = None,
-    max_bucket: int | None = None,
-    keys: np.ndarray | None = None,
+    signatures: np.ndarray, bands: int, rows: int, *, skip: np.ndarray | None = None, max_bucket: int | None = None
 ) -> np.ndarray:
     """Index pairs (i < j) sharing at least one LSH band, as an (n, 2) int64 array.
 
@@ -219,8 +213,6 @@ def candidate_pairs(
         skip: boolean mask of rows never to pair (empty articles).
         max_bucket: leave out buckets holding more than this many different
             signatures (equal rows count once); None = no bound.
-        keys: ``band_keys(signatures, bands, rows)`` when already known (the
-            worker processes compute them beside the fingerprints).
     """
     from compare.dedup.lsh import band_keys
 
@@ -231,7 +223,7 @@ def candidate_pairs(
     if rows_kept.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     kept = signatures[rows_kept]
-    keys = band_keys(kept, bands, rows) if keys is None else keys[rows_kept]
+    keys = band_keys(kept, bands, rows)
     whole: np.ndarray | None = None  # a hash of each whole signature, when a bucket is over max_bucket
     found = []
     for band in range(bands):
@@ -278,9 +270,7 @@ def _crowded(starts: np.ndarray, sizes: np.ndarray, whole: np.ndarray, max_bucke
     return big[different > max_bucket]
 
 
-def char_candidates(
-    char_matrix: np.ndarray, others: np.ndarray, *, skip: np.ndarray | None = None, keys: np.ndarray | None = None
-) -> np.ndarray:
+def char_candidates(char_matrix: np.ndarray, others: np.ndarray, *, skip: np.ndarray | None = None) -> np.ndarray:
     """Pairs the character signal adds to ``others`` (word band and anchor candidates), as an (m, 2) int64 array.
 
     Pairs sharing a character band (``CHAR_BANDS`` x ``CHAR_ROWS``; buckets of
@@ -290,10 +280,10 @@ def char_candidates(
     pairs at a rate that grows the candidates with the square of the batch),
     and then each article keeps its ``CHAR_MAX_CANDIDATES`` best of them by
     agreement (``best_per_article``): at most that many verifications per
-    article, whatever the input. ``keys``: the character band keys, when already known.
+    article, whatever the input.
     """
     n = char_matrix.shape[0]
-    more = candidate_pairs(char_matrix, CHAR_BANDS, CHAR_ROWS, skip=skip, max_bucket=CHAR_BUCKET_MAX, keys=keys)
+    more = candidate_pairs(char_matrix, CHAR_BANDS, CHAR_ROWS, skip=skip, max_bucket=CHAR_BUCKET_MAX)
     if not more.size:
         return more
     new = ~np.isin(more[:, 0] * n + more[:, 1], others[:, 0] * n + others[:, 1]) if others.size else np.ones(len(more), dtype=bool)
@@ -439,14 +429,7 @@ def find_duplicates(
         >>> result.clusters
         (('a', 'b', 'c'),)
     """
-    from compare.dedup.fingerprinter import (
-        ArticleFiles,
-        Fingerprinter,
-        LineCounter,
-        RawLine,
-        band_keys_of,
-    )
-    from compare.dedup.index.base import IndexParameters
+    from compare.dedup.fingerprinter import ArticleFiles, Fingerprinter, LineCounter, RawLine
 
     check_thresholds(threshold, containment_threshold)
     if isinstance(articles, Iterator):
@@ -481,11 +464,7 @@ def find_duplicates(
             else:
                 first_pass = chain(head, reader)
     fingerprints: list[Fingerprint] = []
-    # Each article's anchors and band keys, when the workers computed them.
-    anchors: list[np.ndarray] = []
-    key_parts: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
-    again: set[int] = set()
-    parameters = IndexParameters.build(settings, threshold)
+    anchors: list[np.ndarray] = []  # each article's anchors, when the workers computed them
     with fingerprinter:
         if learned is not None:
             fingerprints.extend(fingerprinter.fingerprints(first_pass, learned=learned, count=count, progress=progress))
@@ -499,8 +478,7 @@ def find_duplicates(
                 fingerprinter.learning_pass(first_pass, count=count, progress=progress)
                 if files is None or raw_lines is None
                 else fingerprinter.learning_pass_lines(
-                    raw_lines, on_error=files.on_error, found=found, anchors=anchors, keys=key_parts,
-                    bands=(parameters.bands, parameters.rows), progress=progress,
+                    raw_lines, on_error=files.on_error, found=found, anchors=anchors, progress=progress
                 )
             )
             for fp, source, short, every in records:
@@ -526,15 +504,9 @@ def find_duplicates(
                     fingerprints[i] = fp
                     if anchors:
                         anchors[i] = anchors_of(fp.shingles)
-    keys = None
-    if key_parts[0] and len(anchors) == len(fingerprints):
-        keys = (np.concatenate(key_parts[0]), np.concatenate(key_parts[1]))
-        redone_at = sorted(again)  # fingerprinted again: their keys too
-        if redone_at:
-            keys[0][redone_at], keys[1][redone_at] = band_keys_of([fingerprints[i] for i in redone_at], parameters.bands, parameters.rows)
     return _verify(
         fingerprints, settings, threshold, containment_threshold, learned, char_signal=char_signal,
-        anchors=anchors if len(anchors) == len(fingerprints) else None, keys=keys,
+        anchors=anchors if len(anchors) == len(fingerprints) else None,
     )
 
 
@@ -547,14 +519,8 @@ def _verify(
     *,
     char_signal: bool = True,
     anchors: Sequence[np.ndarray] | None = None,
-    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> DedupResult:
-    """Candidates by banding, exact scores, relations and clusters.
-
-    ``anchors`` (see ``containment_candidates``) and ``keys`` (word and
-    character band keys of every article, ``fingerprinter.band_keys_of``) when the worker
-    processes computed them.
-    """
+    """Candidates by banding, exact scores, relations and clusters (``anchors``: see ``containment_candidates``)."""
     from compare.dedup.index.base import IndexParameters
 
     n = len(fingerprints)
@@ -567,10 +533,7 @@ def _verify(
     empty = np.fromiter((fp.is_empty for fp in fingerprints), dtype=bool, count=n)
     candidates = np.unique(
         np.concatenate(
-            [
-                candidate_pairs(matrix, parameters.bands, parameters.rows, skip=empty, keys=None if keys is None else keys[0]),
-                containment_candidates(fingerprints, skip=empty, anchors=anchors),
-            ]
+            [candidate_pairs(matrix, parameters.bands, parameters.rows, skip=empty), containment_candidates(fingerprints, skip=empty, anchors=anchors)]
         ),
         axis=0,
     )
@@ -578,7 +541,7 @@ def _verify(
         no_chars = np.fromiter((not fp.has_chars for fp in fingerprints), dtype=bool, count=n)
         if (~no_chars).sum() >= 2:
             char_matrix = np.stack([fp.char_signature if fp.has_chars else _NO_CHAR_SIGNATURE for fp in fingerprints])
-            more = char_candidates(char_matrix, candidates, skip=no_chars, keys=None if keys is None else keys[1])
+            more = char_candidates(char_matrix, candidates, skip=no_chars)
             candidates = np.unique(np.concatenate([candidates, more]), axis=0)
     pairs = []
     for i, j in candidates.tolist():

@@ -33,13 +33,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from compare.dedup.fingerprint import (
-    CHAR_NUM_PERM,
     DEFAULT_SETTINGS,
     Fingerprint,
     FingerprintSettings,
     fingerprint_many,
 )
-from compare.dedup.lsh import CHAR_BANDS, CHAR_ROWS, anchors_of, band_keys
+from compare.dedup.lsh import anchors_of
 from compare.errors import InputError
 from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
 from compare.text.chrome import LEARN_MIN_ARTICLES, BoilerplateLearner, RemovedBlock
@@ -253,13 +252,11 @@ RawLine = tuple[int, str, int, "str | InputError"]
 
 
 def _learning_lines_job(
-    task: tuple[FingerprintSettings, list[RawLine], tuple[int, int]],
+    task: tuple[FingerprintSettings, list[RawLine]],
 ) -> tuple[
     tuple[PackedFingerprints, list[str | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     list[tuple[int, int]],
     list[tuple[int, InputError]],
-    np.ndarray,
-    np.ndarray,
     np.ndarray,
     np.ndarray,
 ]:
@@ -270,14 +267,13 @@ def _learning_lines_job(
     ``_guarded`` refuses it). Returns the packed learning records, the (path
     number, line number) of each article, the errors by their place in the
     chunk, for the parent to report in input order, and (sizes, values) of
-    the articles' containment anchors (``anchors_of``) and their word and
-    character band keys for ``(bands, rows)`` (``band_keys_of``),
-    which the parent would otherwise compute alone.
+    the articles' containment anchors (``anchors_of``), which the parent
+    would otherwise compute alone.
     """
     from compare.load.articles import article_from_json_line
     from compare.text.page import missing_article_text
 
-    settings, lines, (bands, rows) = task
+    settings, lines = task
     articles: list[Article] = []
     found: list[tuple[int, int]] = []
     errors: list[tuple[int, InputError]] = []
@@ -297,25 +293,8 @@ def _learning_lines_job(
         articles.append(article)
         found.append((path, number))
     records = learning_records(articles, settings)
-    fingerprints = [fp for fp, _, _, _ in records]
-    anchor_sizes, anchor_values = _joined([anchors_of(fp.shingles) for fp in fingerprints], np.uint32)
-    return _packed_records(records), found, errors, anchor_sizes, anchor_values, *band_keys_of(fingerprints, bands, rows)
-
-
-def band_keys_of(fingerprints: Sequence[Fingerprint], bands: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """(word, character) band keys of each fingerprint, as ``batch._verify`` computes them: (n, bands) and (n, CHAR_BANDS) int64.
-
-    Articles without the character signal get the keys of an all-ones
-    signature (``batch._verify`` leaves them out of the character bands).
-    """
-    if not fingerprints:
-        return np.empty((0, bands), dtype=np.int64), np.empty((0, CHAR_BANDS), dtype=np.int64)
-    words = band_keys(np.stack([fp.signature for fp in fingerprints]), bands, rows)
-    chars = np.stack([fp.char_signature if fp.has_chars else _NO_CHAR_SIGNATURE for fp in fingerprints])
-    return words, band_keys(chars, CHAR_BANDS, CHAR_ROWS)
-
-
-_NO_CHAR_SIGNATURE = np.full(CHAR_NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    anchor_sizes, anchor_values = _joined([anchors_of(fp.shingles) for fp, _, _, _ in records], np.uint32)
+    return _packed_records(records), found, errors, anchor_sizes, anchor_values
 
 
 def default_workers() -> int:
@@ -447,20 +426,16 @@ class Fingerprinter:
         on_error: Callable[[InputError], None] | None,
         found: list[tuple[int, int]],
         anchors: list[np.ndarray],
-        keys: tuple[list[np.ndarray], list[np.ndarray]],
-        bands: tuple[int, int],
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[LearningPass]:
         """``learning_pass`` of the articles of JSON lines (``ArticleFiles.jsonl_lines``), parsed in the workers.
 
         Errors go to ``on_error`` (raised without it) in input order; the
         (path number, line number) of every article is appended to ``found``,
-        its anchors (``anchors_of``) to ``anchors``, and each chunk's word and
-        character band keys for ``bands`` = (bands, rows) to ``keys``.
+        its anchors (``anchors_of``) to ``anchors``.
         """
-        tasks = ((self.settings, chunk, bands) for chunk in chunked(lines, _CHUNK))
-        jobs = self._get_pool().imap(_learning_lines_job, tasks)
-        for packed, where, errors, anchor_sizes, anchor_values, word_keys, char_keys in jobs:
+        tasks = ((self.settings, chunk) for chunk in chunked(lines, _CHUNK))
+        for packed, where, errors, anchor_sizes, anchor_values in self._get_pool().imap(_learning_lines_job, tasks):
             for _, error in errors:
                 if on_error is None:
                     raise error
@@ -468,8 +443,6 @@ class Fingerprinter:
             results = _learning_records_of(packed)
             found.extend(where)
             anchors.extend(_split(anchor_sizes, anchor_values))
-            keys[0].append(word_keys)
-            keys[1].append(char_keys)
             yield from results
             if progress and results:
                 progress(len(results))
