@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from compare.pair.matching import MatchForm, figure_keys
 from compare.text.lexicon import REPORTING_VERBS, STOPWORDS
@@ -269,17 +269,38 @@ def load_related(path: Path = RELATED_PATH) -> Mapping[str, frozenset[int]]:
     return _RelatedTable(words, ends, concepts)
 
 
-class _RelatedTable(Mapping[str, frozenset[int]]):
+_Value = TypeVar("_Value")
+
+
+class _KeyedTable(Mapping[str, _Value]):
+    """A read-only table whose keys are the positions of a word list: the values are made when asked for."""
+
+    __slots__ = ("_positions",)
+
+    def __init__(self, keys: list[str]) -> None:
+        self._positions = {key: position for position, key in enumerate(keys)}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+
+class _RelatedTable(_KeyedTable[frozenset[int]]):
     """stem -> concept ids, each word's set built when it is first asked for.
 
     A ``pair`` asks for a few dozen of the 18,081 words: building every frozenset up
     front cost ~30 ms of each command.
     """
 
-    __slots__ = ("_concepts", "_ends", "_positions", "_sets")
+    __slots__ = ("_concepts", "_ends", "_sets")
 
     def __init__(self, words: list[str], ends: list[int], concepts: list[int]) -> None:
-        self._positions = {word: position for position, word in enumerate(words)}
+        super().__init__(words)
         self._ends = ends
         self._concepts = concepts
         self._sets: dict[str, frozenset[int]] = {}
@@ -292,28 +313,19 @@ class _RelatedTable(Mapping[str, frozenset[int]]):
             found = self._sets[word] = frozenset(self._concepts[start : self._ends[position]])
         return found
 
-    def __contains__(self, word: object) -> bool:
-        return word in self._positions
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-
-class _EvidenceTable(Mapping[str, tuple[float, float]]):
+class _EvidenceTable(_KeyedTable[tuple[float, float]]):
     """gram -> (log-odds when both sentences have it, when only one has it), each pair made when asked for.
 
     The 24,999 tuples built up front cost ~15 ms of each ``pair``, which asks for a few hundred.
     """
 
-    __slots__ = ("_positions", "_values")
+    __slots__ = ("_values",)
 
     def __init__(self, grams: list[str], values: list[float]) -> None:
         if 2 * len(grams) != len(values):
             raise ValueError(f"{len(grams)} grams need {2 * len(grams)} evidence values, not {len(values)}")
-        self._positions = {gram: position for position, gram in enumerate(grams)}
+        super().__init__(grams)
         self._values = values
 
     def get(self, gram: str, default: Any = None) -> Any:
@@ -325,15 +337,6 @@ class _EvidenceTable(Mapping[str, tuple[float, float]]):
     def __getitem__(self, gram: str) -> tuple[float, float]:
         position = self._positions[gram]
         return (self._values[2 * position], self._values[2 * position + 1])
-
-    def __contains__(self, gram: object) -> bool:
-        return gram in self._positions
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)
 
 
 @lru_cache(maxsize=4)
