@@ -167,6 +167,73 @@ def test_dataframe_api_chains_and_duplicate_ids(spark):
     _same(spark_find(df), local)
 
 
+def _letters_alike_records(count: int, *, seed: int = 5) -> list[dict[str, str]]:
+    """Texts of 300 tokens from 100 "word<N>" tokens: each holds nearly the same character grams, so
+    the character signal pairs them all (sample Jaccard >= 0.4) while their word shingles differ: buckets of more than
+    CHAR_BUCKET_MAX different character signatures, and ties of agreement at many articles' cutoffs."""
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = [f"word{i}" for i in range(100)]
+    return [{"id": f"t{n}", "text": " ".join(rng.choices(vocabulary, k=300))} for n in range(count)]
+
+
+def _ties_at_the_cutoff(articles) -> int:
+    """Articles whose CHAR_MAX_CANDIDATES-th and next character-only candidate agree equally (the tie rule decides)."""
+    import numpy as np
+
+    from compare.dedup.batch import candidate_pairs
+    from compare.dedup.fingerprint import fingerprint_many
+    from compare.dedup.lsh import (
+        CHAR_BANDS,
+        CHAR_BUCKET_MAX,
+        CHAR_MAX_CANDIDATES,
+        CHAR_ROWS,
+        char_agreement,
+    )
+    from compare.dedup.lsh import char_agreement_needed as needed
+
+    matrix = np.stack([fp.char_signature for fp in fingerprint_many(articles)])
+    pairs = candidate_pairs(matrix, CHAR_BANDS, CHAR_ROWS, max_bucket=CHAR_BUCKET_MAX)
+    agree = char_agreement(matrix, pairs)
+    enough = agree >= needed(matrix.shape[1])
+    pairs, agree = pairs[enough], agree[enough]
+    ties = 0
+    for article in range(len(matrix)):
+        scores = np.sort(agree[(pairs[:, 0] == article) | (pairs[:, 1] == article)])[::-1]
+        ties += int(scores.size > CHAR_MAX_CANDIDATES and scores[CHAR_MAX_CANDIDATES - 1] == scores[CHAR_MAX_CANDIDATES])
+    return ties
+
+
+def test_character_candidates_are_bounded_as_in_the_local_engine(spark, tmp_path, monkeypatch):
+    """Crowded character buckets give no pairs and each article keeps its 16 best character-only
+    candidates, ties broken by input order: the Spark pairs and clusters are the local ones, and
+    both rules change them here. Two files with a blank line, so that ordinals are not indices."""
+    import compare.dedup.batch as batch
+    from compare.spark import dedup_paths
+
+    records = _letters_alike_records(300)
+    (tmp_path / "in").mkdir()
+    with (tmp_path / "in" / "a.jsonl").open("w", encoding="utf-8") as out:
+        for number, record in enumerate(records[:140]):
+            out.write(("\n" if number == 70 else "") + json.dumps(record) + "\n")
+    with (tmp_path / "in" / "b.jsonl").open("w", encoding="utf-8") as out:
+        out.writelines(json.dumps(record) + "\n" for record in records[140:])
+    articles = list(iter_articles([tmp_path / "in"]))
+    assert [a.id for a in articles] == [r["id"] for r in records]
+    local = find_duplicates(articles, workers=0)
+    assert local.pairs and all(p.char_jaccard is not None for p in local.pairs)
+    assert _ties_at_the_cutoff(articles) > 10
+    # Each rule changes the local result on this input: the test can tell a Spark engine without either.
+    monkeypatch.setattr(batch, "CHAR_MAX_CANDIDATES", 10**9)
+    no_cap = find_duplicates(articles, workers=0)
+    monkeypatch.setattr(batch, "CHAR_BUCKET_MAX", 10**9)
+    unbounded = find_duplicates(articles, workers=0)
+    monkeypatch.undo()
+    assert len(local.pairs) < len(no_cap.pairs) < len(unbounded.pairs)
+    _same(dedup_paths(spark, [str(tmp_path / "in")]), local)
+
+
 def test_connected_components_match_union_find(spark):
     from compare.spark.components import connected_components
 

@@ -18,8 +18,11 @@ spread over the executors:
    character signatures agree in ``CHAR_MIN_AGREEMENT`` of their values (the
    local ``char_signatures_agree``): inside each character bucket on 4 bits per
    value (``executor.char_pairs_in_buckets``, 64 bytes per article), then on the
-   full signatures of the few pairs left (``zip_with`` on the JVM). Nothing goes
-   to the driver.
+   full signatures of the few pairs left (``zip_with`` on the JVM). As locally,
+   character buckets of more than ``CHAR_BUCKET_MAX`` different signatures give
+   no pairs, and each article keeps its ``CHAR_MAX_CANDIDATES`` best of those
+   pairs by agreement (a window per article; a pair stays when either keeps
+   it). Nothing goes to the driver.
 4. *Verification*: candidates are joined to both articles' word and character
    samples and scored exactly on the executors by the local rule
    (``compare.dedup.batch.verify_pair``).
@@ -39,6 +42,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from pyspark import StorageLevel
+from pyspark.sql import Window
 from pyspark.sql import functions as F
 
 from compare.dedup.batch import (
@@ -48,7 +52,7 @@ from compare.dedup.batch import (
     check_thresholds,
 )
 from compare.dedup.fingerprint import CHAR_NUM_PERM, DEFAULT_SETTINGS, FingerprintSettings
-from compare.dedup.lsh import CHAR_MIN_AGREEMENT
+from compare.dedup.lsh import CHAR_BUCKET_MAX, CHAR_MAX_CANDIDATES, CHAR_MIN_AGREEMENT
 from compare.spark import executor
 from compare.spark.components import connected_components
 
@@ -277,14 +281,16 @@ def run(
             ),
             executor.REFINGERPRINT_SCHEMA,
         )
+        # A redone article takes all its new signals, null ones too (``char_whole`` is null
+        # when learned chrome leaves it too few characters for the signal): so not coalesce.
         fingerprints = good.join(
-            redone.select("ordinal", *(F.col(name).alias(f"new_{name}") for name in executor.SIGNALS)),
+            redone.select("ordinal", F.lit(True).alias("redone"), *(F.col(name).alias(f"new_{name}") for name in executor.SIGNALS)),
             "ordinal",
             "left",
         ).select(
             "ordinal",
             "id",
-            *(F.coalesce(f"new_{name}", name).alias(name) for name in executor.SIGNALS),
+            *(F.when(F.col("redone"), F.col(f"new_{name}")).otherwise(F.col(name)).alias(name) for name in executor.SIGNALS),
         )
         held_hits: DataFrame | None = hits
     else:
@@ -363,8 +369,10 @@ def _candidates(fingerprints: DataFrame) -> DataFrame:
     Pairs of non-empty articles sharing a word band key in the same band,
     anchor pairs (``_anchor_pairs``), and the pairs of articles with the
     character signal (only those have ``char_bands``) sharing a character band
-    key that are neither, when their character signatures agree in
-    ``CHAR_MIN_AGREEMENT`` of their values (``compare.dedup.batch.char_candidates``).
+    key that are neither, when their bucket holds at most ``CHAR_BUCKET_MAX``
+    different character signatures and their character signatures agree in
+    ``CHAR_MIN_AGREEMENT`` of their values, each article keeping its
+    ``CHAR_MAX_CANDIDATES`` best of those (``compare.dedup.batch.char_candidates``).
     """
     words = _banded(fingerprints.where(F.size("shingles") > 0), "bands")
     others = words.union(_anchor_pairs(fingerprints)).distinct()
@@ -375,9 +383,19 @@ def _candidates(fingerprints: DataFrame) -> DataFrame:
     # whose nibbles agree (a superset of those whose signatures do); the few left are
     # checked exactly on the full signatures.
     keyed = fingerprints.where(F.size("char_bands") > 0).select(
-        F.struct("ordinal", "char_nibbles").alias("member"), F.posexplode("char_bands").alias("band", "key")
+        F.struct("ordinal", "char_nibbles").alias("member"),
+        "char_whole",
+        F.posexplode("char_bands").alias("band", "key"),
     )
-    buckets = keyed.groupBy("band", "key").agg(F.collect_list("member").alias("m")).where(F.size("m") > 1)
+    # A bucket of more than CHAR_BUCKET_MAX different signatures (copies of one text count
+    # once, by the local engine's whole-signature hash) gives no pairs, as in the local
+    # ``candidate_pairs(max_bucket=)``: on text whose words share their letters such buckets
+    # hold thousands of articles and their pairs grow with the square of the input.
+    buckets = (
+        keyed.groupBy("band", "key")
+        .agg(F.collect_list("member").alias("m"), F.size(F.collect_set("char_whole")).alias("different"))
+        .where((F.size("m") > 1) & (F.col("different") <= CHAR_BUCKET_MAX))
+    )
     chars = (
         buckets.select("m")
         .mapInArrow(partial(executor.char_pairs_in_buckets, needed=needed), "a bigint, b bigint")
@@ -388,10 +406,26 @@ def _candidates(fingerprints: DataFrame) -> DataFrame:
     agreeing = (
         chars.join(signatures.select(F.col("ordinal").alias("a"), F.col("char_signature").alias("ga")), "a")
         .join(signatures.select(F.col("ordinal").alias("b"), F.col("char_signature").alias("gb")), "b")
-        .where(F.expr(f"size(filter(zip_with(ga, gb, (x, y) -> x = y), same -> same)) >= {needed}"))
-        .select("a", "b")
+        .select("a", "b", F.expr("size(filter(zip_with(ga, gb, (x, y) -> x = y), same -> same))").alias("agree"))
+        .where(F.col("agree") >= needed)
     )
-    return others.union(agreeing)
+    return others.union(_best_per_article(agreeing, CHAR_MAX_CANDIDATES))
+
+
+def _best_per_article(pairs: DataFrame, keep: int) -> DataFrame:
+    """(a, b) of ``pairs`` (``a``, ``b``, ``agree``) among the ``keep`` best of either article:
+    the local ``compare.dedup.lsh.best_per_article``.
+
+    Each article ranks its pairs by agreement, highest first, ties by the other
+    article's ordinal, lowest first. The local engine breaks ties by the other
+    article's index in input order; ordinals grow with input order (file, then
+    line; the DataFrame's row order), so both orders rank alike.
+    """
+    ends = pairs.select(F.col("a").alias("end"), F.col("b").alias("other"), "a", "b", "agree").union(
+        pairs.select(F.col("b").alias("end"), F.col("a").alias("other"), "a", "b", "agree")
+    )
+    rank = F.row_number().over(Window.partitionBy("end").orderBy(F.col("agree").desc(), F.col("other").asc()))
+    return ends.withColumn("rank", rank).where(F.col("rank") <= keep).select("a", "b").distinct()
 
 
 def _banded(fingerprints: DataFrame, column: str) -> DataFrame:

@@ -40,11 +40,13 @@ RECORD_FIELDS = ("id", "text", "html", "title", "source", "url", "published")
 #: samples for it or the signal is off), and the character signature, for the
 #: agreement check of pairs only the character bands propose (``char_signatures_agree``),
 #: and its low 4 bits per value (``char_nibbles``), which the character band buckets carry
-#: for a first, looser agreement check (``char_pairs_in_buckets``).
-SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands", "char_signature", "char_nibbles")
+#: for a first, looser agreement check (``char_pairs_in_buckets``), and a 64-bit hash of the
+#: whole character signature (``char_whole``, null without the signal), by which a bucket's
+#: different signatures are counted (``CHAR_BUCKET_MAX``).
+SIGNALS = ("shingles", "bands", "anchors", "chars", "char_bands", "char_signature", "char_nibbles", "char_whole")
 _SIGNALS_SCHEMA = (
     "shingles array<int>, bands array<bigint>, anchors array<int>, chars array<int>, char_bands array<bigint>, "
-    "char_signature array<int>, char_nibbles binary"
+    "char_signature array<int>, char_nibbles binary, char_whole bigint"
 )
 FINGERPRINT_SCHEMA = (
     "ordinal bigint, id string, source string, error string, "
@@ -168,7 +170,22 @@ def _signal_arrays(fps: list[Fingerprint | None], bands: int, rows: int, char_si
         _bands_array([None if fp is None else fp.char_signature for fp in with_chars], CHAR_BANDS, CHAR_ROWS),
         _list_array([empty32 if fp is None else fp.char_signature for fp in with_chars], pa.int32(), np.int32),
         pa.array([b"" if fp is None else nibbles(fp.char_signature) for fp in with_chars], pa.binary()),
+        _whole_array([None if fp is None else fp.char_signature for fp in with_chars]),
     ]
+
+
+def _whole_array(signatures: list[np.ndarray | None]) -> pa.Array:
+    """A 64-bit hash of each whole signature (null for None): the hash by which the local
+    ``candidate_pairs`` counts a crowded bucket's different signatures (one band of all rows),
+    so that both engines count equal signatures, and hash collisions, alike."""
+    from compare.dedup.lsh import band_keys
+
+    present = [s for s in signatures if s is not None]
+    if not present:
+        return pa.nulls(len(signatures), pa.int64())
+    stacked = np.stack(present)
+    keys = iter(band_keys(stacked, 1, stacked.shape[1])[:, 0].tolist())
+    return pa.array([None if s is None else next(keys) for s in signatures], pa.int64())
 
 
 def nibbles(signature: np.ndarray) -> bytes:
