@@ -288,3 +288,21 @@ def test_character_samples_leave_out_the_stop_grams_and_nothing_else():
         assert np.array_equal(fp.chars, full[~np.isin(full, stop)])
         assert np.array_equal(char_sample(text), fp.chars)
         assert fp.has_chars
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab '`\n\t\x01\x7f\u00e9.", max_size=12), max_size=8))
+def test_plain_ascii_of_a_batch_at_once_equals_plain_ascii_of_each_text(texts):
+    # _plain_batch tests a batch's texts in one numpy pass; a text refused or kept must be
+    # refused or kept as plain_ascii decides it alone, whatever its neighbours end or start with.
+    from compare.dedup.fingerprint import _plain_ascii_many
+    from compare.text.normalize import plain_ascii
+
+    assert _plain_ascii_many(texts) == [plain_ascii(text) for text in texts]
+
+
+def test_plain_ascii_of_a_batch_refuses_each_thing_plain_ascii_refuses():
+    from compare.dedup.fingerprint import _plain_ascii_many
+
+    texts = ["ok text.\n", "two  spaces", "wire ``quote", "wire ''quote", "tab\there", "bell\x07", "del\x7f", "caf\u00e9", "", "it's 'fine'\n"]
+    assert [raw is not None for raw in _plain_ascii_many(texts)] == [True, False, False, False, False, False, False, False, True, True]

@@ -638,6 +638,41 @@ _FOOTER_HINTS_ASCII = tuple(hint.encode("ascii") for hint in FOOTER_HINTS)
 _LEGAL_HINTS_ASCII = tuple(hint.encode("ascii") for hint in LEGAL_HINTS if hint.isascii())
 
 
+def _plain_ascii_many(texts: Sequence[str]) -> list[bytes | None]:
+    """``[plain_ascii(text) for text in texts]``, its byte tests made once over the joined texts in numpy.
+
+    ``plain_ascii``'s substring tests ("  ", two backquotes, two quotes) cost
+    ~14 us per 4 kB article: CPython searches a two-byte needle byte by
+    byte. Here every adjacent pair of bytes of the batch is compared at
+    once; a text is plain unless a pair or a byte inside it is refused. The
+    texts are joined by line breaks, which form no refused pair and are
+    allowed, so no pair crosses from one text into the next.
+    tests/test_fingerprint.py holds the result equal to ``plain_ascii``.
+    """
+    raws = [text.encode("ascii") if text.isascii() else None for text in texts]
+    kept = [raw for raw in raws if raw is not None]
+    if not kept:
+        return raws
+    data = np.frombuffer(b"\n".join(kept), dtype=np.uint8)
+    # Refused bytes: controls but the line break (printable ASCII is 32-126), and DEL.
+    refused = ((data < 32) & (data != 10)) | (data == 127)
+    before = data[:-1]
+    refused[:-1] |= (before == data[1:]) & ((before == 32) | (before == 96) | (before == 39))  # "  ", "``", "''"
+    bad = np.flatnonzero(refused)
+    if not bad.size:
+        return raws
+    sizes = np.fromiter(map(len, kept), dtype=np.int64, count=len(kept))
+    starts = np.cumsum(sizes + 1) - (sizes + 1)  # each text's first byte in the joined bytes
+    refused_texts = set(np.searchsorted(starts, bad, side="right").tolist())
+    k = 0
+    for i, raw in enumerate(raws):
+        if raw is not None:
+            k += 1
+            if k in refused_texts:
+                raws[i] = None
+    return raws
+
+
 @dataclass(frozen=True, slots=True)
 class _PlainText:
     """One plain article of a batch (see ``_plain_batch``): its lines as ``" ".join(line_tokens)`` bytes and its token range."""
@@ -671,8 +706,7 @@ def _plain_batch(texts: Sequence[str]) -> _PlainBatch:
     lowered: list[bytes] = []
     chosen: list[int] = []
     legal: list[bool] = []
-    for i, text in enumerate(texts):
-        raw = plain_ascii(text)
+    for i, raw in enumerate(_plain_ascii_many(texts)):
         if raw is None:
             continue
         low = raw.lower()

@@ -29,7 +29,8 @@ def clean_plain_text(text: str) -> str:
     lines inside a paragraph; when most lines follow that convention, the
     wrapped lines are joined so that a paragraph is one line again.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # a one-byte search; the two-character "\r\n" search costs ~4 us per 4 kB text
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _may_hold_controls(text):
         text = _CONTROLS.sub("", text)
     if "<" not in text:  # no tag, no wire-copy line end: done
