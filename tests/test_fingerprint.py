@@ -306,3 +306,16 @@ def test_plain_ascii_of_a_batch_refuses_each_thing_plain_ascii_refuses():
 
     texts = ["ok text.\n", "two  spaces", "wire ``quote", "wire ''quote", "tab\there", "bell\x07", "del\x7f", "caf\u00e9", "", "it's 'fine'\n"]
     assert [raw is not None for raw in _plain_ascii_many(texts)] == [True, False, False, False, False, False, False, False, True, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="abcdefgh1 ", max_size=40), st.text(alphabet="abc\u00e9\u00df ", max_size=40).map(lambda t: t.replace(" ", ""))), max_size=6), st.booleans())
+def test_character_samples_of_spaced_strings_drop_the_spaces(texts, as_bytes):
+    # fingerprint_many hands char_samples its kept lines with the spaces between words
+    # (spaced=True); the samples must be those of the same letters without the spaces.
+    from compare.dedup.fingerprint import char_samples
+
+    given_texts = [t.encode("ascii") if as_bytes and t.isascii() else t for t in texts]
+    spaced = char_samples(given_texts, spaced=True)
+    joined = char_samples([t.replace(" ", "") for t in texts])
+    assert [s.tolist() for s in spaced] == [s.tolist() for s in joined]

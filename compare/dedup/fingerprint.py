@@ -353,7 +353,9 @@ def char_stop_grams() -> np.ndarray:
     return stop
 
 
-def char_samples(letters: Sequence[str | bytes], *, stop: np.ndarray | None = None) -> list[np.ndarray]:
+def char_samples(
+    letters: Sequence[str | bytes], *, stop: np.ndarray | None = None, spaced: bool = False
+) -> list[np.ndarray]:
     """The sampled character shingles of each letters-only string (see ``Fingerprint.chars``).
 
     Args:
@@ -361,12 +363,24 @@ def char_samples(letters: Sequence[str | bytes], *, stop: np.ndarray | None = No
             punctuation); ASCII ones may come as bytes.
         stop: sorted uint32 hashes to leave out; None = the shipped stop list
             (``char_stop_grams``); an empty array keeps every sampled shingle.
+        spaced: the strings may also hold spaces, which are dropped (the
+            batch path's kept lines, words joined by spaces: numpy drops
+            them from all at once, where ``bytes.replace`` took ~9 us per article).
     """
+    plain = all(isinstance(t, bytes) or t.isascii() for t in letters)
+    if spaced and not plain:
+        letters = [t.replace(b" ", b"") if isinstance(t, bytes) else t.replace(" ", "") for t in letters]
     counts = np.fromiter(map(len, letters), dtype=np.int64, count=len(letters))
-    if all(isinstance(t, bytes) or t.isascii() for t in letters):
+    if plain:
         # One byte per letter: a copy, where UTF-32 encodes letter by letter.
         joined = b"".join(t if isinstance(t, bytes) else t.encode("ascii") for t in letters)
-        codes = np.frombuffer(joined, dtype=np.uint8).astype(np.uint32)
+        data = np.frombuffer(joined, dtype=np.uint8)
+        if spaced:
+            letter = data != 32
+            before = np.concatenate([[0], np.cumsum(letter)])  # letters before each byte
+            counts = np.diff(before[np.concatenate([[0], np.cumsum(counts)])])
+            data = data[letter]
+        codes = data.astype(np.uint32)
     else:
         text = "".join(t.decode("ascii") if isinstance(t, bytes) else t for t in letters)
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
@@ -863,7 +877,7 @@ def fingerprint_many(
             lines, kept, removed = _plain_content(article, plain, learned=learned, line_keys=keys)
             kept_lines.extend(lines)
             token_lists.append(None)
-            letters.append(b"".join(kept).replace(b" ", b""))
+            letters.append(b"".join(kept))  # with the spaces between words: char_samples drops them
         removed_blocks.append(removed)
     line_kept = np.zeros(batch.line_count, dtype=bool)
     line_kept[kept_lines] = True
@@ -881,7 +895,7 @@ def fingerprint_many(
     counts = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
     values = np.concatenate(word_parts) if word_parts else _NO_HASHES
     shingles = _grouped_shingles(values, counts, settings.shingle_size)
-    chars = char_samples(letters)
+    chars = char_samples(letters, spaced=True)
     signatures = _grouped_minhash(shingles, settings)
     char_signatures = char_minhashes(chars, seed=settings.seed)
     return [
