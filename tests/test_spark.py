@@ -326,6 +326,28 @@ def test_cli_spark_usage_errors_are_one_line(spark, arguments, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "jvm_text",
+    [
+        "An error occurred while calling o812.collectToPython.\n: org.apache.spark.SparkException: Job aborted due to"
+        " stage failure: Task 3 in stage 41.0 failed 1 times, most recent failure: Lost task 3.0: java.lang.OutOfMemoryError: Java heap space",
+        "org.apache.spark.SparkException: Not enough memory to build and broadcast the table to all worker nodes."
+        " As a workaround, you can either disable broadcast by setting spark.sql.autoBroadcastJoinThreshold to -1",
+    ],
+)
+def test_spark_out_of_memory_is_one_line_naming_the_memory_settings(jvm_text):
+    """A local run on crowded input (20,000 texts whose words share their letters) ran out of its 1 GB driver heap."""
+    from pyspark.errors import PySparkException
+
+    from compare.spark import spark_error
+
+    message = spark_error(PySparkException(message=jvm_text))
+    assert message is not None and "\n" not in message
+    assert message.startswith("Spark ran out of memory (")
+    assert "spark.driver.memory" in message and "spark.executor.memory" in message
+    assert spark_error(PySparkException(message="Path does not exist: file:/x.jsonl\nmore")) == "Path does not exist: file:/x.jsonl"
+
+
 def test_article_ids_from_ints_and_defaults_match(spark, tmp_path):
     from compare.spark import find_duplicates as spark_find
 

@@ -181,4 +181,15 @@ def spark_error(error: BaseException) -> str | None:
     else:
         return None
     first = next((line.strip() for line in text.splitlines() if line.strip()), type(error).__name__)
+    if any(marker in text for marker in _OUT_OF_MEMORY):
+        # The JVM's own line names a heap, rarely the setting that sizes it: under a local
+        # master every executor runs inside the driver's heap (1 GB unless set).
+        return (
+            f"Spark ran out of memory ({first[:150]}); raise spark.driver.memory "
+            "(a local master runs every executor inside the driver) or spark.executor.memory on a cluster"
+        )
     return first if len(first) <= 300 else first[:297] + "..."
+
+
+#: Texts of the JVM's and Spark's out-of-memory failures (a task's heap, a broadcast's build).
+_OUT_OF_MEMORY = ("java.lang.OutOfMemoryError", "Not enough memory to build and broadcast")
