@@ -323,3 +323,33 @@ def test_sqlite_band_rows_of_ordinals_past_2_to_the_31_are_stored_and_found(tmp_
         for article in articles:
             assert article.id in index.candidates(fingerprint(article))
         assert index.check() == []
+
+
+def test_an_anchor_stored_for_the_maximum_number_of_articles_makes_no_candidates(spec):
+    """A stock phrase: batch dedup ignores an anchor carried by more than ANCHOR_MAX_ARTICLES articles, and so does every index.
+
+    A short story inside 63 long pages is a containment candidate of each (it
+    shares all its anchors with them). Once a 64th page carries it, its
+    anchors are stored for the maximum, and a lookup stops reading them: what
+    is left are the pages sharing an LSH band with it by chance.
+    """
+    from compare.dedup.index.base import INDEX_ANCHOR_MAX_ARTICLES, is_containment_candidate
+
+    story = " ".join(seeds()[0].text.split()[:60])
+    pages = [
+        Article(id=f"page-{i}", text=story + "\n\n" + " ".join(f"w{i}x{j}" for j in range(1500)))
+        for i in range(INDEX_ANCHOR_MAX_ARTICLES)
+    ]
+    probe = fingerprint(Article(id="story", text=story))
+    mine = index_anchors(probe.shingles).size
+    assert mine >= 2 and is_containment_candidate(mine, mine, index_anchors(fingerprint(pages[0]).shingles).size)
+    with open_index(spec) as index:
+        index.add(items(pages[:-1]))
+        assert set(index.candidates(probe)) == {p.id for p in pages[:-1]}
+        index.add(items(pages[-1:]))
+        found = set(index.candidates(probe))
+        keys = index.band_keys([probe, *(fingerprint(p) for p in pages)])
+        char_keys = index.char_band_keys([probe, *(fingerprint(p) for p in pages)])
+        banded = {p.id for n, p in enumerate(pages, 1) if (keys[n] == keys[0]).any() or (char_keys[n] == char_keys[0]).any()}
+        assert found <= banded
+        assert len(banded) < len(pages) // 2  # the anchors, not the bands, made the candidates before

@@ -61,8 +61,10 @@ _NO_VALUES.flags.writeable = False
 #: has a Jaccard of ~0.1 with its original, which LSH bands rarely propose;
 #: every anchor of a contained text is an anchor of the text holding it. An
 #: anchor is stored for at most ``ANCHOR_MAX_ARTICLES`` (64) articles (a stock
-#: phrase): later articles are not stored under it, so a lookup reads at most
-#: that many rows per anchor however large the index grows.
+#: phrase): later articles are not stored under it, and once it is stored for
+#: that many it makes no candidates (batch dedup ignores an anchor carried by
+#: more than ``ANCHOR_MAX_ARTICLES`` articles, and the probing article is one
+#: more), so its chance hits, which a growing index has more of, are not read.
 INDEX_ANCHOR_MAX_ARTICLES = ANCHOR_MAX_ARTICLES
 _ANCHOR_SALT = np.uint64(0xCA62C1D6ED9EBA14)
 _ANCHOR_MIX = np.uint64(0xBF58476D1CE4E5B9)

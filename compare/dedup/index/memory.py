@@ -101,7 +101,10 @@ class MemoryIndex(ArticleIndex):
         if fp.has_chars:
             found.update(self._char_lsh.query(self._char_minhash(fp)))
         anchors = index_anchors(fp.shingles).tolist()
-        shared = Counter(i for anchor in anchors for i in self._anchor_ids.get(anchor, ()))
+        # An anchor stored for INDEX_ANCHOR_MAX_ARTICLES articles is a stock phrase: no one's candidate (as in SQLite and batch dedup).
+        shared = Counter(
+            i for anchor in anchors for i in self._anchor_ids.get(anchor, ()) if len(self._anchor_ids[anchor]) < INDEX_ANCHOR_MAX_ARTICLES
+        )
         found.update(i for i, n in shared.items() if is_containment_candidate(n, len(anchors), self._anchors[i][1]))
         return sorted(found)
 

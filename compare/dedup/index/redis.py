@@ -473,7 +473,10 @@ class RedisIndex(ArticleIndex):
             # Containment candidates: ids sharing enough anchors, given how many anchors they have.
             shared = []
             for row, (start, _) in zip(anchors, spans, strict=True):
-                shared.append(Counter(k for members in replies[start - len(row) : start] for k in members))
+                # An anchor stored for INDEX_ANCHOR_MAX_ARTICLES articles is a stock phrase: no one's candidate (as in SQLite and batch dedup).
+                shared.append(Counter(
+                    k for members in replies[start - len(row) : start] if len(members) < INDEX_ANCHOR_MAX_ARTICLES for k in members
+                ))
             ids = sorted({k for counter in shared for k in counter})
             theirs = dict(zip(ids, self._redis.hmget(self._anchors, ids), strict=True)) if ids else {}
         except redis.RedisError as error:

@@ -1,7 +1,8 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 6; 6: the shingle sets moved out of the
-article row into ``sets``; 5: the article row no longer holds a copy of its
+Schema (``PRAGMA user_version`` = 7; 7: the ``stock`` table of anchors
+stored for INDEX_ANCHOR_MAX_ARTICLES articles, which lookups skip; 6: the
+shingle sets moved out of the article row into ``sets``; 5: the article row no longer holds a copy of its
 band keys, and new band rows wait in ``fresh``; 4: character samples without
 the stop grams. An index of another version is refused with "rebuild it",
 never read with the wrong layout):
@@ -31,6 +32,12 @@ never read with the wrong layout):
 - ``fresh(key, article)``: band rows not yet swept into ``bands``, and
   ``sweep(position, rows)``: where the next sweep starts, how many band rows
   were ever added (``SQLiteIndex._sweep``: why two tables).
+- ``stock(key)``: the anchor keys stored for INDEX_ANCHOR_MAX_ARTICLES
+  articles (stock phrases). A lookup does not read their rows: batch dedup
+  ignores an anchor carried by more than that many articles, and such a key
+  and the article probing it are more. Without this, chance hits of stock
+  phrases were most anchor rows a lookup read (60 % at 300,000 articles)
+  and grew with the index.
 
 Per 600-word article that is about 0.8 KB of shingles, ~0.45 KB of character
 sample, ~1.8 KB of band rows (~141: 32 + 32 + ~77 anchors), the id twice
@@ -79,7 +86,7 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Page cache (negative = KiB), an upper bound (pages are allocated as they are
 #: read). The band table's keys are random, so inserts touch pages all over
 #: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
@@ -118,6 +125,8 @@ CREATE TABLE fresh (
 -- Where the next sweep starts (a signed 32-bit key) and how many band rows were ever added.
 CREATE TABLE sweep (position INTEGER NOT NULL, rows INTEGER NOT NULL);
 INSERT INTO sweep VALUES (-2147483648, 0);
+-- Anchor keys stored for INDEX_ANCHOR_MAX_ARTICLES articles: lookups skip them (ANCHOR_HITS_SQL).
+CREATE TABLE stock (key INTEGER PRIMARY KEY);
 -- How many stored articles of a source carried each short line: chrome once >= 3.
 CREATE TABLE boilerplate (
     source TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
@@ -160,13 +169,19 @@ CHAR_CANDIDATES_SQL = (
     " CROSS JOIN articles a ON a.rowid = b.article"
 )
 #: The band rows of the probed anchors, swept or not, as two JSON arrays (the
-#: probe value, the article): most are chance hits of stock phrases (up to
-#: INDEX_ANCHOR_MAX_ARTICLES articles per key, more such keys as the index
-#: grows), counted in numpy (``_anchor_hits``) rather than row by row.
+#: probe value, the article), counted in numpy (``_anchor_candidates``) rather
+#: than row by row; a probed key in ``stock`` gives one row with article -1
+#: instead of its INDEX_ANCHOR_MAX_ARTICLES rows. Its rows are not read: each
+#: stock phrase of an article cost that many chance hits, and an index holds
+#: more of them as it grows. MATERIALIZED: ``stock`` is searched once per
+#: probe, not once per branch.
 ANCHOR_HITS_SQL = (
-    "SELECT json_group_array(h.probe), json_group_array(h.article) FROM ("
-    f"SELECT p.value AS probe, b.article FROM json_each(?1) p CROSS JOIN bands b ON b.key = {_KEY}"
-    f" UNION ALL SELECT p.value, b.article FROM json_each(?1) p CROSS JOIN fresh b ON b.key = {_KEY}) h"
+    f"WITH p AS MATERIALIZED (SELECT value, {_KEY} AS key, EXISTS (SELECT 1 FROM stock s WHERE s.key = {_KEY}) AS stock"
+    " FROM json_each(?1) p)"
+    " SELECT json_group_array(h.probe), json_group_array(h.article) FROM ("
+    "SELECT p.value AS probe, b.article FROM p CROSS JOIN bands b ON b.key = p.key WHERE NOT p.stock"
+    " UNION ALL SELECT p.value, b.article FROM p CROSS JOIN fresh b ON b.key = p.key WHERE NOT p.stock"
+    " UNION ALL SELECT p.value, -1 FROM p WHERE p.stock) h"
 )
 #: Of the given ordinals (a JSON array), those of articles with a single anchor (``single_anchor``, a partial index).
 SINGLE_ANCHOR_SQL = (
@@ -473,6 +488,7 @@ class SQLiteIndex(ArticleIndex):
 
         Most anchors are stored for no or few articles: only keys whose stored
         count plus this batch's could pass the limit are walked one by one.
+        Keys that reach the limit with this batch go into ``stock``.
         """
         if not anchors:
             return []
@@ -490,10 +506,13 @@ class SQLiteIndex(ArticleIndex):
             stored = {key: seen[key] for key in keys if key in seen}
             if missing:
                 stored.update(self._anchor_counts(np.asarray(missing, dtype=unique.dtype)))
-        crowded = {
-            key: count for key, count, extra in zip(unique.tolist(), (stored.get(k, 0) for k in unique.tolist()), in_batch.tolist(), strict=True)
-            if count + extra > INDEX_ANCHOR_MAX_ARTICLES
-        }
+        counts = np.fromiter((stored.get(k, 0) for k in unique.tolist()), dtype=np.int64, count=unique.size)
+        total = counts + in_batch
+        filling = unique[(counts < INDEX_ANCHOR_MAX_ARTICLES) & (total >= INDEX_ANCHOR_MAX_ARTICLES)]
+        if filling.size:
+            self._db.executemany("INSERT OR IGNORE INTO stock (key) VALUES (?)", ((k,) for k in filling.tolist()))
+        over = total > INDEX_ANCHOR_MAX_ARTICLES
+        crowded = dict(zip(unique[over].tolist(), counts[over].tolist(), strict=True))
         if not crowded:
             return anchors
         kept = []
@@ -610,18 +629,25 @@ class SQLiteIndex(ArticleIndex):
         write step, the band rows counted per key are kept for the add that
         follows (``_kept_anchors``). Only pairs that can pass
         ``is_containment_candidate`` are looked up: sharing one anchor is
-        enough only when one of the two has a single anchor.
+        enough only when one of the two has a single anchor. A stock key
+        (``stock``) makes no candidate and counts as stored for
+        INDEX_ANCHOR_MAX_ARTICLES articles.
         """
         db = self._db
         probes_json, articles_json = db.execute(ANCHOR_HITS_SQL, (probe,)).fetchone()
         hit = np.array(json.loads(probes_json), dtype=np.int64)
         article = np.array(json.loads(articles_json), dtype=np.int64)
+        stock = article < 0
+        stock_keys = np.unique((hit[stock] & 0xFFFFFFFF) - 2**31).tolist()
+        if stock_keys:
+            hit, article = hit[~stock], article[~stock]
         if self._in_step:  # under the write lock: the add of this step can reuse the counts
             # Distinct (key + 2**31, article) pairs: a key probed by two articles counts its rows once.
             rows = np.unique(((hit & 0xFFFFFFFF).astype(np.uint64) << np.uint64(32)) | article.astype(np.uint64))
             keys, counts = np.unique((rows >> np.uint64(32)).astype(np.int64) - 2**31, return_counts=True)
             seen = dict.fromkeys(probed, 0)
             seen.update(zip(keys.tolist(), counts.tolist(), strict=True))
+            seen.update(dict.fromkeys(stock_keys, INDEX_ANCHOR_MAX_ARTICLES))
             self._anchor_counts_seen = seen
         if not hit.size:
             return []
