@@ -438,3 +438,40 @@ def test_the_worker_pool_does_not_wake_its_handler_for_every_result(monkeypatch)
         got = list(fingerprinter.fingerprints(articles, count=len(articles)))
     assert [fp.article_id for fp in got] == [a.id for a in articles]
     assert len(wakeups) <= 4, len(wakeups)
+
+
+def test_candidates_found_in_a_second_thread_are_the_same_as_in_one(tmp_path, monkeypatch):
+    """Large batches find containment candidates in a second thread beside the banding (issue 12: wall time)."""
+    import sys
+    import threading
+
+    import compare.dedup.batch as batch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate_articles import write_jsonl
+
+    data = write_jsonl(tmp_path / "a.jsonl", 400, seed=11)
+    articles = list(iter_articles([data]))
+    rng = random.Random(3)
+    # Eight articles in one page: each is contained, but at Jaccard ~0.12 neither the word nor the character bands pair them.
+    articles.append(Article("contained", "\n\n".join(a.text for a in articles[3:11])))
+    letters = [c if not c.isalpha() or rng.random() > 0.05 else rng.choice("abcdefghijklmnopqrstuvwxyz") for c in articles[2].text]
+    articles.append(Article("typos", "".join(letters)))
+    threads: list[str] = []
+    real = batch.containment_candidates
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "containment_candidates", recorded)
+    monkeypatch.setattr(batch, "_BESIDE_MIN_ARTICLES", 10**9)
+    alone = find_duplicates(articles, workers=0)
+    monkeypatch.setattr(batch, "_BESIDE_MIN_ARTICLES", 2)
+    beside = find_duplicates(articles, workers=0)
+    assert beside == alone
+    relations = {(p.a, p.b): p.relation for p in alone.pairs}
+    assert len(relations) > 10
+    assert {a for (a, b), r in relations.items() if b == "contained" and r == "contained"} >= {a.id for a in articles[3:11]}
+    assert any("typos" in pair for pair in relations)
+    assert threads[0] == "MainThread" and threads[1].startswith("dedup-candidates"), threads
