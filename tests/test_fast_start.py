@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -50,6 +52,26 @@ def test_dedup_and_ingest_modules_import_neither_datasketch_nor_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["dedup", "ingest", "pair"])
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("2", "2")])
+def test_commands_without_matrix_products_start_one_blas_thread(tmp_path, command, given, expected):
+    """numpy's import starts one OpenBLAS thread per core: ~110 ms of a one-article ingest's CPU."""
+
+    seeds = sorted(str(p) for p in (Path(__file__).resolve().parents[1] / "fixtures" / "seeds").glob("*.txt"))[:2]
+    arguments = {"dedup": ["dedup", *seeds], "ingest": ["ingest", seeds[0], "--index", str(tmp_path / "i.sqlite")], "pair": ["pair", *seeds]}
+    code = (
+        "import os, sys\n"
+        "from compare.cli import main\n"
+        f"try:\n    main({arguments[command]!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stderr.strip().splitlines()[-1] == expected
 
 
 class _Files:
