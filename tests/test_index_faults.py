@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -232,6 +233,86 @@ def test_an_sqlite_index_with_garbage_in_the_middle_is_refused_and_left_untouche
     assert index.read_bytes() == bytes(content)
 
 
+def test_garbage_written_with_the_old_modification_time_is_still_refused(tmp_path):
+    """A writer skips the whole-file check when the file is as the last writer left it
+    (``compare.dedup.index.checked``): that must not be fooled by putting the times back."""
+    data = tmp_path / "articles.jsonl"
+    _generated_jsonl(data, 300)
+    index = tmp_path / "i.sqlite"
+    assert run("ingest", data, "--index", index, "--workers", "0").exit_code == 0
+    db = sqlite3.connect(index)
+    db.execute("VACUUM")  # see the test above: no garbage on the free list
+    db.close()
+    assert run("ingest", SEED_0, "--index", index).exit_code == 0  # a writer of this tool leaves its record
+    assert Path(f"{index}-checked").is_file()
+    before = index.stat()
+    content = bytearray(index.read_bytes())
+    middle = len(content) // 2 // 4096 * 4096
+    content[middle : middle + 4096] = random.Random(6).randbytes(4096)
+    with index.open("r+b") as file:  # same inode, same size
+        file.write(bytes(content))
+    os.utime(index, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (index.stat().st_size, index.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    result = run("ingest", "fixtures/seeds", "--index", index)
+    assert_one_line_error(result, "fails SQLite's integrity check", "left untouched")
+    assert index.read_bytes() == bytes(content)
+
+
+def test_a_writer_checks_the_whole_file_unless_a_writer_of_this_tool_left_it_so(tmp_path, monkeypatch):
+    from compare.dedup.index import sqlite as sqlite_index
+
+    checks = []
+    real_check = sqlite_index._integrity_problems
+    monkeypatch.setattr(sqlite_index, "_integrity_problems", lambda db: checks.append(1) or real_check(db))
+    index = tmp_path / "i.sqlite"
+
+    def ingest_and_count(*paths: str) -> int:
+        checks.clear()
+        assert run("ingest", *paths, "--index", index, "--workers", "0").exit_code == 0
+        return len(checks)
+
+    assert ingest_and_count("fixtures/seeds") == 0  # created here: nothing to check
+    assert ingest_and_count("fixtures/variants") == 0  # as the last writer left it
+    assert ingest_and_count("fixtures/variants") == 0
+    # Changed by something else: chmod changes only the change time.
+    index.chmod(0o644)
+    assert ingest_and_count(SEED_0) == 1
+    assert ingest_and_count(SEED_0) == 0
+    # A read-only open neither checks nor records.
+    Path(f"{index}-checked").unlink()
+    assert run("index", "stats", "--index", index).exit_code == 0
+    assert not Path(f"{index}-checked").exists()
+    assert ingest_and_count(SEED_0) == 1
+    # A write-ahead log left behind (another writer still open, or a crash) holds pages the record never saw.
+    other = sqlite3.connect(index, isolation_level=None)
+    other.execute("PRAGMA wal_autocheckpoint = 0")
+    other.execute("INSERT INTO stock (key) VALUES (12345)")  # a change SQLite cannot skip (an unchanged row writes nothing)
+    try:
+        assert Path(f"{index}-wal").stat().st_size > 0
+        assert ingest_and_count(SEED_0) == 1
+        assert not Path(f"{index}-checked").exists()  # closed with the log still there: no record
+    finally:
+        other.close()
+    assert ingest_and_count(SEED_0) == 1
+    # A copy moved over the index (same bytes, same times: another inode).
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy2(index, copy)
+    os.replace(copy, index)
+    assert ingest_and_count(SEED_0) == 1
+    # A writer of this tool killed before it closed the index.
+    crashed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys; from compare.article import Article; from compare.dedup.index import open_index;"
+         " from compare.dedup.stream import ingest; index = open_index(sys.argv[1]);"
+         " list(ingest([Article(id='crash', text=' '.join(['killed before it closed'] * 40))], index, workers=0)); os._exit(9)",
+         str(index)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
+    )
+    assert crashed.returncode == 9
+    assert ingest_and_count(SEED_0) == 1
+    assert ingest_and_count(SEED_0) == 0
+
+
 def _run_in_read_only_directory(directory: Path, *args: object) -> subprocess.CompletedProcess:
     """The CLI in a subprocess that cannot write ``directory`` (a read-only bind mount when run as root)."""
     command = [sys.executable, "-m", "compare", *map(str, args)]
@@ -258,6 +339,8 @@ def test_an_index_in_a_read_only_directory_can_be_read_not_written(tmp_path):
     index = directory / "i.sqlite"
     assert run("ingest", "fixtures/seeds", "--index", index, "--workers", "0").exit_code == 0
     before = index.read_bytes()
+    files = sorted(p.name for p in directory.iterdir())
+    assert files == ["i.sqlite", "i.sqlite-checked"]  # the writer's record (compare.dedup.index.checked)
     stats = _run_in_read_only_directory(directory, "index", "stats", "--index", index, "--format", "json")
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout)["articles"] == 5
@@ -274,7 +357,7 @@ def test_an_index_in_a_read_only_directory_can_be_read_not_written(tmp_path):
     assert ingest.stderr.count("\n") == 1 and "Traceback" not in ingest.stderr
     assert "read-only" in ingest.stderr and "index stats" in ingest.stderr and "move it away" not in ingest.stderr
     assert index.read_bytes() == before
-    assert sorted(p.name for p in directory.iterdir()) == ["i.sqlite"]
+    assert sorted(p.name for p in directory.iterdir()) == files
 
 
 @pytest.mark.redis
