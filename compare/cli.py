@@ -279,6 +279,7 @@ def _unwind_on_sigterm() -> Callable[[], None] | None:
         _SIGTERM_RECEIVED.set()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         threading.excepthook = lambda args: None
+        _end_unless_stopped_within(_STOP_GRACE_SECONDS, 128 + signum)
         raise SystemExit(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
@@ -288,6 +289,34 @@ def _unwind_on_sigterm() -> Callable[[], None] | None:
         threading.excepthook = print_thread_error
 
     return restore
+
+
+#: How long unwinding after SIGTERM may take before the process ends at once.
+_STOP_GRACE_SECONDS = 30.0
+
+
+def _end_unless_stopped_within(seconds: float, status: int) -> None:
+    """A daemon timer that ends the process (and its workers) if the unwinding has not ended it in ``seconds``.
+
+    Unwinding normally takes well under a second (the batch in progress rolls
+    back, the workers are killed). A service manager waits for the exit and
+    then kills without a word; this ends a stop that hangs anyway (it once
+    took over 60 s in CI, cause not found) with one line and the same status.
+    Nothing stored is lost: an uncommitted batch is not in the index, as after SIGKILL.
+    """
+    import os
+    import threading
+
+    from compare.parallel import kill_child_processes
+
+    def give_up() -> None:
+        os.write(2, f"article-compare: still stopping after {seconds:g} s; ended at once (the batch in progress was not stored)\n".encode())
+        kill_child_processes()
+        os._exit(status)
+
+    timer = threading.Timer(seconds, give_up)
+    timer.daemon = True
+    timer.start()
 
 
 # --- dedup, ingest, index (issue 2) -------------------------------------------------

@@ -6,7 +6,7 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -80,3 +80,21 @@ def ignore_interrupts() -> None:
     workers itself when it unwinds.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def kill_child_processes() -> None:
+    """SIGKILL this process's ``multiprocessing`` children and its forkserver: for a stop that ran out of time.
+
+    Pool workers started through the forkserver are its children, not this
+    process's, and would outlive it (each holds both ends of its task pipe,
+    so it never sees the end of its input). Private attributes, read defensively.
+    """
+    import os
+    from multiprocessing import forkserver, process
+
+    pids = [getattr(child, "pid", None) for child in list(getattr(process, "_children", ()))]
+    pids.append(getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None))
+    for pid in pids:
+        if isinstance(pid, int) and pid > 0:
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

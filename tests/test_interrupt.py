@@ -166,3 +166,40 @@ def test_abandoning_the_pool_with_tasks_in_flight_kills_its_workers_at_once():
     assert workers and all(worker.exitcode is not None for worker in workers)
     assert not pool._terminate.still_active()  # nothing left for the interpreter's exit to wait on
     assert not pool._worker_handler.is_alive()  # and no worker started behind our back
+
+
+_HANGING_STOP = """
+import multiprocessing, sys, time
+import compare.cli as cli
+cli._STOP_GRACE_SECONDS = 1.0
+cli._unwind_on_sigterm()
+child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(120,), daemon=True)
+child.start()
+try:
+    print(child.pid, flush=True)  # inside: the signal may come at once
+    time.sleep(120)
+finally:
+    time.sleep(120)  # unwinding that never ends
+"""
+
+
+def test_a_stop_that_hangs_ends_after_the_grace_period_with_its_workers():
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HANGING_STOP], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        child = int(process.stdout.readline())
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)  # the parent alone
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 143
+    assert time.monotonic() - started < 25
+    assert err.decode().splitlines() == ["article-compare: still stopping after 1 s; ended at once (the batch in progress was not stored)"]
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
