@@ -43,6 +43,7 @@ _CLI_HINTS: dict[str, Callable[[Any], str]] = {
     "lock_timeout": lambda _: "--lock-timeout waits longer",
     "read_only_use": lambda what: f"'index stats', 'index export' and 'report --index' can still read {what}",
     "input_format": lambda _: "for other names give --input-format jsonl or parquet",
+    "fewer_workers": lambda _: "run again with fewer --workers (--workers 1: none) or more memory",
 }
 
 

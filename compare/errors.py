@@ -54,6 +54,7 @@ HINTS: dict[str, Callable[[Any], str]] = {
     "lock_timeout": lambda _: "a longer lock_timeout waits longer",
     "read_only_use": lambda what: f"reading {what} with open_index(..., read_only=True) still works",
     "input_format": lambda _: "for other names give fmt='jsonl' or 'parquet'",
+    "fewer_workers": lambda _: "run again with fewer workers (workers=1: none) or more memory",
 }
 
 
@@ -106,3 +107,7 @@ class ArticleTooLongError(ArticleCompareError):
 
 class EmptyArticleError(ArticleCompareError):
     """An input has no content left to compare once site chrome is removed."""
+
+
+class WorkerDiedError(ArticleCompareError):
+    """A worker process died while it worked (killed: by the out-of-memory killer, or by hand)."""

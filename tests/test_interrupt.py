@@ -203,3 +203,35 @@ def test_a_stop_that_hangs_ends_after_the_grace_period_with_its_workers():
     while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc (Linux)")
+@pytest.mark.parametrize("command", ["dedup", "ingest"])
+def test_a_killed_worker_is_one_line_and_exit_1_not_a_hang(busy_feed, tmp_path, command):
+    """The out-of-memory killer's SIGKILL to one worker: CPython's pool lost its task and the
+    command waited for it for good. Batches an ingest committed before stay, whole."""
+    index = tmp_path / "i.sqlite"
+    args = [command, str(busy_feed)] + (["--index", str(index), "--batch-size", "200"] if command == "ingest" else [])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compare", *args], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        _wait_for_workers(process.pid)
+        workers = [worker for child in _children(process.pid) for worker in _children(child)]
+        os.kill(workers[0], signal.SIGKILL)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    stderr = err.decode()
+    assert process.returncode == 1, stderr[-2000:]
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr, stderr[-2000:]
+    assert "worker process died (killed by SIGKILL" in stderr and "--workers" in stderr
+    if command == "ingest":
+        from compare.dedup.index import open_index
+
+        with open_index(index) as opened:
+            assert opened.check() == []
+            assert opened.stats().articles % 200 == 0

@@ -22,13 +22,14 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.pool
 import os
+import signal
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from compare.dedup.fingerprint import (
     fingerprint_many,
 )
 from compare.dedup.lsh import anchors_of
-from compare.errors import InputError
+from compare.errors import Hint, InputError, WorkerDiedError
 from compare.parallel import chunked, ignore_interrupts, main_script_hidden, worker_context
 from compare.text.chrome import LEARN_MIN_ARTICLES, BoilerplateLearner, RemovedBlock
 
@@ -50,7 +51,10 @@ if TYPE_CHECKING:
 PARALLEL_MIN_ARTICLES = 400
 CHUNK_SIZE = 64  # articles per task sent to a worker
 _CHUNK = CHUNK_SIZE
+T = TypeVar("T")
 _POOL_STOP_SECONDS = 10.0
+#: How often a wait for a worker's result looks whether a worker died.
+_WORKER_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -360,6 +364,46 @@ class _WorkerPool(multiprocessing.pool.Pool):
         return [self._change_notifier._reader]  # type: ignore[attr-defined]
 
 
+def _died(exitcode: int) -> str:
+    if exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
+
+
+def _watched(pool: multiprocessing.pool.Pool, workers: list[Any], results: Any) -> Iterator[Any]:
+    """An ``imap``'s results, or ``WorkerDiedError`` once one of the workers died.
+
+    A worker of this pool ends only when it is killed (no ``maxtasksperchild``).
+    The task it held is then lost: CPython's pool neither sends it again nor
+    fails, and the wait for its result never ended (the out-of-memory killer's
+    SIGKILL made ``dedup`` hang for good). Whether it held one cannot be known
+    (workers take tasks from a shared queue), so any death is an error, looked
+    for at each result and each second of waiting. ``workers`` are the pool's
+    first workers; its replacements are in ``pool._pool``.
+    """
+    while True:
+        try:
+            result = results.next(timeout=_WORKER_CHECK_SECONDS)
+        except StopIteration:
+            return
+        except multiprocessing.TimeoutError:
+            result = _NOTHING_YET
+        for worker in (*workers, *getattr(pool, "_pool", ())):
+            if worker.exitcode is not None:
+                raise WorkerDiedError(
+                    f"a fingerprinting worker process died ({_died(worker.exitcode)}; the out-of-memory killer sends SIGKILL);"
+                    " the articles it held were not done: ", Hint("fewer_workers"),
+                )
+        if result is not _NOTHING_YET:
+            yield result
+
+
+_NOTHING_YET = object()
+
+
 class Fingerprinter:
     """Fingerprints batches of articles, in worker processes when it pays.
 
@@ -379,6 +423,7 @@ class Fingerprinter:
         self.settings = settings
         self.workers = default_workers() if workers is None else workers
         self._pool: multiprocessing.pool.Pool | None = None
+        self._first_workers: list[Any] = []
 
     def __enter__(self) -> Fingerprinter:
         return self
@@ -411,7 +456,13 @@ class Fingerprinter:
             with main_script_hidden():
                 context = worker_context(["compare.dedup.fingerprinter"])
                 self._pool = _WorkerPool(self.workers, initializer=ignore_interrupts, context=context)
+                self._first_workers = list(getattr(self._pool, "_pool", ()))
         return self._pool
+
+    def _imap(self, job: Callable[[Any], T], tasks: Iterable[Any]) -> Iterator[T]:
+        """``Pool.imap`` in order, failing with ``WorkerDiedError`` instead of waiting for good on a killed worker."""
+        pool = self._get_pool()
+        return _watched(pool, self._first_workers, pool.imap(job, tasks))
 
     def _parallel(self, count: int | None) -> bool:
         return self.workers > 1 and (count is None or count >= PARALLEL_MIN_ARTICLES)
@@ -431,7 +482,7 @@ class Fingerprinter:
                     progress(len(chunk))
             return
         tasks = ((self.settings, chunk) for chunk in chunked(articles, _CHUNK))
-        for packed in self._get_pool().imap(_learning_pass_job, tasks):
+        for packed in self._imap(_learning_pass_job, tasks):
             results = _learning_records_of(packed)
             yield from results
             if progress:
@@ -453,7 +504,7 @@ class Fingerprinter:
         its anchors (``anchors_of``) to ``anchors``.
         """
         tasks = ((self.settings, chunk) for chunk in chunked(lines, _CHUNK))
-        for packed, where, errors, anchor_sizes, anchor_values in self._get_pool().imap(_learning_lines_job, tasks):
+        for packed, where, errors, anchor_sizes, anchor_values in self._imap(_learning_lines_job, tasks):
             for _, error in errors:
                 if on_error is None:
                     raise error
@@ -484,7 +535,7 @@ class Fingerprinter:
                     progress(len(chunk))
             return
         tasks = ((self.settings, learned, chunk) for chunk in chunked(articles, _CHUNK))
-        for packed in self._get_pool().imap(_fingerprint_job, tasks):
+        for packed in self._imap(_fingerprint_job, tasks):
             fingerprints = _unpack(packed)
             yield from fingerprints
             if progress:
