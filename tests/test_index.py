@@ -353,3 +353,35 @@ def test_an_anchor_stored_for_the_maximum_number_of_articles_makes_no_candidates
         banded = {p.id for n, p in enumerate(pages, 1) if (keys[n] == keys[0]).any() or (char_keys[n] == char_keys[0]).any()}
         assert found <= banded
         assert len(banded) < len(pages) // 2  # the anchors, not the bands, made the candidates before
+
+
+def test_sqlite_small_commits_leave_band_rows_in_fresh_until_a_sweep_is_due(tmp_path, monkeypatch):
+    """One article per commit swept a slice of the band table each time (~250 page writes per
+    article at 300,000 articles); the sweep now waits for SWEEP_EVERY_ROWS rows, and lookups
+    find the rows in either table."""
+    from compare.dedup.index import sqlite as sqlite_index
+
+    monkeypatch.setattr(sqlite_index, "SWEEP_EVERY_ROWS", 400)
+    path = tmp_path / "index.sqlite"
+    articles = seeds()
+
+    def tables() -> tuple[int, int, int]:
+        db = sqlite3.connect(path)
+        try:
+            return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("fresh", "bands", "sweep"))  # type: ignore[return-value]
+        finally:
+            db.close()
+
+    with open_index(str(path)) as index:
+        index.add(items(articles[:1]))
+        rows = index.stats().band_entries
+        assert rows < 400
+        assert tables() == (rows, 0, 1)  # not swept: below the sweep size
+        added = 1
+        while index.stats().band_entries < 400:
+            index.add(items(articles[added : added + 1]))
+            added += 1
+        fresh, swept, _ = tables()
+        assert swept > 0 and fresh + swept == index.stats().band_entries  # the sweep came once the rows passed 400
+        for article in articles[:added]:
+            assert article.id in index.candidates(fingerprint(article))

@@ -199,6 +199,8 @@ _ORDINAL_LIMIT = 2**31
 #: Every band row, swept or not.
 ALL_BANDS = "(SELECT key, article FROM bands UNION ALL SELECT key, article FROM fresh)"
 _KEY_SPACE = 2**32
+#: Band rows between two sweeps of ``fresh`` (``SQLiteIndex._sweep``): ~140 articles' worth.
+SWEEP_EVERY_ROWS = 20_000
 _LOWEST_KEY = -(2**31)
 
 
@@ -470,11 +472,23 @@ class SQLiteIndex(ArticleIndex):
         the table's pages / rows per page) pages per batch, ~40 pages per
         article at 1,000,000 articles instead of ~130. Lookups read both
         tables (``fresh`` is small and in the cache).
+
+        A sweep runs only when the rows ever added pass a multiple of
+        ``SWEEP_EVERY_ROWS``, for the rows added since the last one: a slice
+        touches at least a page per ~``1 / f`` rows whatever it carries, so
+        sweeping after each small commit (``ingest -`` with slow input, one
+        process per article) cost ~250 page writes per article at 300,000
+        articles. Any width is correct (lookups read both tables); this only
+        chooses when the work is done.
         """
         db = self._db
         position, rows = db.execute("SELECT position, rows FROM sweep").fetchone()
-        rows += added
-        width = min(_KEY_SPACE, int(np.ceil(_KEY_SPACE * np.sqrt(added / max(rows, 1)))))
+        before, rows = rows, rows + added
+        if rows // SWEEP_EVERY_ROWS == before // SWEEP_EVERY_ROWS:
+            db.execute("UPDATE sweep SET rows = ?", (rows,))
+            return
+        pending = rows - before // SWEEP_EVERY_ROWS * SWEEP_EVERY_ROWS
+        width = min(_KEY_SPACE, int(np.ceil(_KEY_SPACE * np.sqrt(pending / max(rows, 1)))))
         end = position + width
         slices = [(position, end)] if end <= -_LOWEST_KEY else [(position, -_LOWEST_KEY), (_LOWEST_KEY, end - _KEY_SPACE)]
         for low, high in slices:
