@@ -385,3 +385,33 @@ def test_sqlite_small_commits_leave_band_rows_in_fresh_until_a_sweep_is_due(tmp_
         assert swept > 0 and fresh + swept == index.stats().band_entries  # the sweep came once the rows passed 400
         for article in articles[:added]:
             assert article.id in index.candidates(fingerprint(article))
+
+
+def test_sqlite_line_counts_add_up_across_chrome_fresh_and_boilerplate(tmp_path, monkeypatch):
+    """Format 8: new learned-chrome counts wait in ``chrome_fresh`` until SWEEP_EVERY_LINES have come,
+    then a key slice is swept into ``boilerplate``; a line is learned once its two rows add up to 3."""
+    from compare.dedup.index import sqlite as sqlite_index
+
+    monkeypatch.setattr(sqlite_index, "SWEEP_EVERY_LINES", 5)
+    path = tmp_path / "index.sqlite"
+    chrome, other = np.uint64(2**63 + 12345), np.uint64(777)
+    with open_index(str(path)) as index:
+        index.add([], lines={"Valley Gazette": np.array([chrome, other], dtype=np.uint64)})
+        db = index._db
+        assert db.execute("SELECT count(*) FROM boilerplate").fetchone()[0] == 0  # 2 counts: no sweep yet
+        assert index.learned_lines({"Valley Gazette": np.array([chrome], dtype=np.uint64)}) == {}
+        for _ in range(4):  # a full sweep of the key space at the first one (rows are few)
+            index.add([], lines={"Valley Gazette": np.array([chrome], dtype=np.uint64)})
+        swept = db.execute("SELECT count(*) FROM boilerplate").fetchone()[0]
+        assert swept > 0
+        index.add([], lines={"Valley Gazette": np.array([chrome], dtype=np.uint64), "Other": np.array([chrome], dtype=np.uint64)})
+        both = db.execute(
+            "SELECT (SELECT articles FROM boilerplate WHERE key = ?1 AND source = 'Valley Gazette'),"
+            " (SELECT articles FROM chrome_fresh WHERE key = ?1 AND source = 'Valley Gazette')",
+            (int(chrome.view(np.int64)),),
+        ).fetchone()
+        assert sum(n or 0 for n in both) == 6
+        wanted = {"Valley Gazette": np.array([chrome, other], dtype=np.uint64), "Other": np.array([chrome], dtype=np.uint64)}
+        assert index.learned_lines(wanted) == {"Valley Gazette": {int(chrome)}}
+        assert index.learned_lines(wanted, min_articles=1) == {"Valley Gazette": {int(chrome), int(other)}, "Other": {int(chrome)}}
+        assert index.stats().learned_boilerplate == 1

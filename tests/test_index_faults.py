@@ -433,16 +433,16 @@ def test_a_redis_index_of_an_older_format_is_refused_not_misread(redis_url):
 
 
 def test_an_sqlite_index_of_the_previous_format_is_refused_not_misread(tmp_path):
-    # Format 6 had no table of stock anchors, so its lookups would read (and its adds
-    # keep storing under) anchors format 7 skips: another layout, refused, not read.
+    # Format 7 kept every learned-chrome count in ``boilerplate`` keyed (source, key), with no
+    # ``chrome_fresh`` to add up: format 8 would misread it. Another layout, refused, not read.
     index = tmp_path / "old.sqlite"
     assert run("ingest", SEED_0, "--index", index).exit_code == 0
     db = sqlite3.connect(index)
-    db.execute("PRAGMA user_version = 6")
+    db.execute("PRAGMA user_version = 7")
     db.close()
     before = index.read_bytes()
     for command in (["ingest", SEED_0], ["index", "stats"]):
-        assert_one_line_error(run(*command, "--index", index), "index format 6 is not supported", "expected 7", "older", "rebuild it")
+        assert_one_line_error(run(*command, "--index", index), "index format 7 is not supported", "expected 8", "older", "rebuild it")
     assert index.read_bytes() == before
 
 

@@ -1,6 +1,7 @@
 """SQLite index: one file, WAL journal, one transaction per batch.
 
-Schema (``PRAGMA user_version`` = 7; 7: the ``stock`` table of anchors
+Schema (``PRAGMA user_version`` = 8; 8: learned-chrome counts keyed by line
+first, new counts waiting in ``chrome_fresh``; 7: the ``stock`` table of anchors
 stored for INDEX_ANCHOR_MAX_ARTICLES articles, which lookups skip; 6: the
 shingle sets moved out of the article row into ``sets``; 5: the article row no longer holds a copy of its
 band keys, and new band rows wait in ``fresh``; 4: character samples without
@@ -38,6 +39,12 @@ never read with the wrong layout):
   and the article probing it are more. Without this, chance hits of stock
   phrases were most anchor rows a lookup read (60 % at 300,000 articles)
   and grew with the index.
+- ``boilerplate(key, source, articles)``: how many stored articles of a
+  source carried each short line (``key``: the line's 64-bit key, signed),
+  learned chrome once LEARN_MIN_ARTICLES; ``chrome_fresh`` (the same
+  columns): counts not yet swept into it, and ``chrome_sweep(position,
+  rows)`` (``SQLiteIndex._sweep_lines``). A line's count is the sum of its
+  rows in the two tables.
 
 Per 600-word article that is about 0.8 KB of shingles, ~0.45 KB of character
 sample, ~1.8 KB of band rows (~141: 32 + 32 + ~77 anchors), the id twice
@@ -87,7 +94,7 @@ if TYPE_CHECKING:
     from compare.article import Article
     from compare.dedup.fingerprint import Fingerprint
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: Page cache (negative = KiB), an upper bound (pages are allocated as they are
 #: read). The band table's keys are random, so inserts touch pages all over
 #: its B-tree; SQLite's 2 MB default made ingest into a 100,000-article index
@@ -128,11 +135,19 @@ CREATE TABLE sweep (position INTEGER NOT NULL, rows INTEGER NOT NULL);
 INSERT INTO sweep VALUES (-2147483648, 0);
 -- Anchor keys stored for INDEX_ANCHOR_MAX_ARTICLES articles: lookups skip them (ANCHOR_HITS_SQL).
 CREATE TABLE stock (key INTEGER PRIMARY KEY);
--- How many stored articles of a source carried each short line: chrome once >= 3.
+-- How many stored articles of a source carried each short line: chrome once >= 3 (with ``chrome_fresh``).
 CREATE TABLE boilerplate (
-    source TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
-    PRIMARY KEY (source, key)
+    key INTEGER NOT NULL, source TEXT NOT NULL, articles INTEGER NOT NULL,
+    PRIMARY KEY (key, source)
 ) WITHOUT ROWID;
+-- Line counts not yet swept into ``boilerplate`` (see SQLiteIndex._sweep_lines): a line has the sum of both counts.
+CREATE TABLE chrome_fresh (
+    key INTEGER NOT NULL, source TEXT NOT NULL, articles INTEGER NOT NULL,
+    PRIMARY KEY (key, source)
+) WITHOUT ROWID;
+-- Where the next line sweep starts (a signed 64-bit key) and how many line counts were ever added.
+CREATE TABLE chrome_sweep (position INTEGER NOT NULL, rows INTEGER NOT NULL);
+INSERT INTO chrome_sweep VALUES (-9223372036854775808, 0);
 """
 
 
@@ -202,6 +217,25 @@ _KEY_SPACE = 2**32
 #: Band rows between two sweeps of ``fresh`` (``SQLiteIndex._sweep``): ~140 articles' worth.
 SWEEP_EVERY_ROWS = 20_000
 _LOWEST_KEY = -(2**31)
+_LINE_KEY_SPACE = 2**64
+#: Line counts between two sweeps of ``chrome_fresh`` (``SQLiteIndex._sweep_lines``): ~240 articles' worth.
+SWEEP_EVERY_LINES = 2_000
+_LOWEST_LINE_KEY = -(2**63)
+#: Of the line keys given (a JSON array of signed keys), those of source ?2 counted for ?3 or more
+#: articles, ``boilerplate`` and ``chrome_fresh`` added up: two primary-key searches per key.
+LEARNED_SQL = (
+    "SELECT j.value FROM json_each(?1) j"
+    " WHERE coalesce((SELECT b.articles FROM boilerplate b WHERE b.key = j.value AND b.source = ?2), 0)"
+    " + coalesce((SELECT f.articles FROM chrome_fresh f WHERE f.key = j.value AND f.source = ?2), 0) >= ?3"
+)
+#: How many lines are learned chrome (a count of ?1 or more, ``boilerplate`` and ``chrome_fresh`` added up):
+#: the swept lines that already had it, and the unswept counts that bring a line to it. Counts are
+#: positive, so no line is counted twice, and only the small ``chrome_fresh`` is searched row by row.
+LEARNED_COUNT_SQL = (
+    "SELECT (SELECT count(*) FROM boilerplate WHERE articles >= ?1)"
+    " + (SELECT count(*) FROM chrome_fresh f LEFT JOIN boilerplate b ON b.key = f.key AND b.source = f.source"
+    " WHERE coalesce(b.articles, 0) < ?1 AND f.articles + coalesce(b.articles, 0) >= ?1)"
+)
 
 
 def _is_lock_error(error: sqlite3.OperationalError) -> bool:
@@ -383,7 +417,7 @@ class SQLiteIndex(ArticleIndex):
             return []
         return self.atomically(lambda: self._insert(batch, line_rows))
 
-    def _insert(self, batch: list[tuple[Fingerprint, Article]], line_rows: list[tuple[str, int, int]]) -> list[str]:
+    def _insert(self, batch: list[tuple[Fingerprint, Article]], line_rows: list[tuple[int, str, int]]) -> list[str]:
         from compare.dedup.index.codec import encode
 
         # One entry per id, the later version winning (as from a later batch).
@@ -446,11 +480,13 @@ class SQLiteIndex(ArticleIndex):
                         zip(band_keys[order].tolist(), articles[order].tolist(), strict=True),
                     )
                 self._sweep(int(band_keys.size))
-            db.executemany(
-                "INSERT INTO boilerplate (source, key, articles) VALUES (?, ?, ?)"
-                " ON CONFLICT (source, key) DO UPDATE SET articles = articles + excluded.articles",
-                line_rows,
-            )
+            if line_rows:
+                db.executemany(
+                    "INSERT INTO chrome_fresh (key, source, articles) VALUES (?, ?, ?)"
+                    " ON CONFLICT (key, source) DO UPDATE SET articles = articles + excluded.articles",
+                    line_rows,
+                )
+                self._sweep_lines(len(line_rows))
         except sqlite3.Error as error:
             raise self._error(error, f"adding {len(batch)} articles") from None
         return ids
@@ -496,6 +532,47 @@ class SQLiteIndex(ArticleIndex):
             db.execute("DELETE FROM fresh WHERE key >= ? AND key < ?", (low, high))
         next_position = end if end < -_LOWEST_KEY else end - _KEY_SPACE
         db.execute("UPDATE sweep SET position = ?, rows = ?", (next_position, rows))
+
+    def _sweep_lines(self, added: int) -> None:
+        """Move the next slice of the line-key space from ``chrome_fresh`` into ``boilerplate``, adding up counts.
+
+        The band rows' scheme (``_sweep``) for the learned-chrome counts:
+        each article counts ~8-20 short lines of its source, nearly all of
+        them never seen again (a count of 1 forever), at random keys. Upserted
+        straight into ``boilerplate``, a batch's ~4,000 counts dirtied ~4,000
+        of its pages once it held a few million rows (9.4 page writes per
+        article at 300,000 articles, each written twice: WAL and checkpoint).
+        New counts go into the small ``chrome_fresh`` instead, and each batch
+        sweeps one slice of the key space (``sqrt(added / rows)`` of it) into
+        ``boilerplate``, whose primary key starts with the line key so the
+        slice is one run of neighbouring pages. A line's count is the sum of
+        its rows in both tables (``learned_lines``, ``stats``). As for band
+        rows, a sweep runs only when the counts ever added pass a multiple of
+        ``SWEEP_EVERY_LINES``, for the counts added since the last one: a
+        one-article commit would otherwise rewrite a slice of the table.
+        """
+        db = self._db
+        position, rows = db.execute("SELECT position, rows FROM chrome_sweep").fetchone()
+        before, rows = rows, rows + added
+        if rows // SWEEP_EVERY_LINES == before // SWEEP_EVERY_LINES:
+            db.execute("UPDATE chrome_sweep SET rows = ?", (rows,))
+            return
+        pending = rows - before // SWEEP_EVERY_LINES * SWEEP_EVERY_LINES
+        width = min(_LINE_KEY_SPACE, int(np.ceil(_LINE_KEY_SPACE * np.sqrt(pending / max(rows, 1)))))
+        end = position + width
+        top = -_LOWEST_LINE_KEY
+        slices: list[tuple[int, int | None]] = [(position, end)] if end < top else [(position, None), (_LOWEST_LINE_KEY, end - _LINE_KEY_SPACE)]
+        for low, high in slices:
+            within = "key >= ?1" + (" AND key < ?2" if high is not None else "")
+            bounds = (low, high) if high is not None else (low,)
+            db.execute(
+                f"INSERT INTO boilerplate (key, source, articles) SELECT key, source, articles FROM chrome_fresh WHERE {within}"
+                " ON CONFLICT (key, source) DO UPDATE SET articles = articles + excluded.articles",
+                bounds,
+            )
+            db.execute(f"DELETE FROM chrome_fresh WHERE {within}", bounds)
+        next_position = end if end < top else end - _LINE_KEY_SPACE
+        db.execute("UPDATE chrome_sweep SET position = ?, rows = ?", (next_position, rows))
 
     def _kept_anchors(self, anchors: list[np.ndarray]) -> list[np.ndarray]:
         """Each article's anchors less those already stored for INDEX_ANCHOR_MAX_ARTICLES articles (stock phrases).
@@ -587,13 +664,8 @@ class SQLiteIndex(ArticleIndex):
         try:
             for source, keys in wanted.items():
                 signed = np.unique(keys).astype(np.uint64).view(np.int64).tolist()
-                for chunk in chunked(signed, 500):
-                    marks = ",".join("?" * len(chunk))
-                    for (key,) in self._db.execute(
-                        f"SELECT key FROM boilerplate WHERE source = ? AND articles >= ? AND key IN ({marks})",
-                        (source, min_articles, *chunk),
-                    ):
-                        found.setdefault(source, set()).add(key & 0xFFFFFFFFFFFFFFFF)
+                for (key,) in self._db.execute(LEARNED_SQL, (json.dumps(signed), source, min_articles)):
+                    found.setdefault(source, set()).add(key & 0xFFFFFFFFFFFFFFFF)
         except sqlite3.Error as error:
             raise self._error(error, "reading learned boilerplate") from None
         return found
@@ -709,7 +781,7 @@ class SQLiteIndex(ArticleIndex):
         try:
             (articles,) = self._db.execute("SELECT count(*) FROM articles").fetchone()
             (entries,) = self._db.execute(f"SELECT count(*) FROM {ALL_BANDS}").fetchone()
-            (learned,) = self._db.execute("SELECT count(*) FROM boilerplate WHERE articles >= ?", (LEARN_MIN_ARTICLES,)).fetchone()
+            (learned,) = self._db.execute(LEARNED_COUNT_SQL, (LEARN_MIN_ARTICLES,)).fetchone()
             (with_chars,) = self._db.execute("SELECT count(chars) FROM sets").fetchone()
         except sqlite3.Error as error:
             raise self._error(error, "counting") from None
@@ -899,10 +971,11 @@ def _connect_read_only(path: Path, lock_timeout: float) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=lock_timeout, isolation_level=None, check_same_thread=False)
 
 
-def _line_rows(lines: LineCounts | None) -> list[tuple[str, int, int]]:
-    """(source, signed key, count) rows for the boilerplate upsert."""
-    rows: list[tuple[str, int, int]] = []
+def _line_rows(lines: LineCounts | None) -> list[tuple[int, str, int]]:
+    """(signed key, source, count) rows for the ``chrome_fresh`` upsert, in key order (neighbouring keys share pages)."""
+    rows: list[tuple[int, str, int]] = []
     for source, keys in (lines or {}).items():
         unique, counts = np.unique(np.asarray(keys, dtype=np.uint64), return_counts=True)
-        rows.extend(zip([source] * len(unique), unique.view(np.int64).tolist(), counts.tolist(), strict=True))
+        rows.extend(zip(unique.view(np.int64).tolist(), [source] * len(unique), counts.tolist(), strict=True))
+    rows.sort()
     return rows
