@@ -415,3 +415,27 @@ def test_sqlite_line_counts_add_up_across_chrome_fresh_and_boilerplate(tmp_path,
         assert index.learned_lines(wanted) == {"Valley Gazette": {int(chrome)}}
         assert index.learned_lines(wanted, min_articles=1) == {"Valley Gazette": {int(chrome), int(other)}, "Other": {int(chrome)}}
         assert index.stats().learned_boilerplate == 1
+
+
+@pytest.mark.parametrize("space", [2**32, 2**64])
+def test_sweep_slices_tile_the_key_space_and_wrap_at_the_top(space):
+    """Band rows (32-bit keys) and learned-chrome counts (64-bit) are swept by the same slicing."""
+    from compare.dedup.index.sqlite import _due_slices
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE state (position INTEGER NOT NULL, rows INTEGER NOT NULL)")
+    db.execute("INSERT INTO state VALUES (?, 0)", (-(space // 2),))
+    assert _due_slices(db, "state", 50, 100, space) == []  # not due: below the first multiple
+    covered, expected_low = 0, -(space // 2)
+    while covered < 3 * space:
+        ranges = _due_slices(db, "state", 100, 100, space)
+        assert ranges
+        for condition, bounds in ranges:
+            low = bounds[0]
+            high = bounds[1] if len(bounds) > 1 else space // 2
+            assert condition == ("key >= ?1 AND key < ?2" if len(bounds) > 1 else "key >= ?1")
+            assert low == expected_low and -(space // 2) <= low <= high <= space // 2
+            covered += high - low
+            expected_low = high if high < space // 2 else -(space // 2)
+        (position,) = db.execute("SELECT position FROM state").fetchone()
+        assert position == expected_low or (expected_low == -(space // 2) and position == -(space // 2))

@@ -216,11 +216,9 @@ ALL_BANDS = "(SELECT key, article FROM bands UNION ALL SELECT key, article FROM 
 _KEY_SPACE = 2**32
 #: Band rows between two sweeps of ``fresh`` (``SQLiteIndex._sweep``): ~140 articles' worth.
 SWEEP_EVERY_ROWS = 20_000
-_LOWEST_KEY = -(2**31)
 _LINE_KEY_SPACE = 2**64
 #: Line counts between two sweeps of ``chrome_fresh`` (``SQLiteIndex._sweep_lines``): ~240 articles' worth.
 SWEEP_EVERY_LINES = 2_000
-_LOWEST_LINE_KEY = -(2**63)
 #: Of the line keys given (a JSON array of signed keys), those of source ?2 counted for ?3 or more
 #: articles, ``boilerplate`` and ``chrome_fresh`` added up: two primary-key searches per key.
 LEARNED_SQL = (
@@ -236,6 +234,33 @@ LEARNED_COUNT_SQL = (
     " + (SELECT count(*) FROM chrome_fresh f LEFT JOIN boilerplate b ON b.key = f.key AND b.source = f.source"
     " WHERE coalesce(b.articles, 0) < ?1 AND f.articles + coalesce(b.articles, 0) >= ?1)"
 )
+
+
+def _due_slices(db: sqlite3.Connection, state: str, added: int, every: int, space: int) -> list[tuple[str, tuple[int, ...]]]:
+    """The key ranges a sweep moves now (a WHERE condition and its parameters each), after ``added`` new rows.
+
+    ``state`` is the sweep's one-row table (position, rows) over signed keys
+    of ``space`` values. A sweep is due when the rows ever added pass a
+    multiple of ``every``; it then takes ``sqrt(pending / rows)`` of the key
+    space from ``position`` on (``SQLiteIndex._sweep``: why), wrapping
+    around at the top. Updates ``state``; returns [] when no sweep is due.
+    """
+    position, rows = db.execute(f"SELECT position, rows FROM {state}").fetchone()
+    before, rows = rows, rows + added
+    if rows // every == before // every:
+        db.execute(f"UPDATE {state} SET rows = ?", (rows,))
+        return []
+    pending = rows - before // every * every
+    width = min(space, int(np.ceil(space * np.sqrt(pending / max(rows, 1)))))
+    top, end = space // 2, position + width
+    ranges: list[tuple[str, tuple[int, ...]]]
+    if end < top:
+        ranges = [("key >= ?1 AND key < ?2", (position, end))]
+    else:  # to the top (a bound of ``top`` would not fit a 64-bit key), then on from the bottom
+        end -= space
+        ranges = [("key >= ?1", (position,)), ("key >= ?1 AND key < ?2", (-top, end))]
+    db.execute(f"UPDATE {state} SET position = ?, rows = ?", (end, rows))
+    return ranges
 
 
 def _is_lock_error(error: sqlite3.OperationalError) -> bool:
@@ -518,20 +543,9 @@ class SQLiteIndex(ArticleIndex):
         chooses when the work is done.
         """
         db = self._db
-        position, rows = db.execute("SELECT position, rows FROM sweep").fetchone()
-        before, rows = rows, rows + added
-        if rows // SWEEP_EVERY_ROWS == before // SWEEP_EVERY_ROWS:
-            db.execute("UPDATE sweep SET rows = ?", (rows,))
-            return
-        pending = rows - before // SWEEP_EVERY_ROWS * SWEEP_EVERY_ROWS
-        width = min(_KEY_SPACE, int(np.ceil(_KEY_SPACE * np.sqrt(pending / max(rows, 1)))))
-        end = position + width
-        slices = [(position, end)] if end <= -_LOWEST_KEY else [(position, -_LOWEST_KEY), (_LOWEST_KEY, end - _KEY_SPACE)]
-        for low, high in slices:
-            db.execute("INSERT OR IGNORE INTO bands (key, article) SELECT key, article FROM fresh WHERE key >= ? AND key < ?", (low, high))
-            db.execute("DELETE FROM fresh WHERE key >= ? AND key < ?", (low, high))
-        next_position = end if end < -_LOWEST_KEY else end - _KEY_SPACE
-        db.execute("UPDATE sweep SET position = ?, rows = ?", (next_position, rows))
+        for within, bounds in _due_slices(db, "sweep", added, SWEEP_EVERY_ROWS, _KEY_SPACE):
+            db.execute(f"INSERT OR IGNORE INTO bands (key, article) SELECT key, article FROM fresh WHERE {within}", bounds)
+            db.execute(f"DELETE FROM fresh WHERE {within}", bounds)
 
     def _sweep_lines(self, added: int) -> None:
         """Move the next slice of the line-key space from ``chrome_fresh`` into ``boilerplate``, adding up counts.
@@ -552,27 +566,13 @@ class SQLiteIndex(ArticleIndex):
         one-article commit would otherwise rewrite a slice of the table.
         """
         db = self._db
-        position, rows = db.execute("SELECT position, rows FROM chrome_sweep").fetchone()
-        before, rows = rows, rows + added
-        if rows // SWEEP_EVERY_LINES == before // SWEEP_EVERY_LINES:
-            db.execute("UPDATE chrome_sweep SET rows = ?", (rows,))
-            return
-        pending = rows - before // SWEEP_EVERY_LINES * SWEEP_EVERY_LINES
-        width = min(_LINE_KEY_SPACE, int(np.ceil(_LINE_KEY_SPACE * np.sqrt(pending / max(rows, 1)))))
-        end = position + width
-        top = -_LOWEST_LINE_KEY
-        slices: list[tuple[int, int | None]] = [(position, end)] if end < top else [(position, None), (_LOWEST_LINE_KEY, end - _LINE_KEY_SPACE)]
-        for low, high in slices:
-            within = "key >= ?1" + (" AND key < ?2" if high is not None else "")
-            bounds = (low, high) if high is not None else (low,)
+        for within, bounds in _due_slices(db, "chrome_sweep", added, SWEEP_EVERY_LINES, _LINE_KEY_SPACE):
             db.execute(
                 f"INSERT INTO boilerplate (key, source, articles) SELECT key, source, articles FROM chrome_fresh WHERE {within}"
                 " ON CONFLICT (key, source) DO UPDATE SET articles = articles + excluded.articles",
                 bounds,
             )
             db.execute(f"DELETE FROM chrome_fresh WHERE {within}", bounds)
-        next_position = end if end < top else end - _LINE_KEY_SPACE
-        db.execute("UPDATE chrome_sweep SET position = ?, rows = ?", (next_position, rows))
 
     def _kept_anchors(self, anchors: list[np.ndarray]) -> list[np.ndarray]:
         """Each article's anchors less those already stored for INDEX_ANCHOR_MAX_ARTICLES articles (stock phrases).
