@@ -538,8 +538,8 @@ class SQLiteIndex(ArticleIndex):
         ``SWEEP_EVERY_ROWS``, for the rows added since the last one: a slice
         touches at least a page per ~``1 / f`` rows whatever it carries, so
         sweeping after each small commit (``ingest -`` with slow input, one
-        process per article) cost ~250 page writes per article at 300,000
-        articles. Any width is correct (lookups read both tables); this only
+        process per article) cost 274 band-table page writes per article at
+        300,000 articles (measured: WAL frames of one-article commits; now 21). Any width is correct (lookups read both tables); this only
         chooses when the work is done.
         """
         db = self._db
