@@ -373,7 +373,7 @@ def _died(exitcode: int) -> str:
     return f"exit status {exitcode}"
 
 
-def _watched(pool: multiprocessing.pool.Pool, workers: list[Any], results: Any) -> Iterator[Any]:
+def _watched(workers: list[Any], results: Any) -> Iterator[Any]:
     """An ``imap``'s results, or ``WorkerDiedError`` once one of the workers died.
 
     A worker of this pool ends only when it is killed (no ``maxtasksperchild``).
@@ -382,7 +382,7 @@ def _watched(pool: multiprocessing.pool.Pool, workers: list[Any], results: Any) 
     SIGKILL made ``dedup`` hang for good). Whether it held one cannot be known
     (workers take tasks from a shared queue), so any death is an error, looked
     for at each result and each second of waiting. ``workers`` are the pool's
-    first workers; its replacements are in ``pool._pool``.
+    first workers: a replacement exists only once one of them died.
     """
     while True:
         try:
@@ -391,7 +391,7 @@ def _watched(pool: multiprocessing.pool.Pool, workers: list[Any], results: Any) 
             return
         except multiprocessing.TimeoutError:
             result = _NOTHING_YET
-        for worker in (*workers, *getattr(pool, "_pool", ())):
+        for worker in workers:
             if worker.exitcode is not None:
                 raise WorkerDiedError(
                     f"a fingerprinting worker process died ({_died(worker.exitcode)}; the out-of-memory killer sends SIGKILL);"
@@ -462,7 +462,7 @@ class Fingerprinter:
     def _imap(self, job: Callable[[Any], T], tasks: Iterable[Any]) -> Iterator[T]:
         """``Pool.imap`` in order, failing with ``WorkerDiedError`` instead of waiting for good on a killed worker."""
         pool = self._get_pool()
-        return _watched(pool, self._first_workers, pool.imap(job, tasks))
+        return _watched(self._first_workers, pool.imap(job, tasks))
 
     def _parallel(self, count: int | None) -> bool:
         return self.workers > 1 and (count is None or count >= PARALLEL_MIN_ARTICLES)

@@ -539,7 +539,8 @@ class SQLiteIndex(ArticleIndex):
         touches at least a page per ~``1 / f`` rows whatever it carries, so
         sweeping after each small commit (``ingest -`` with slow input, one
         process per article) cost 274 band-table page writes per article at
-        300,000 articles (measured: WAL frames of one-article commits; now 21). Any width is correct (lookups read both tables); this only
+        300,000 articles (measured: WAL frames of one-article commits; now
+        21). Any width is correct (lookups read both tables); this only
         chooses when the work is done.
         """
         db = self._db
