@@ -312,6 +312,36 @@ def test_sqlite_leaves_out_a_crowded_character_bucket_as_batch_dedup_does(tmp_pa
     assert crowded == []  # the same, but each shared bucket holds CHAR_BUCKET_MAX + 1 articles
 
 
+def test_sqlite_drops_a_chance_word_band_hit_unread_and_keeps_one_verification_could_relate(tmp_path):
+    """Word bands are two values (candidate threshold 0.2): unrelated articles share one by chance, more of them
+    as the index grows, each a stored set to read. Given the verification threshold, a hit whose character
+    digest agrees no more than chance is left out; one that agrees as a related pair does is kept."""
+    from compare.dedup.index.sqlite import plausible_agreement
+
+    rng = np.random.default_rng(11)
+    vocabulary = [f"word{i}" for i in range(5000)]
+    texts = [" ".join(rng.choice(vocabulary, size=300)) for _ in range(4)]
+    fps = [fingerprint(Article(id=f"t{i}", text=text)) for i, text in enumerate(texts)]
+    probe = fps[3]
+
+    def sharing_a_word_band(fp, char_values_shared):
+        words = fp.signature.copy()
+        words[:2] = probe.signature[:2]  # word band 0 in common, nothing else
+        chars = fp.char_signature.copy()
+        chars[:char_values_shared] = probe.char_signature[:char_values_shared]
+        return dataclasses.replace(fp, signature=words, char_signature=chars)
+
+    chance = sharing_a_word_band(fps[0], 0)
+    alike = sharing_a_word_band(fps[1], 60)  # character Jaccard ~0.45: the character rule could relate them
+    with open_index(str(tmp_path / "i.sqlite")) as index:
+        index.add([(chance, Article(id="t0", text=texts[0])), (alike, Article(id="t1", text=texts[1]))])
+        assert index.candidates_many([probe])[0] == ["t0", "t1"]  # no threshold: every band hit
+        assert index.candidates_many([probe], threshold=0.5)[0] == ["t1"]
+        assert index.candidates_many([probe], threshold=0.05)[0] == ["t0", "t1"]  # nothing is implausible that low
+    assert plausible_agreement(0.5) == plausible_agreement(0.4) == 33  # the character rule's floor: 128 * 0.4375 - 4 sd
+    assert plausible_agreement(0.2) == 12 and plausible_agreement(0.05) == 0
+
+
 def test_sqlite_band_rows_of_ordinals_past_2_to_the_31_are_stored_and_found(tmp_path):
     """New band rows go in as one packed JSON array while ordinals fit in 31 bits, row by row after that."""
     articles = seeds()

@@ -337,8 +337,13 @@ class ArticleIndex(ABC):
         return self.candidates_many([fp])[0]
 
     @abstractmethod
-    def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
-        """``candidates`` for many fingerprints in one round trip."""
+    def candidates_many(self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None) -> list[list[str]]:
+        """``candidates`` for many fingerprints in one round trip.
+
+        With ``threshold`` (the verification threshold the caller applies), a
+        backend may leave out band hits that verification could not relate
+        at it (SQLite: ``sqlite._plausible``), never one it could.
+        """
 
     @abstractmethod
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:

@@ -160,15 +160,16 @@ INSERT INTO chrome_sweep VALUES (-9223372036854775808, 0);
 #: it in C (a temp table filled by executemany cost as much as the searches).
 _POSITION = "(p.value >> 32)"
 _KEY = "((p.value & 4294967295) - 2147483648)"
-#: Candidates of the probed band keys. CROSS JOIN fixes the join order (the
+#: Candidates of the probed band keys, with each stored article's character digest and
+#: anchor count (``_plausible``: chance hits are dropped before their sets are read). CROSS JOIN fixes the join order (the
 #: probe rows drive one primary-key search each): left to itself, SQLite's
 #: planner, with no statistics on the probes, scanned the whole band
 #: table for every batch, so each lookup cost O(index size).
 CANDIDATES_SQL = (
-    f"SELECT {_POSITION}, a.id FROM json_each(?1) p"
+    f"SELECT {_POSITION}, a.id, a.char_digest, a.anchors FROM json_each(?1) p"
     f" CROSS JOIN bands b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
-    f" UNION SELECT {_POSITION}, a.id FROM json_each(?1) p"
+    f" UNION SELECT {_POSITION}, a.id, a.char_digest, a.anchors FROM json_each(?1) p"
     f" CROSS JOIN fresh b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
 )
@@ -676,7 +677,7 @@ class SQLiteIndex(ArticleIndex):
         return found
 
     @one_thread_at_a_time
-    def candidates_many(self, fingerprints: Sequence[Fingerprint]) -> list[list[str]]:
+    def candidates_many(self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None) -> list[list[str]]:
         if not fingerprints:
             return []
         keys = _fold(self.band_keys(fingerprints))
@@ -696,18 +697,19 @@ class SQLiteIndex(ArticleIndex):
             if own:
                 db.execute("BEGIN")
             try:
-                for position, article_id in db.execute(CANDIDATES_SQL, (probe,)):
-                    found[position].add(article_id)
+                word_hits = db.execute(CANDIDATES_SQL, (probe,)).fetchall()
                 mine = np.array([a.size if a is not None else 0 for a in anchors], dtype=np.int64)
                 for position, article_id in self._anchor_candidates(anchor_probe, anchor_probed, mine):
                     found[position].add(article_id)
-                char_hits = db.execute(CHAR_CANDIDATES_SQL, (char_probe, CHAR_BUCKET_MAX + 1, CHAR_BUCKET_MAX))
-                char_only = [hit for hit in char_hits if hit[1] not in found[hit[0]]]
+                char_hits = db.execute(CHAR_CANDIDATES_SQL, (char_probe, CHAR_BUCKET_MAX + 1, CHAR_BUCKET_MAX)).fetchall()
             finally:
                 if own:
                     db.execute("COMMIT")
         except sqlite3.Error as error:
             raise self._error(error, "looking up candidates") from None
+        for position, article_id in _plausible([hit for hit in word_hits if hit[1] not in found[hit[0]]], fingerprints, mine, threshold):
+            found[position].add(article_id)
+        char_only = [hit for hit in char_hits if hit[1] not in found[hit[0]]]
         for position, article_id in _agreeing(char_only, fingerprints):
             found[position].add(article_id)
         return [sorted(ids) for ids in found]
@@ -885,16 +887,12 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
     pair the full rule keeps is kept, and a chance pair (character Jaccard
     ~0.04: ~13 of 128 digest values agree) passes with probability ~1e-4.
     """
-    from compare.dedup.fingerprint import CHAR_NUM_PERM
-    from compare.dedup.lsh import CHAR_MAX_CANDIDATES, CHAR_MIN_AGREEMENT
+    from compare.dedup.lsh import CHAR_MAX_CANDIDATES
 
     if not hits:
         return []
-    needed = int(np.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM))
-    stored = np.frombuffer(b"".join(digest or bytes(CHAR_NUM_PERM // 2) for _, _, digest in hits), dtype=np.uint8).reshape(len(hits), -1)
-    digests = {position: char_digest(fingerprints[position].char_signature) for position in {hit[0] for hit in hits}}
-    mine = np.stack([digests[position] for position, _, _ in hits])
-    same = (stored >> 4 == mine >> 4).sum(axis=1) + ((stored & 0xF) == (mine & 0xF)).sum(axis=1)
+    needed = _needed_agreement()
+    same = _digest_agreement(hits, fingerprints)
     chosen = [(position, article_id, agree) for (position, article_id, _), agree in zip(hits, same.tolist(), strict=True) if agree >= needed]
     # At most CHAR_MAX_CANDIDATES per looked-up article, its best by digest agreement (batch
     # dedup's bound: on text whose words share their letters every stored article agrees enough).
@@ -903,6 +901,72 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
         chosen.sort(key=lambda hit: (hit[0], -hit[2], hit[1]))
         chosen = [hit for _, group in groupby(chosen, key=itemgetter(0)) for hit in islice(group, CHAR_MAX_CANDIDATES)]
     return [(position, article_id) for position, article_id, _ in chosen]
+
+
+def _plausible(
+    hits: list[tuple[int, str, bytes | None, int]], fingerprints: Sequence[Fingerprint], anchors: np.ndarray, threshold: float | None
+) -> list[tuple[int, str]]:
+    """The (position, id) of word-band hits that verification at ``threshold`` could relate; chance hits are dropped unread.
+
+    ``hits`` are (position, id, stored character digest, stored anchor
+    count); ``anchors`` how many anchors each looked-up article has;
+    ``threshold`` None keeps every hit. A word band is two signature values
+    (``CANDIDATE_THRESHOLD`` 0.2), so two unrelated articles share one with
+    probability ~32 J^2, and the hits of a lookup grow with the index: 37
+    for one generated article at 949,808 indexed, each a stored set to read
+    and verify (the lookup p99). A word-band hit the anchors did not propose
+    is related by ``verify_pair`` in two ways only: word Jaccard >=
+    ``threshold``, or character Jaccard >= ``CHAR_THRESHOLD`` (a contained
+    article is an anchor candidate, ``is_containment_candidate``). Character
+    samples are finer than word shingles: an edit changes fewer of them, so a
+    pair's character Jaccard is at least about its word Jaccard, and its
+    digests (``char_digest``) agree in a value with probability J + (1 - J)
+    / 16. A hit is dropped only when that agreement is more than four
+    standard deviations below what the lower of the two Jaccards gives
+    (``plausible_agreement``: 33 of 128 at the defaults; an unrelated pair
+    agrees in ~13). A hit is kept unchecked when either side has no
+    character digest (short texts) or fewer than two anchors (the anchor
+    rule may miss its containment).
+    """
+    if not hits or threshold is None:
+        return [(hit[0], hit[1]) for hit in hits]
+    judged = [
+        i for i, (position, _, digest, theirs) in enumerate(hits)
+        if digest is not None and fingerprints[position].has_chars and min(int(anchors[position]), theirs) >= 2
+    ]
+    keep = np.ones(len(hits), dtype=bool)
+    if judged:
+        keep[judged] = _digest_agreement([hits[i] for i in judged], fingerprints) >= plausible_agreement(threshold)
+    return [(hit[0], hit[1]) for hit, kept in zip(hits, keep.tolist(), strict=True) if kept]
+
+
+def plausible_agreement(threshold: float) -> int:
+    """The fewest agreeing digest values (of 128) a pair related at ``threshold`` or by the character rule shows, less 4 sd."""
+    from compare.dedup.batch import CHAR_THRESHOLD
+    from compare.dedup.fingerprint import CHAR_NUM_PERM
+
+    def floor_at(jaccard: float) -> int:
+        agree = jaccard + (1 - jaccard) / 16
+        return int(np.floor(CHAR_NUM_PERM * agree - 4 * np.sqrt(CHAR_NUM_PERM * agree * (1 - agree))))
+
+    return max(0, min(floor_at(threshold), floor_at(CHAR_THRESHOLD)))
+
+
+def _needed_agreement() -> int:
+    from compare.dedup.fingerprint import CHAR_NUM_PERM
+    from compare.dedup.lsh import CHAR_MIN_AGREEMENT
+
+    return int(np.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM))
+
+
+def _digest_agreement(hits: Sequence[tuple[Any, ...]], fingerprints: Sequence[Fingerprint]) -> np.ndarray:
+    """In how many of the 128 character-digest values each hit (position, id, stored digest, ...) agrees with its looked-up article."""
+    from compare.dedup.fingerprint import CHAR_NUM_PERM
+
+    stored = np.frombuffer(b"".join(hit[2] or bytes(CHAR_NUM_PERM // 2) for hit in hits), dtype=np.uint8).reshape(len(hits), -1)
+    digests = {position: char_digest(fingerprints[position].char_signature) for position in {hit[0] for hit in hits}}
+    mine = np.stack([digests[hit[0]] for hit in hits])
+    return (stored >> 4 == mine >> 4).sum(axis=1) + ((stored & 0xF) == (mine & 0xF)).sum(axis=1)
 
 
 def _probes(keys: list[np.ndarray], fingerprints: Sequence[Fingerprint]) -> tuple[str, list[int]]:
