@@ -280,15 +280,19 @@ def _check_batch(
     # score is the same whether the other article is stored or earlier in this batch.
     mine = [index.comparable(fp.shingles) for fp in fps]
     my_chars = [index.comparable_chars(fp.chars) if fp.has_chars else None for fp in fps]
-    keys = index.band_keys(fps)
-    char_keys = index.char_band_keys(fps)
-    bucket_keys = [
-        [(band, key) for band, key in enumerate(keys[p].tolist())]
-        + ([(-1 - band, key) for band, key in enumerate(char_keys[p].tolist())] if fp.has_chars else [])
-        for p, fp in enumerate(fps)
-    ]
-    # ... and anchors (containment candidates: a story inside a heavy template).
-    anchors = [index_anchors(fp.shingles).tolist() for fp in fps]
+    # A batch of one (``ingest -`` with slow input, one lookup) has no earlier article to bucket.
+    bucket_keys: list[list[tuple[int, int]]] = [[] for _ in fps]
+    anchors: list[list[int]] = [[] for _ in fps]
+    if len(fps) > 1:
+        keys = index.band_keys(fps)
+        char_keys = index.char_band_keys(fps)
+        bucket_keys = [
+            [(band, key) for band, key in enumerate(keys[p].tolist())]
+            + ([(-1 - band, key) for band, key in enumerate(char_keys[p].tolist())] if fp.has_chars else [])
+            for p, fp in enumerate(fps)
+        ]
+        # ... and anchors (containment candidates: a story inside a heavy template).
+        anchors = [index_anchors(fp.shingles).tolist() for fp in fps]
     local_anchors: dict[int, list[int]] = {}
     results: list[IngestResult] = []
     new: list[tuple[Fingerprint, Article]] = []
