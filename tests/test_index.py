@@ -314,32 +314,53 @@ def test_sqlite_leaves_out_a_crowded_character_bucket_as_batch_dedup_does(tmp_pa
 
 def test_sqlite_drops_a_chance_word_band_hit_unread_and_keeps_one_verification_could_relate(tmp_path):
     """Word bands are two values (candidate threshold 0.2): unrelated articles share one by chance, more of them
-    as the index grows, each a stored set to read. Given the verification threshold, a hit whose character
-    digest agrees no more than chance is left out; one that agrees as a related pair does is kept."""
-    from compare.dedup.index.sqlite import plausible_agreement
+    as the index grows, each a stored set to read. Given the verification thresholds, a hit whose character
+    digest agrees no more than chance, and whose shared anchors rule out containment, is left out; one whose
+    digest agrees as a related pair's does, one whose shared anchors leave containment possible and one with
+    too few anchors to tell are kept."""
+    from compare.dedup.index.base import is_containment_candidate
+    from compare.dedup.index.sqlite import _containment_ruled_out, plausible_agreement
 
     rng = np.random.default_rng(11)
     vocabulary = [f"word{i}" for i in range(5000)]
-    texts = [" ".join(rng.choice(vocabulary, size=300)) for _ in range(4)]
+    words = [list(rng.choice(vocabulary, size=300)) for _ in range(5)]
+    probe_words = words[4]
+    texts = [
+        " ".join(words[0]),  # unrelated
+        " ".join(words[1]),  # unrelated words, but character samples alike (crafted below)
+        " ".join(words[2] + probe_words[:80]),  # 80 of the probe's words: some anchors in common
+        " ".join(words[3][:40]),  # 40 words: too few anchors to tell (character samples given below)
+    ]
     fps = [fingerprint(Article(id=f"t{i}", text=text)) for i, text in enumerate(texts)]
-    probe = fps[3]
+    fps[3] = dataclasses.replace(fps[3], chars=np.unique(rng.integers(0, 2**32, size=64, dtype=np.uint64)).astype(np.uint32))
+    probe = fingerprint(Article(id="probe", text=" ".join(probe_words)))
+    mine = index_anchors(probe.shingles).size
+    common = np.intersect1d(index_anchors(fps[2].shingles), index_anchors(probe.shingles)).size
+    assert common >= 2 and not is_containment_candidate(common, mine, index_anchors(fps[2].shingles).size)
+    assert all(fp.has_chars for fp in fps)
 
     def sharing_a_word_band(fp, char_values_shared):
-        words = fp.signature.copy()
-        words[:2] = probe.signature[:2]  # word band 0 in common, nothing else
-        chars = fp.char_signature.copy()
+        signature = fp.signature.copy()
+        signature[:2] = probe.signature[:2]  # word band 0 in common
+        chars = rng.integers(0, 2**32, size=fp.char_signature.size, dtype=np.uint64).astype(np.uint32)  # chance agreement only
         chars[:char_values_shared] = probe.char_signature[:char_values_shared]
-        return dataclasses.replace(fp, signature=words, char_signature=chars)
+        return dataclasses.replace(fp, signature=signature, char_signature=chars)
 
-    chance = sharing_a_word_band(fps[0], 0)
-    alike = sharing_a_word_band(fps[1], 60)  # character Jaccard ~0.45: the character rule could relate them
+    stored = [sharing_a_word_band(fps[0], 0), sharing_a_word_band(fps[1], 60), sharing_a_word_band(fps[2], 0), sharing_a_word_band(fps[3], 0)]
     with open_index(str(tmp_path / "i.sqlite")) as index:
-        index.add([(chance, Article(id="t0", text=texts[0])), (alike, Article(id="t1", text=texts[1]))])
-        assert index.candidates_many([probe])[0] == ["t0", "t1"]  # no threshold: every band hit
-        assert index.candidates_many([probe], threshold=0.5)[0] == ["t1"]
-        assert index.candidates_many([probe], threshold=0.05)[0] == ["t0", "t1"]  # nothing is implausible that low
+        index.add([(fp, Article(id=f"t{i}", text=texts[i])) for i, fp in enumerate(stored)])
+        every = ["t0", "t1", "t2", "t3"]
+        assert index.candidates_many([probe])[0] == every  # no thresholds: every band hit
+        assert index.candidates_many([probe], threshold=0.5)[0] == every  # no containment threshold: no judgement
+        # Contained at 0.8, t2 would share ~80 % of the smaller one's anchors, not the few it does.
+        assert index.candidates_many([probe], threshold=0.5, containment_threshold=0.8)[0] == ["t1", "t3"]
+        assert index.candidates_many([probe], threshold=0.5, containment_threshold=0.5)[0] == ["t1", "t2", "t3"]
+        assert index.candidates_many([probe], threshold=0.05, containment_threshold=0.8)[0] == every  # nothing is implausible that low
     assert plausible_agreement(0.5) == plausible_agreement(0.4) == 33  # the character rule's floor: 128 * 0.4375 - 4 sd
     assert plausible_agreement(0.2) == 12 and plausible_agreement(0.05) == 0
+    # Sharing none of 9 anchors: 0.2 ** 9 = 5e-7 for a pair contained at 0.8; of 8: 2.6e-6.
+    assert _containment_ruled_out(0, 9, 0.8) and not _containment_ruled_out(0, 8, 0.8)
+    assert not _containment_ruled_out(3, 3, 0.9) and _containment_ruled_out(0, 1, 1.0)
 
 
 def test_sqlite_band_rows_of_ordinals_past_2_to_the_31_are_stored_and_found(tmp_path):

@@ -271,7 +271,7 @@ def _check_batch(
     the rule batch dedup applies.
     """
     fps = _strip_learned_lines(chunk, analysed, index)
-    indexed = index.candidates_many(fps, threshold=threshold)
+    indexed = index.candidates_many(fps, threshold=threshold, containment_threshold=containment_threshold)
     stored = index.get({i for ids in indexed for i in ids})
     # Earlier new articles of this batch are candidates too: bucket them as we go
     # (word bands and character bands, as the index does).

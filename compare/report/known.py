@@ -33,7 +33,7 @@ def index_matches(spec: str, articles: Sequence[Article]) -> dict[str, list[dict
     found: dict[str, list[dict[str, Any]]] = {}
     with open_index(spec, threshold=DEFAULT_THRESHOLD, create=False, read_only=True) as index:
         fingerprints = [fingerprint(a, settings=index.settings) for a in articles]
-        candidates = index.candidates_many(fingerprints, threshold=DEFAULT_THRESHOLD)
+        candidates = index.candidates_many(fingerprints, threshold=DEFAULT_THRESHOLD, containment_threshold=DEFAULT_CONTAINMENT)
         stored = index.get({i for ids in candidates for i in ids})
         for article, fp, ids in zip(articles, fingerprints, candidates, strict=True):
             matches = []

@@ -337,12 +337,14 @@ class ArticleIndex(ABC):
         return self.candidates_many([fp])[0]
 
     @abstractmethod
-    def candidates_many(self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None) -> list[list[str]]:
+    def candidates_many(
+        self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None, containment_threshold: float | None = None
+    ) -> list[list[str]]:
         """``candidates`` for many fingerprints in one round trip.
 
-        With ``threshold`` (the verification threshold the caller applies), a
-        backend may leave out band hits that verification could not relate
-        at it (SQLite: ``sqlite._plausible``), never one it could.
+        Given both thresholds the caller's verification applies, a backend
+        may leave out band hits that verification could not relate at them
+        (SQLite: ``sqlite._plausible``), never one it could.
         """
 
     @abstractmethod

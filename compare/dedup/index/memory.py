@@ -90,7 +90,9 @@ class MemoryIndex(ArticleIndex):
         found = {s: {k for k in keys.tolist() if self._lines.get((s, k), 0) >= min_articles} for s, keys in wanted.items()}
         return {s: k for s, k in found.items() if k}
 
-    def candidates_many(self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None) -> list[list[str]]:
+    def candidates_many(
+        self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None, containment_threshold: float | None = None
+    ) -> list[list[str]]:
         with self._turn:
             return [self._candidates(fp) for fp in fingerprints]
 

@@ -451,7 +451,9 @@ class RedisIndex(ArticleIndex):
                 found[source] = learned
         return found
 
-    def candidates_many(self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None) -> list[list[str]]:
+    def candidates_many(
+        self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None, containment_threshold: float | None = None
+    ) -> list[list[str]]:
         import redis
 
         pipe = self._redis.pipeline(transaction=False)

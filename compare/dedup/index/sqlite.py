@@ -58,7 +58,9 @@ not at all). Reads never block on a writer; a second writer waits
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import sqlite3
 import time
 from collections import Counter
@@ -67,7 +69,7 @@ from datetime import datetime, timezone
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -160,16 +162,16 @@ INSERT INTO chrome_sweep VALUES (-9223372036854775808, 0);
 #: it in C (a temp table filled by executemany cost as much as the searches).
 _POSITION = "(p.value >> 32)"
 _KEY = "((p.value & 4294967295) - 2147483648)"
-#: Candidates of the probed band keys, with each stored article's character digest and
-#: anchor count (``_plausible``: chance hits are dropped before their sets are read). CROSS JOIN fixes the join order (the
+#: Candidates of the probed band keys, with each stored article's character digest,
+#: anchor count and ordinal (``_plausible``: chance hits are dropped before their sets are read). CROSS JOIN fixes the join order (the
 #: probe rows drive one primary-key search each): left to itself, SQLite's
 #: planner, with no statistics on the probes, scanned the whole band
 #: table for every batch, so each lookup cost O(index size).
 CANDIDATES_SQL = (
-    f"SELECT {_POSITION}, a.id, a.char_digest, a.anchors FROM json_each(?1) p"
+    f"SELECT {_POSITION}, a.id, a.char_digest, a.anchors, a.rowid FROM json_each(?1) p"
     f" CROSS JOIN bands b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
-    f" UNION SELECT {_POSITION}, a.id, a.char_digest, a.anchors FROM json_each(?1) p"
+    f" UNION SELECT {_POSITION}, a.id, a.char_digest, a.anchors, a.rowid FROM json_each(?1) p"
     f" CROSS JOIN fresh b ON b.key = {_KEY}"
     " CROSS JOIN articles a ON a.rowid = b.article"
 )
@@ -677,7 +679,9 @@ class SQLiteIndex(ArticleIndex):
         return found
 
     @one_thread_at_a_time
-    def candidates_many(self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None) -> list[list[str]]:
+    def candidates_many(
+        self, fingerprints: Sequence[Fingerprint], *, threshold: float | None = None, containment_threshold: float | None = None
+    ) -> list[list[str]]:
         if not fingerprints:
             return []
         keys = _fold(self.band_keys(fingerprints))
@@ -699,7 +703,8 @@ class SQLiteIndex(ArticleIndex):
             try:
                 word_hits = db.execute(CANDIDATES_SQL, (probe,)).fetchall()
                 mine = np.array([a.size if a is not None else 0 for a in anchors], dtype=np.int64)
-                for position, article_id in self._anchor_candidates(anchor_probe, anchor_probed, mine):
+                by_anchors, sharing = self._anchor_candidates(anchor_probe, anchor_probed, mine)
+                for position, article_id in by_anchors:
                     found[position].add(article_id)
                 char_hits = db.execute(CHAR_CANDIDATES_SQL, (char_probe, CHAR_BUCKET_MAX + 1, CHAR_BUCKET_MAX)).fetchall()
             finally:
@@ -707,15 +712,17 @@ class SQLiteIndex(ArticleIndex):
                     db.execute("COMMIT")
         except sqlite3.Error as error:
             raise self._error(error, "looking up candidates") from None
-        for position, article_id in _plausible([hit for hit in word_hits if hit[1] not in found[hit[0]]], fingerprints, mine, threshold):
+        word_only = [hit for hit in word_hits if hit[1] not in found[hit[0]]]
+        for position, article_id in _plausible(word_only, fingerprints, mine, sharing, threshold, containment_threshold):
             found[position].add(article_id)
         char_only = [hit for hit in char_hits if hit[1] not in found[hit[0]]]
         for position, article_id in _agreeing(char_only, fingerprints):
             found[position].add(article_id)
         return [sorted(ids) for ids in found]
 
-    def _anchor_candidates(self, probe: str, probed: list[int], mine: np.ndarray) -> list[tuple[int, str]]:
-        """(position, id) of the stored articles sharing enough anchors with the probing ones (containment candidates).
+    def _anchor_candidates(self, probe: str, probed: list[int], mine: np.ndarray) -> tuple[list[tuple[int, str]], AnchorsShared]:
+        """(position, id) of the stored articles sharing enough anchors with the probing ones (containment candidates),
+        and how many anchors each pair shares (``AnchorsShared``).
 
         ``probe`` is the anchors' ``_probes`` array, ``probed`` its distinct
         keys, ``mine`` how many anchors each probing article has. Inside a
@@ -732,6 +739,7 @@ class SQLiteIndex(ArticleIndex):
         article = np.array(json.loads(articles_json), dtype=np.int64)
         stock = article < 0
         stock_keys = np.unique((hit[stock] & 0xFFFFFFFF) - 2**31).tolist()
+        stock_probes = np.bincount(hit[stock] >> 32, minlength=mine.size)
         if stock_keys:
             hit, article = hit[~stock], article[~stock]
         if self._in_step:  # under the write lock: the add of this step can reuse the counts
@@ -743,8 +751,9 @@ class SQLiteIndex(ArticleIndex):
             seen.update(dict.fromkeys(stock_keys, INDEX_ANCHOR_MAX_ARTICLES))
             self._anchor_counts_seen = seen
         if not hit.size:
-            return []
+            return [], AnchorsShared({}, stock_probes)
         pairs, shared = np.unique(((hit >> 32) << 32) | article, return_counts=True)
+        sharing = AnchorsShared(dict(zip(pairs.tolist(), shared.tolist(), strict=True)), stock_probes)
         positions, owners = pairs >> 32, pairs & 0xFFFFFFFF
         possible = (shared >= 2) | (mine[positions] == 1)
         lone = np.unique(owners[~possible])
@@ -752,7 +761,7 @@ class SQLiteIndex(ArticleIndex):
             singles = np.array([row[0] for row in db.execute(SINGLE_ANCHOR_SQL, (json.dumps(lone.tolist()),))], dtype=np.int64)
             possible |= np.isin(owners, singles)
         if not possible.any():
-            return []
+            return [], sharing
         owner = {rowid: (article_id, theirs) for rowid, article_id, theirs in db.execute(
             ANCHOR_OWNERS_SQL, (json.dumps(np.unique(owners[possible]).tolist()),)
         )}
@@ -760,7 +769,7 @@ class SQLiteIndex(ArticleIndex):
         for position, rowid, count in zip(positions[possible].tolist(), owners[possible].tolist(), shared[possible].tolist(), strict=True):
             if rowid in owner and is_containment_candidate(count, int(mine[position]), owner[rowid][1]):
                 found.append((position, owner[rowid][0]))
-        return found
+        return found, sharing
 
     @one_thread_at_a_time
     def get(self, ids: Iterable[str]) -> dict[str, StoredArticle]:
@@ -903,41 +912,83 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
     return [(position, article_id) for position, article_id, _ in chosen]
 
 
+class AnchorsShared(NamedTuple):
+    """How many anchors looked-up articles share with stored ones: ``pairs`` maps (position << 32 | ordinal)
+    to the count, for pairs sharing any; ``stock`` counts each position's probed keys in ``stock`` (not read)."""
+
+    pairs: dict[int, int]
+    stock: np.ndarray
+
+
 def _plausible(
-    hits: list[tuple[int, str, bytes | None, int]], fingerprints: Sequence[Fingerprint], anchors: np.ndarray, threshold: float | None
+    hits: list[tuple[int, str, bytes | None, int, int]],
+    fingerprints: Sequence[Fingerprint],
+    anchors: np.ndarray,
+    shared: AnchorsShared,
+    threshold: float | None,
+    containment_threshold: float | None,
 ) -> list[tuple[int, str]]:
-    """The (position, id) of word-band hits that verification at ``threshold`` could relate; chance hits are dropped unread.
+    """The (position, id) of word-band hits that verification at the given thresholds could relate; chance hits are dropped unread.
 
     ``hits`` are (position, id, stored character digest, stored anchor
-    count); ``anchors`` how many anchors each looked-up article has;
-    ``threshold`` None keeps every hit. A word band is two signature values
-    (``CANDIDATE_THRESHOLD`` 0.2), so two unrelated articles share one with
-    probability ~32 J^2, and the hits of a lookup grow with the index: 37
-    for one generated article at 949,808 indexed, each a stored set to read
-    and verify (the lookup p99). A word-band hit the anchors did not propose
-    is related by ``verify_pair`` in two ways only: word Jaccard >=
-    ``threshold``, or character Jaccard >= ``CHAR_THRESHOLD`` (a contained
-    article is an anchor candidate, ``is_containment_candidate``). Character
-    samples are finer than word shingles: an edit changes fewer of them, so a
-    pair's character Jaccard is at least about its word Jaccard, and its
-    digests (``char_digest``) agree in a value with probability J + (1 - J)
-    / 16. A hit is dropped only when that agreement is more than four
-    standard deviations below what the lower of the two Jaccards gives
-    (``plausible_agreement``: 33 of 128 at the defaults; an unrelated pair
-    agrees in ~13). A hit is kept unchecked when either side has no
-    character digest (short texts) or fewer than two anchors (the anchor
-    rule may miss its containment).
+    count, ordinal); ``anchors`` how many anchors each looked-up article
+    has. Without both thresholds every hit is kept. A word band is two
+    signature values (``CANDIDATE_THRESHOLD`` 0.2), so two unrelated
+    articles share one with probability ~32 J^2, and the hits of a lookup
+    grow with the index: 37 for one generated article at 949,808 indexed,
+    each a stored set to read and verify (the lookup p99). ``verify_pair``
+    relates a pair in three ways:
+
+    - word Jaccard >= ``threshold``, or character Jaccard >=
+      ``CHAR_THRESHOLD``. Character samples are finer than word shingles
+      (an edit changes fewer of them), so a pair's character Jaccard is at
+      least about its word Jaccard, and its digests (``char_digest``) agree
+      in a value with probability J + (1 - J) / 16. A hit is dropped only
+      when its agreement is more than four standard deviations below what
+      the lower of the two Jaccards gives (``plausible_agreement``: 33 of
+      128 at the defaults; an unrelated pair agrees in ~13);
+    - the smaller article contained in the other at >= ``containment_threshold``.
+      Its anchors are a hash sample of its shingles, so about that share of
+      them would be shared: a hit is judged only when the anchors it shares
+      (counting every stock anchor the looked-up article probed as shared)
+      would be a one-in-a-million shortfall for a contained pair
+      (``_containment_ruled_out``).
+
+    A hit is kept unchecked when either side has no character digest (short texts).
     """
-    if not hits or threshold is None:
+    if not hits or threshold is None or containment_threshold is None:
         return [(hit[0], hit[1]) for hit in hits]
     judged = [
-        i for i, (position, _, digest, theirs) in enumerate(hits)
-        if digest is not None and fingerprints[position].has_chars and min(int(anchors[position]), theirs) >= 2
+        i for i, (position, _, digest, theirs, ordinal) in enumerate(hits)
+        if digest is not None
+        and fingerprints[position].has_chars
+        and _containment_ruled_out(
+            shared.pairs.get((position << 32) | ordinal, 0) + int(shared.stock[position]),
+            min(int(anchors[position]), theirs),
+            containment_threshold,
+        )
     ]
     keep = np.ones(len(hits), dtype=bool)
     if judged:
         keep[judged] = _digest_agreement([hits[i] for i in judged], fingerprints) >= plausible_agreement(threshold)
     return [(hit[0], hit[1]) for hit, kept in zip(hits, keep.tolist(), strict=True) if kept]
+
+
+@functools.lru_cache(maxsize=4096)
+def _containment_ruled_out(shared: int, anchors: int, containment_threshold: float) -> bool:
+    """Whether sharing at most ``shared`` of the smaller article's ``anchors`` anchors has probability < 1e-6
+    for an article contained at ``containment_threshold`` (shared anchors ~ Binomial(anchors, threshold))."""
+    if anchors == 0 or shared >= anchors:
+        return False
+    if containment_threshold >= 1.0:
+        return True
+    c = containment_threshold
+    log_terms = [
+        math.lgamma(anchors + 1) - math.lgamma(i + 1) - math.lgamma(anchors - i + 1) + i * math.log(c) + (anchors - i) * math.log1p(-c)
+        for i in range(shared + 1)
+    ]
+    top = max(log_terms)
+    return top + math.log(sum(math.exp(t - top) for t in log_terms)) < math.log(1e-6)
 
 
 def plausible_agreement(threshold: float) -> int:
