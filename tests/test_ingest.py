@@ -50,6 +50,23 @@ def test_reingesting_the_same_file_reports_it_as_a_duplicate_of_itself(tmp_path)
     assert again.matches == (Match(SEED_0, 1.0, 1.0),)
 
 
+def test_ingest_asks_the_index_for_candidates_at_the_thresholds_it_verifies_at(tmp_path, monkeypatch):
+    """SQLite drops chance word-band hits unread only when it knows both thresholds (``sqlite._plausible``)."""
+    from compare.dedup.index.sqlite import SQLiteIndex
+
+    asked = []
+    lookup = SQLiteIndex.candidates_many
+
+    def spying(self, fingerprints, **thresholds):
+        asked.append(thresholds)
+        return lookup(self, fingerprints, **thresholds)
+
+    monkeypatch.setattr(SQLiteIndex, "candidates_many", spying)
+    with open_index(tmp_path / "i.sqlite") as index:
+        list(ingest(articles(SEED_0), index, workers=0, threshold=0.6, containment_threshold=0.7))
+    assert asked == [{"threshold": 0.6, "containment_threshold": 0.7}]
+
+
 def test_copies_within_one_batch_match_the_earlier_new_article(tmp_path):
     batch = articles(SEED_0, "fixtures/variants/000_new_headline.txt", "fixtures/variants/000_other_site_chrome.txt")
     with open_index(tmp_path / "i.sqlite") as index:

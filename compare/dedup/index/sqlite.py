@@ -751,9 +751,9 @@ class SQLiteIndex(ArticleIndex):
             seen.update(dict.fromkeys(stock_keys, INDEX_ANCHOR_MAX_ARTICLES))
             self._anchor_counts_seen = seen
         if not hit.size:
-            return [], AnchorsShared({}, stock_probes)
+            return [], AnchorsShared(hit, hit, stock_probes)
         pairs, shared = np.unique(((hit >> 32) << 32) | article, return_counts=True)
-        sharing = AnchorsShared(dict(zip(pairs.tolist(), shared.tolist(), strict=True)), stock_probes)
+        sharing = AnchorsShared(pairs, shared, stock_probes)
         positions, owners = pairs >> 32, pairs & 0xFFFFFFFF
         possible = (shared >= 2) | (mine[positions] == 1)
         lone = np.unique(owners[~possible])
@@ -896,11 +896,12 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
     pair the full rule keeps is kept, and a chance pair (character Jaccard
     ~0.04: ~13 of 128 digest values agree) passes with probability ~1e-4.
     """
-    from compare.dedup.lsh import CHAR_MAX_CANDIDATES
+    from compare.dedup.fingerprint import CHAR_NUM_PERM
+    from compare.dedup.lsh import CHAR_MAX_CANDIDATES, char_agreement_needed
 
     if not hits:
         return []
-    needed = _needed_agreement()
+    needed = char_agreement_needed(CHAR_NUM_PERM)
     same = _digest_agreement(hits, fingerprints)
     chosen = [(position, article_id, agree) for (position, article_id, _), agree in zip(hits, same.tolist(), strict=True) if agree >= needed]
     # At most CHAR_MAX_CANDIDATES per looked-up article, its best by digest agreement (batch
@@ -913,11 +914,21 @@ def _agreeing(hits: list[tuple[int, str, bytes]], fingerprints: Sequence[Fingerp
 
 
 class AnchorsShared(NamedTuple):
-    """How many anchors looked-up articles share with stored ones: ``pairs`` maps (position << 32 | ordinal)
-    to the count, for pairs sharing any; ``stock`` counts each position's probed keys in ``stock`` (not read)."""
+    """How many anchors looked-up articles share with stored ones: ``pairs`` (sorted, position << 32 | ordinal)
+    and ``counts``, for pairs sharing any; ``stock`` counts each position's probed keys in ``stock`` (not read)."""
 
-    pairs: dict[int, int]
+    pairs: np.ndarray
+    counts: np.ndarray
     stock: np.ndarray
+
+    def of(self, positions: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
+        """Anchors each (position, ordinal) pair shares, every stock key its position probed counted as shared."""
+        stock = self.stock[positions]
+        if not self.pairs.size:
+            return stock
+        keys = (positions << 32) | ordinals
+        at = np.minimum(np.searchsorted(self.pairs, keys), self.pairs.size - 1)
+        return np.where(self.pairs[at] == keys, self.counts[at], 0) + stock
 
 
 def _plausible(
@@ -958,15 +969,14 @@ def _plausible(
     """
     if not hits or threshold is None or containment_threshold is None:
         return [(hit[0], hit[1]) for hit in hits]
+    positions = np.array([hit[0] for hit in hits], dtype=np.int64)
+    in_common = shared.of(positions, np.array([hit[4] for hit in hits], dtype=np.int64)).tolist()
+    smaller = np.minimum(anchors[positions], np.array([hit[3] for hit in hits], dtype=np.int64)).tolist()
     judged = [
-        i for i, (position, _, digest, theirs, ordinal) in enumerate(hits)
+        i for i, (position, _, digest, _, _) in enumerate(hits)
         if digest is not None
         and fingerprints[position].has_chars
-        and _containment_ruled_out(
-            shared.pairs.get((position << 32) | ordinal, 0) + int(shared.stock[position]),
-            min(int(anchors[position]), theirs),
-            containment_threshold,
-        )
+        and _containment_ruled_out(in_common[i], smaller[i], containment_threshold)
     ]
     keep = np.ones(len(hits), dtype=bool)
     if judged:
@@ -1001,13 +1011,6 @@ def plausible_agreement(threshold: float) -> int:
         return int(np.floor(CHAR_NUM_PERM * agree - 4 * np.sqrt(CHAR_NUM_PERM * agree * (1 - agree))))
 
     return max(0, min(floor_at(threshold), floor_at(CHAR_THRESHOLD)))
-
-
-def _needed_agreement() -> int:
-    from compare.dedup.fingerprint import CHAR_NUM_PERM
-    from compare.dedup.lsh import CHAR_MIN_AGREEMENT
-
-    return int(np.ceil(CHAR_MIN_AGREEMENT * CHAR_NUM_PERM))
 
 
 def _digest_agreement(hits: Sequence[tuple[Any, ...]], fingerprints: Sequence[Fingerprint]) -> np.ndarray:
